@@ -1,0 +1,75 @@
+"""The helpdesk voice line: a Flask app answering Twilio Voice webhooks for an IT servicedesk.
+
+Nothing runs at import time and Flask is imported inside `create_app`, so the pure domain
+package `ivr.domain` can be imported without any web framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
+    from ivr.config import load_config
+
+    app = Flask(__name__, instance_path=None)
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    configure_logging(app)
+    configure_secret_key(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def configure_secret_key(app: Flask) -> None:
+    from datetime import timedelta
+
+    from ivr.config import persistent_secret_key
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key()
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_MINUTES"])
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+
+def configure_extensions(app: Flask) -> None:
+    from ivr import db, services
+    from ivr.voice import security
+
+    db.init_app(app)
+    services.init_app(app)
+    security.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from ivr import audio, health
+    from ivr.voice import routes as voice
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(audio.bp)
+    app.register_blueprint(voice.bp)
+
+
+def configure_cli(app: Flask) -> None:
+    from ivr import cli
+
+    cli.init_app(app)

@@ -1,0 +1,18 @@
+"""Studio recordings of prompts for Twilio's `<Play>`: public, cacheable, that folder only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, send_from_directory
+
+from ivr.i18n import LOCALES, PROMPTS_DIR
+from ivr.voice.speaker import AUDIO_SUFFIXES
+
+bp = Blueprint("audio", __name__, url_prefix="/audio")
+
+
+@bp.get("/<locale>/<filename>")
+def recording(locale: str, filename: str) -> Response:
+    if locale not in LOCALES or not filename.endswith(AUDIO_SUFFIXES):
+        abort(404)
+    # send_from_directory refuses anything that resolves outside the folder (safe_join).
+    return send_from_directory(PROMPTS_DIR / "audio" / locale, filename, max_age=86400)

@@ -1,0 +1,164 @@
+"""Settings from the environment: one name, one default and one line of documentation each."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("IVR_INSTANCE_DIR", ROOT / "instance"))
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{INSTANCE_DIR / 'ivr.sqlite3'}",
+        "SQLAlchemy URL; `postgresql+psycopg://user:pw@host/db` in production",
+    ),
+    Setting(
+        "DB_TIMEOUT_SECONDS", "3", "connect/statement/lock timeout for every database call", float
+    ),
+    Setting(
+        "TWILIO_AUTH_TOKEN",
+        "",
+        "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",
+    ),
+    Setting("TWILIO_ACCOUNT_SID", "", "lets the console fetch recordings from Twilio"),
+    Setting(
+        "IVR_DEV_UNSIGNED",
+        "0",
+        "development only: accept unsigned webhooks when no token is set (logs a loud warning)",
+        _flag,
+    ),
+    Setting(
+        "PROXY_TRUSTED_HOPS",
+        "0",
+        "number of reverse proxies whose `X-Forwarded-*` headers "
+        "are trusted (1 behind one TLS-terminating proxy)",
+        int,
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "signs console sessions; default: a random key kept in `instance/secret_key`",
+    ),
+    Setting("IVR_TIMEZONE", "Europe/Amsterdam", "time zone of the opening hours"),
+    Setting(
+        "OPENING_HOURS",
+        "mon-fri 08:30-17:00",
+        "opening intervals, e.g. `mon-fri 08:00-12:00,13:00-17:30; sat 09:00-12:00`",
+    ),
+    Setting("HOLIDAY_COUNTRY", "NL", "country of the public holidays (`holidays` package)"),
+    Setting("HOLIDAY_SUBDIV", "", "optional subdivision of that country"),
+    Setting(
+        "HOLIDAY_CATEGORIES",
+        "",
+        "`holidays` categories; empty = the legal Dutch list (Algemene termijnenwet art. 3) for NL",
+        _csv,
+    ),
+    Setting(
+        "FALLBACK_NUMBER",
+        "",
+        "E.164 number dialled when nothing else can route a caller "
+        "(database down, application error)",
+    ),
+    Setting(
+        "DIAL_TIMEOUT_SECONDS",
+        "25",
+        "how long agents' phones ring before the caller is offered to leave a report",
+        int,
+    ),
+    Setting("RECORDING_MAX_SECONDS", "180", "longest spoken report", int),
+    Setting(
+        "RETENTION_DAYS",
+        "90",
+        "recordings and full phone numbers are erased after this "
+        "many days (`flask --app app retention purge`)",
+        int,
+    ),
+    Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch"),
+    Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German"),
+    Setting(
+        "SPOOL_DIR",
+        str(INSTANCE_DIR / "spool"),
+        "where reports are kept while the database is unreachable",
+    ),
+    Setting(
+        "INCIDENT_WEBHOOK_URL",
+        "",
+        "ticket system endpoint that receives every completed incident as JSON",
+    ),
+    Setting("INCIDENT_WEBHOOK_SECRET", "", "HMAC-SHA256 key for the `X-IVR-Signature` header"),
+    Setting(
+        "HTTP_TIMEOUT_SECONDS",
+        "5",
+        "timeout for outgoing HTTP calls (ticket system, recordings)",
+        float,
+    ),
+    Setting("SESSION_MINUTES", "480", "console sessions expire after this many minutes", int),
+    Setting(
+        "IVR_ALLOW_CLOCK_HEADER",
+        "0",
+        "testing only: honour an `X-IVR-Clock` header that sets the app's clock for one request",
+        _flag,
+    ),
+    Setting("LOG_LEVEL", "INFO", "Python logging level"),
+)
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting, parsed, from `environ` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    return {s.name: s.parse(env.get(s.name, s.default)) for s in SETTINGS}
+
+
+def persistent_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """A random key created once and kept, so all workers and restarts share sessions."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        # Written aside and hard-linked into place: atomic, so racing workers agree on one key.
+        tmp = instance_dir / f".secret_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def settings_table() -> str:
+    """The README's environment table, written from SETTINGS so the two cannot drift apart."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = setting.default.replace(str(ROOT) + "/", "") or "(empty)"
+        rows.append(f"| `{setting.name}` | `{default}` | {setting.help} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

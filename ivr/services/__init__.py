@@ -1,0 +1,29 @@
+"""Use cases of the phone line; the only layer that writes to the database and commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ivr.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["ivr.clock"] = app.config.get("CLOCK") or SystemClock()
+
+
+def now() -> datetime:
+    """The app's current time; a test or the terminal phone may set it per request."""
+    from flask import current_app, has_request_context, request
+
+    if has_request_context() and current_app.config["IVR_ALLOW_CLOCK_HEADER"]:
+        header = request.headers.get("X-IVR-Clock")
+        if header:
+            when = datetime.fromisoformat(header)
+            if when.tzinfo is not None:
+                return when
+    clock: Clock = current_app.extensions["ivr.clock"]
+    return clock.now()

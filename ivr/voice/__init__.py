@@ -1,0 +1,1 @@
+"""The Twilio Voice webhooks: the caller's side of the phone line."""

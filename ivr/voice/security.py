@@ -1,0 +1,58 @@
+"""Only Twilio may drive the phone line: X-Twilio-Signature checks, correct behind a TLS proxy."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from flask import Flask, abort, current_app, request
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    hops = app.config["PROXY_TRUSTED_HOPS"]
+    if hops:
+        # The proxy terminates TLS; Twilio signed https://public-host/..., so rebuild that URL.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    if not app.config["TWILIO_AUTH_TOKEN"]:
+        if app.config["IVR_DEV_UNSIGNED"]:
+            log.warning(
+                "!!! TWILIO_AUTH_TOKEN is not set and IVR_DEV_UNSIGNED=1: webhooks are NOT "
+                "verified. Anyone can drive this phone line. Never run like this in production. !!!"
+            )
+        else:
+            log.warning("TWILIO_AUTH_TOKEN is not set: every /voice request will be refused (403)")
+
+
+def signed_url() -> str:
+    """The URL exactly as Twilio requested it: scheme and host as forwarded, raw query string."""
+    url = f"{request.scheme}://{request.host}{quote(request.script_root + request.path)}"
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    return url
+
+
+def require_twilio_signature() -> None:
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    if not token:
+        if current_app.config["IVR_DEV_UNSIGNED"]:
+            return
+        abort(403)
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    params = request.form if request.method == "POST" else {}
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    if not signature or not RequestValidator(token).validate(
+        signed_url(), params, signature, algorithm
+    ):
+        log.warning("refused unsigned or wrongly signed request to %s", request.path)
+        abort(403)

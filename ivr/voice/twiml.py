@@ -1,0 +1,55 @@
+"""TwiML as an HTTP answer, and the last-resort answer when anything else failed."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.i18n import LOCALES
+from ivr.prompts import prompt
+from ivr.voice.speaker import Speaker
+
+APOLOGY = prompt("apology", "We are sorry, something went wrong on our side.")
+APOLOGY_CONNECTING = prompt("apology_connecting", "We are connecting you to the servicedesk.")
+APOLOGY_RECORD = prompt(
+    "apology_record",
+    "Please leave your name, your phone number and a short description of the problem after "
+    "the tone. This message is recorded. Press the hash key when you are done.",
+)
+
+
+def twiml(response: VoiceResponse) -> Response:
+    return Response(str(response), status=200, mimetype="text/xml")
+
+
+def speaker_for(locale: str) -> Speaker:
+    config = current_app.config
+    voice = config["VOICE_DE"] if locale == "de" else config["VOICE_NL"]
+    return Speaker(locale=locale, voice=voice, audio_url=_audio_url)
+
+
+def _audio_url(locale: str, filename: str) -> str:
+    return url_for("audio.recording", locale=locale, filename=filename)
+
+
+def fallback_response() -> VoiceResponse:
+    """Apologise in both languages, then reach a person or at least keep the caller's message."""
+    response = VoiceResponse()
+    speakers = [speaker_for(locale) for locale in LOCALES]
+    for speaker in speakers:
+        speaker.speak(response, APOLOGY)
+    number = current_app.config["FALLBACK_NUMBER"]
+    if number:
+        for speaker in speakers:
+            speaker.speak(response, APOLOGY_CONNECTING)
+        response.dial(number)
+        return response
+    for speaker in speakers:
+        speaker.speak(response, APOLOGY_RECORD)
+    response.record(
+        action=url_for("voice.safe_recorded"),
+        max_length=current_app.config["RECORDING_MAX_SECONDS"],
+        finish_on_key="#",
+        recording_status_callback=url_for("voice.safe_recorded"),
+    )
+    return response

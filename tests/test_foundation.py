@@ -1,0 +1,132 @@
+"""The service skeleton: health, signatures, proxy headers and the safety net."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from ivr import create_app
+from ivr.phone.transport import InProcess, signature
+from tests.conftest import TOKEN
+from tests.twiml import parse, spoken
+
+CALL = {
+    "CallSid": "CA" + "1" * 32,
+    "From": "+31612345678",
+    "To": "+31413741742",
+    "AccountSid": "AC" + "0" * 32,
+    "CallStatus": "ringing",
+    "Direction": "inbound",
+}
+
+
+def test_healthz_reports_database_ok(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database(app_config) -> None:
+    app = create_app({**app_config, "DATABASE_URL": "sqlite:////nonexistent/dir/x.sqlite3"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+
+
+def test_unsigned_webhook_is_refused(client) -> None:
+    assert client.post("/voice/incoming", data=CALL).status_code == 403
+
+
+def test_wrongly_signed_webhook_is_refused(client) -> None:
+    bad = signature("another-token", "http://localhost/voice/incoming", CALL)
+    response = client.post("/voice/incoming", data=CALL, headers={"X-Twilio-Signature": bad})
+    assert response.status_code == 403
+
+
+def test_signature_over_other_parameters_is_refused(client) -> None:
+    good = signature(TOKEN, "http://localhost/voice/incoming", CALL)
+    tampered = {**CALL, "From": "+31600000000"}
+    response = client.post("/voice/incoming", data=tampered, headers={"X-Twilio-Signature": good})
+    assert response.status_code == 403
+
+
+def test_signed_webhook_gets_twiml(app: Flask) -> None:
+    reply = InProcess(app, token=TOKEN).post("/voice/incoming", CALL)
+    assert reply.status == 200
+    assert reply.content_type.startswith("text/xml")
+    parse(reply.body)
+
+
+def test_without_token_webhooks_are_refused_even_signed(app_config) -> None:
+    app = create_app({**app_config, "TWILIO_AUTH_TOKEN": ""})
+    assert InProcess(app, token=TOKEN).post("/voice/incoming", CALL).status == 403
+
+
+def test_development_switch_accepts_unsigned(app_config, caplog) -> None:
+    app = create_app({**app_config, "TWILIO_AUTH_TOKEN": "", "IVR_DEV_UNSIGNED": True})
+    assert "NOT verified" in caplog.text
+    assert app.test_client().post("/voice/incoming", data=CALL).status_code == 200
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_signature_valid_behind_tls_proxy(app_config, hops: int) -> None:
+    """Twilio signs https://public/...; the app sees http://internal/ plus forwarded headers."""
+    app = create_app({**app_config, "PROXY_TRUSTED_HOPS": hops})
+    public_url = "https://ivr.example.nl/voice/incoming"
+    forwarded = {
+        "X-Twilio-Signature": signature(TOKEN, public_url, CALL),
+        "X-Forwarded-Proto": ", ".join(["https"] * hops),
+        "X-Forwarded-Host": ", ".join(["ivr.example.nl"] * hops),
+        "X-Forwarded-For": ", ".join(["203.0.113.9"] * hops),
+    }
+    client = app.test_client()
+    response = client.post(
+        "/voice/incoming", data=CALL, headers=forwarded, base_url="http://10.0.0.5:8000"
+    )
+    assert response.status_code == 200
+
+
+def test_forwarded_headers_ignored_without_trusted_proxy(client) -> None:
+    public_url = "https://ivr.example.nl/voice/incoming"
+    response = client.post(
+        "/voice/incoming",
+        data=CALL,
+        base_url="http://10.0.0.5:8000",
+        headers={
+            "X-Twilio-Signature": signature(TOKEN, public_url, CALL),
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "ivr.example.nl",
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_failing_handler_answers_fallback_twiml(app: Flask, monkeypatch, caplog) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ivr.voice.routes.handle_incoming", explode)
+    reply = InProcess(app, token=TOKEN).post("/voice/incoming", CALL)
+    assert reply.status == 200
+    root = parse(reply.body)
+    # An apology in both languages, then the caller's message is recorded (no fallback number).
+    assert len(list(root.iter("Say"))) >= 2
+    assert root.find("Record") is not None
+    assert CALL["CallSid"] in caplog.text
+
+
+def test_fallback_dials_configured_number(app_config, monkeypatch) -> None:
+    app = create_app({**app_config, "FALLBACK_NUMBER": "+31413741742"})
+    monkeypatch.setattr(
+        "ivr.voice.routes.handle_incoming",
+        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),
+    )
+    root = parse(InProcess(app, token=TOKEN).post("/voice/incoming", CALL).body)
+    assert root.find("Dial").text == "+31413741742"
+    assert spoken(root)
+
+
+def test_unknown_voice_path_answers_twiml(app: Flask) -> None:
+    reply = InProcess(app, token=TOKEN).post("/voice/no-such-step", CALL)
+    assert reply.status == 200
+    parse(reply.body)
