@@ -70,6 +70,6 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from ivr import cli
+    from ivr import commands
 
-    cli.init_app(app)
+    commands.init_app(app)
