@@ -1,0 +1,267 @@
+"""The call flow as data: menus, the keys and words that answer them, and where each answer leads.
+
+The webhooks dispatch through `next_step`, and `flask flow` draws the same table, so the diagram
+cannot drift from what callers hear.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+REPEAT_KEY = "*"
+SWITCH_LANGUAGE_KEY = "9"
+MAX_ATTEMPTS = 3  # the first ask and two repeats; then the caller takes the safest path
+
+
+class Step(StrEnum):
+    INCOMING = "incoming"
+    LANGUAGE = "language"
+    ANNOUNCE = "announce"
+    PURPOSE = "purpose"
+    IMPACT = "impact"
+    SEVERITY = "severity"
+    ROUTE = "route"
+    INTAKE = "intake"
+    CALLBACK = "callback"
+    CALLBACK_NUMBER = "callback_number"
+    CONFIRM = "confirm"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    value: str
+    words: dict[str, tuple[str, ...]]  # locale -> phrases a caller may say instead of the key
+
+
+@dataclass(frozen=True)
+class Menu:
+    step: Step
+    choices: tuple[Choice, ...]
+
+    def hints(self, locale: str) -> str:
+        return ", ".join(phrase for c in self.choices for phrase in c.words.get(locale, ()))
+
+
+NUMBER_WORDS = {
+    "nl": {"1": ("een", "één"), "2": ("twee",), "3": ("drie",)},
+    "de": {"1": ("eins",), "2": ("zwei",), "3": ("drei",)},
+}
+
+
+def _choice(key: str, value: str, nl: tuple[str, ...], de: tuple[str, ...]) -> Choice:
+    return Choice(
+        key, value, {"nl": nl + NUMBER_WORDS["nl"][key], "de": de + NUMBER_WORDS["de"][key]}
+    )
+
+
+LANGUAGE_MENU = Menu(
+    Step.LANGUAGE,
+    (
+        _choice(
+            "1",
+            "nl",
+            ("nederlands", "dutch", "holländisch", "niederländisch"),
+            ("niederländisch", "nederlands"),
+        ),
+        _choice("2", "de", ("duits", "deutsch", "german"), ("deutsch", "duits")),
+    ),
+)
+PURPOSE_MENU = Menu(
+    Step.PURPOSE,
+    (
+        _choice(
+            "1",
+            "incident",
+            ("storing", "melding", "probleem", "incident", "verstoring"),
+            ("störung", "stoerung", "problem", "meldung", "ausfall"),
+        ),
+        _choice("2", "question", ("vraag", "advies", "uitleg"), ("frage", "beratung", "auskunft")),
+    ),
+)
+IMPACT_MENU = Menu(
+    Step.IMPACT,
+    (
+        _choice(
+            "1",
+            "all_users",
+            ("iedereen", "alle gebruikers", "alle collega's", "alle"),
+            ("alle", "alle benutzer", "jeder", "alle kollegen"),
+        ),
+        _choice(
+            "2",
+            "some_users",
+            ("enkele", "enkele gebruikers", "meerdere", "sommige", "een paar"),
+            ("einige", "mehrere", "einige benutzer", "ein paar"),
+        ),
+        _choice(
+            "3",
+            "one_user",
+            ("alleen ik", "alleen mij", "ik", "ikzelf", "mijzelf"),
+            ("nur ich", "ich", "nur mich", "mich"),
+        ),
+    ),
+)
+SEVERITY_MENU = Menu(
+    Step.SEVERITY,
+    (
+        _choice(
+            "1",
+            "cannot_work",
+            ("kan niet bellen", "niet bellen", "niet werken", "helemaal niet", "niets"),
+            ("nicht telefonieren", "nicht arbeiten", "gar nicht", "nichts"),
+        ),
+        _choice(
+            "2",
+            "functions_fail",
+            ("functies", "bepaalde functies", "sommige functies", "functie"),
+            ("funktionen", "bestimmte funktionen", "einige funktionen", "funktion"),
+        ),
+        _choice(
+            "3",
+            "cumbersome",
+            ("omslachtig", "lastig", "omweg", "moeizaam"),
+            ("umständlich", "umstaendlich", "mühsam", "muehsam", "umweg"),
+        ),
+    ),
+)
+CALLBACK_MENU = Menu(
+    Step.CALLBACK,
+    (
+        _choice("1", "keep", ("ja", "klopt", "goed", "dit nummer"), ("ja", "richtig", "stimmt")),
+        _choice(
+            "2", "other", ("nee", "ander nummer", "ander"), ("nein", "andere nummer", "andere")
+        ),
+    ),
+)
+MENUS = {
+    menu.step: menu
+    for menu in (LANGUAGE_MENU, PURPOSE_MENU, IMPACT_MENU, SEVERITY_MENU, CALLBACK_MENU)
+}
+
+
+class Signal(StrEnum):
+    REPEAT = "repeat"
+    SWITCH_LANGUAGE = "switch_language"
+    INVALID = "invalid"
+    NO_INPUT = "no_input"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the caller did at a menu: picked a choice, or one of the signals."""
+
+    choice: Choice | None = None
+    signal: Signal | None = None
+
+
+def interpret(menu: Menu, digits: str | None, speech: str | None, locale: str) -> Answer:
+    """Keys win over speech; speech must name exactly one choice, else it is invalid."""
+    digits = (digits or "").strip()
+    if digits:
+        return _interpret_keys(menu, digits)
+    words = normalise(speech or "")
+    if not words:
+        return Answer(signal=Signal.NO_INPUT)
+    # The longest phrase heard decides ("alleen ik" beats "ik"); a tie between choices is unclear.
+    scores = [
+        max((len(normalise(p)) for p in _phrases(c, locale) if _says(words, p)), default=0)
+        for c in menu.choices
+    ]
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return Answer(signal=Signal.INVALID)
+    return Answer(choice=menu.choices[scores.index(best)])
+
+
+def _interpret_keys(menu: Menu, digits: str) -> Answer:
+    if digits == REPEAT_KEY:
+        return Answer(signal=Signal.REPEAT)
+    if digits == SWITCH_LANGUAGE_KEY and menu.step is not Step.LANGUAGE:
+        return Answer(signal=Signal.SWITCH_LANGUAGE)
+    for choice in menu.choices:
+        if digits == choice.key:
+            return Answer(choice=choice)
+    return Answer(signal=Signal.INVALID)
+
+
+def _phrases(choice: Choice, locale: str) -> tuple[str, ...]:
+    # Callers mix languages ("Deutsch" said to a Dutch prompt): accept both, own language first.
+    other = "de" if locale == "nl" else "nl"
+    return choice.words.get(locale, ()) + choice.words.get(other, ())
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFC", text.lower())
+    return tuple(re.findall(r"[\w']+", text))
+
+
+def _says(words: tuple[str, ...], phrase: str) -> bool:
+    wanted = normalise(phrase)
+    n = len(wanted)
+    return any(words[i : i + n] == wanted for i in range(len(words) - n + 1))
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Step
+    outcome: str  # a choice value, or one of the outcomes below
+    target: Step
+    when_open: bool | None = None  # None: whether the desk is open or not
+
+
+GIVE_UP = "no answer after repeats"
+KNOWN_LANGUAGE = "returning caller"
+NEW_CALLER = "new caller"
+DONE = "done"
+ANSWERED = "agent answered"
+NOT_ANSWERED = "no agent answered"
+VALID = "valid number"
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Step.INCOMING, KNOWN_LANGUAGE, Step.ANNOUNCE),
+    Transition(Step.INCOMING, NEW_CALLER, Step.LANGUAGE),
+    Transition(Step.LANGUAGE, "nl", Step.ANNOUNCE),
+    Transition(Step.LANGUAGE, "de", Step.ANNOUNCE),
+    Transition(Step.LANGUAGE, GIVE_UP, Step.ROUTE, when_open=True),
+    Transition(Step.LANGUAGE, GIVE_UP, Step.INTAKE, when_open=False),
+    Transition(Step.ANNOUNCE, DONE, Step.PURPOSE),
+    Transition(Step.PURPOSE, "incident", Step.IMPACT),
+    Transition(Step.PURPOSE, "question", Step.ROUTE, when_open=True),
+    Transition(Step.PURPOSE, "question", Step.INTAKE, when_open=False),
+    Transition(Step.PURPOSE, GIVE_UP, Step.ROUTE, when_open=True),
+    Transition(Step.PURPOSE, GIVE_UP, Step.INTAKE, when_open=False),
+    Transition(Step.IMPACT, "all_users", Step.SEVERITY),
+    Transition(Step.IMPACT, "some_users", Step.SEVERITY),
+    Transition(Step.IMPACT, "one_user", Step.SEVERITY),
+    Transition(Step.IMPACT, GIVE_UP, Step.ROUTE, when_open=True),
+    Transition(Step.IMPACT, GIVE_UP, Step.INTAKE, when_open=False),
+    Transition(Step.SEVERITY, "cannot_work", Step.ROUTE, when_open=True),
+    Transition(Step.SEVERITY, "functions_fail", Step.ROUTE, when_open=True),
+    Transition(Step.SEVERITY, "cumbersome", Step.ROUTE, when_open=True),
+    Transition(Step.SEVERITY, "cannot_work", Step.INTAKE, when_open=False),
+    Transition(Step.SEVERITY, "functions_fail", Step.INTAKE, when_open=False),
+    Transition(Step.SEVERITY, "cumbersome", Step.INTAKE, when_open=False),
+    Transition(Step.SEVERITY, GIVE_UP, Step.ROUTE, when_open=True),
+    Transition(Step.SEVERITY, GIVE_UP, Step.INTAKE, when_open=False),
+    Transition(Step.ROUTE, ANSWERED, Step.END),
+    Transition(Step.ROUTE, NOT_ANSWERED, Step.INTAKE),
+    Transition(Step.INTAKE, DONE, Step.CALLBACK),
+    Transition(Step.CALLBACK, "keep", Step.CONFIRM),
+    Transition(Step.CALLBACK, "other", Step.CALLBACK_NUMBER),
+    Transition(Step.CALLBACK, GIVE_UP, Step.CONFIRM),
+    Transition(Step.CALLBACK_NUMBER, VALID, Step.CONFIRM),
+    Transition(Step.CALLBACK_NUMBER, GIVE_UP, Step.CONFIRM),
+    Transition(Step.CONFIRM, DONE, Step.END),
+)
+
+
+def next_step(source: Step, outcome: str, desk_open: bool) -> Step:
+    for t in TRANSITIONS:
+        if t.source is source and t.outcome == outcome and t.when_open in (None, desk_open):
+            return t.target
+    raise LookupError(f"no transition from {source} on {outcome!r} (open={desk_open})")
