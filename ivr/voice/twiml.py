@@ -6,16 +6,8 @@ from flask import Response, current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.i18n import LOCALES
-from ivr.prompts import prompt
+from ivr.voice.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
 from ivr.voice.speaker import Speaker
-
-APOLOGY = prompt("apology", "We are sorry, something went wrong on our side.")
-APOLOGY_CONNECTING = prompt("apology_connecting", "We are connecting you to the servicedesk.")
-APOLOGY_RECORD = prompt(
-    "apology_record",
-    "Please leave your name, your phone number and a short description of the problem after "
-    "the tone. This message is recorded. Press the hash key when you are done.",
-)
 
 
 def twiml(response: VoiceResponse) -> Response:
