@@ -1,0 +1,102 @@
+"""Planned maintenance rules from the seed: outside opening hours, ≤ 24 a year, 3 days' notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+
+from ivr.domain.calendar import BusinessCalendar
+
+MAX_PER_YEAR = 24
+NOTICE = timedelta(days=3)
+ANNOUNCE_AHEAD = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    code: str
+    message: str
+
+
+class MaintenanceRuleError(ValueError):
+    def __init__(self, violations: Sequence[RuleViolation]) -> None:
+        super().__init__("; ".join(v.message for v in violations))
+        self.violations = tuple(violations)
+
+
+def check_window(
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    announced_at: datetime,
+    existing_starts: Iterable[datetime],
+) -> list[RuleViolation]:
+    """Every rule the window breaks; `existing_starts` excludes the window being edited."""
+    if end <= start:
+        return [RuleViolation("ends_before_start", "The window must end after it starts.")]
+    violations = []
+    if calendar.opening_time_between(start, end) > timedelta(0):
+        violations.append(
+            RuleViolation(
+                "during_opening_hours",
+                "Planned maintenance must lie entirely outside opening hours (the desk is "
+                f"open during this window from {_shown(calendar, calendar.next_opening(start))}).",
+            )
+        )
+    year = start.astimezone(calendar.tz).year
+    same_year = sum(1 for s in existing_starts if s.astimezone(calendar.tz).year == year)
+    if same_year >= MAX_PER_YEAR:
+        violations.append(
+            RuleViolation(
+                "too_many_in_year",
+                f"At most {MAX_PER_YEAR} maintenance windows a year; {year} has {same_year} "
+                "already.",
+            )
+        )
+    if start - announced_at < NOTICE:
+        violations.append(
+            RuleViolation(
+                "too_short_notice",
+                "Planned maintenance must be announced at least 3 days ahead (announced now, "
+                f"it can start at {_shown(calendar, announced_at + NOTICE)} at the earliest).",
+            )
+        )
+    return violations
+
+
+def _shown(calendar: BusinessCalendar, t: datetime) -> str:
+    return f"{t.astimezone(calendar.tz):%a %d %b %Y %H:%M}"
+
+
+def ensure_window_allowed(
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    announced_at: datetime,
+    existing_starts: Iterable[datetime],
+) -> None:
+    violations = check_window(calendar, start, end, announced_at, existing_starts)
+    if violations:
+        raise MaintenanceRuleError(violations)
+
+
+class Window(Protocol):
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+
+
+W = TypeVar("W", bound=Window)
+
+
+def announcements_due(
+    windows: Iterable[W], now: datetime, horizon: timedelta = ANNOUNCE_AHEAD
+) -> list[W]:
+    """Windows running now or starting within `horizon`: callers hear about these."""
+    return sorted(
+        (w for w in windows if w.ends_at > now and w.starts_at <= now + horizon),
+        key=lambda w: w.starts_at,
+    )

@@ -1,0 +1,94 @@
+"""SLA clocks per category: reaction, restore and status-report targets, in opening time only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.triage import Category
+
+
+@dataclass(frozen=True)
+class Targets:
+    reaction: timedelta
+    restore: timedelta | None  # None: "op afspraak", by appointment
+    status_report_every: timedelta | None
+
+
+TARGETS: dict[Category, Targets] = {
+    Category.ONE: Targets(timedelta(minutes=30), timedelta(hours=4), timedelta(hours=2)),
+    Category.TWO: Targets(timedelta(hours=1), timedelta(hours=8), timedelta(hours=4)),
+    Category.THREE: Targets(timedelta(hours=2), timedelta(hours=16), timedelta(hours=6)),
+    Category.FOUR: Targets(timedelta(hours=4), None, None),
+}
+
+
+def targets_for(category: Category) -> Targets:
+    return TARGETS[Category(category)]
+
+
+@dataclass(frozen=True)
+class SlaDueTimes:
+    clock_start: datetime
+    reaction_due: datetime
+    restore_due: datetime | None
+    status_report_every: timedelta | None
+
+
+class SlaClock:
+    """Outside opening hours nothing is monitored, so the clocks only run in opening time."""
+
+    @staticmethod
+    def start(calendar: BusinessCalendar, category: Category, received_at: datetime) -> SlaDueTimes:
+        targets = targets_for(category)
+        clock_start = calendar.next_opening(received_at)
+        return SlaDueTimes(
+            clock_start=clock_start,
+            reaction_due=calendar.add_opening_time(clock_start, targets.reaction),
+            restore_due=(
+                calendar.add_opening_time(clock_start, targets.restore)
+                if targets.restore is not None
+                else None
+            ),
+            status_report_every=targets.status_report_every,
+        )
+
+    @staticmethod
+    def next_status_report(
+        calendar: BusinessCalendar, category: Category, clock_start: datetime, now: datetime
+    ) -> datetime | None:
+        """When the next status report is due: every N hours of opening time from the start."""
+        every = targets_for(category).status_report_every
+        if every is None:
+            return None
+        elapsed = calendar.opening_time_between(clock_start, now)
+        reports_done = elapsed // every
+        return calendar.add_opening_time(clock_start, every * (reports_done + 1))
+
+
+class SlaState(StrEnum):
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    BREACHED = "breached"
+    MET = "met"
+
+
+def sla_state(
+    calendar: BusinessCalendar,
+    clock_start: datetime,
+    due: datetime,
+    now: datetime,
+    *,
+    done_at: datetime | None = None,
+    due_soon_fraction: float = 0.25,
+) -> SlaState:
+    """Met when done in time; otherwise breached past due, due soon in the last quarter."""
+    if done_at is not None:
+        return SlaState.MET if done_at <= due else SlaState.BREACHED
+    if now >= due:
+        return SlaState.BREACHED
+    target = calendar.opening_time_between(clock_start, due)
+    left = calendar.opening_time_between(max(now, clock_start), due)
+    return SlaState.DUE_SOON if left <= target * due_soon_fraction else SlaState.ON_TIME
