@@ -26,8 +26,11 @@ def append(spool_dir: str | Path, record: dict[str, Any]) -> None:
 
 def pending(spool_dir: str | Path) -> Iterator[dict[str, Any]]:
     path = Path(spool_dir) / SPOOL_FILE
-    if not path.exists():
-        return
+    if path.exists():
+        yield from read(path)
+
+
+def read(path: Path) -> Iterator[dict[str, Any]]:
     with path.open() as handle:
         for line in handle:
             if line.strip():

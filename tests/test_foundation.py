@@ -105,7 +105,7 @@ def test_failing_handler_answers_fallback_twiml(app: Flask, monkeypatch, caplog)
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ivr.voice.routes.handle_incoming", explode)
+    monkeypatch.setattr("ivr.voice.call.remembered_language", explode)
     reply = InProcess(app, token=TOKEN).post("/voice/incoming", CALL)
     assert reply.status == 200
     root = parse(reply.body)
@@ -118,7 +118,7 @@ def test_failing_handler_answers_fallback_twiml(app: Flask, monkeypatch, caplog)
 def test_fallback_dials_configured_number(app_config, monkeypatch) -> None:
     app = create_app({**app_config, "FALLBACK_NUMBER": "+31413741742"})
     monkeypatch.setattr(
-        "ivr.voice.routes.handle_incoming",
+        "ivr.voice.call.remembered_language",
         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),
     )
     root = parse(InProcess(app, token=TOKEN).post("/voice/incoming", CALL).body)

@@ -31,4 +31,3 @@ def db_check() -> None:
     """Fail when the models and the migrations disagree."""
     migrations.check()
     click.echo("models and migrations agree")
-

@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from ivr.services.desk import Desk
+
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or SystemClock()
+    app.extensions["ivr.desk"] = Desk.from_config(app.config)
 
 
 def now() -> datetime:

@@ -55,6 +55,10 @@ WHISPER_INCIDENT = prompt(
     "whisper_incident",
     "Servicedesk call in {language}, category {category}, reference {reference}.",
 )
+WHISPER_UNCLASSIFIED = prompt(
+    "whisper_unclassified",
+    "Servicedesk call in {language}, not classified yet, reference {reference}.",
+)
 WHISPER_QUESTION = prompt(
     "whisper_question", "Servicedesk call in {language}, a question, reference {reference}."
 )

@@ -1,0 +1,92 @@
+"""The servicedesk's settings as domain objects, and its business calendar with today's closures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ivr.domain.calendar import BusinessCalendar, Closure
+from ivr.domain.holidays import HolidayCalendar
+from ivr.domain.hours import OpeningHours
+from ivr.models import Closure as ClosureRow
+from ivr.models import MaintenanceWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Everything the call flow needs to know about the desk, parsed once at start-up."""
+
+    hours: OpeningHours
+    tz: ZoneInfo
+    holidays: HolidayCalendar
+    dial_timeout: int
+    recording_max: int
+    retention_days: int
+    spool_dir: str
+    caller_key_secret: str
+    fallback_number: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Desk:
+        return cls(
+            hours=OpeningHours.parse(config["OPENING_HOURS"]),
+            tz=ZoneInfo(config["IVR_TIMEZONE"]),
+            holidays=HolidayCalendar(
+                country=config["HOLIDAY_COUNTRY"],
+                subdiv=config["HOLIDAY_SUBDIV"] or None,
+                categories=tuple(config["HOLIDAY_CATEGORIES"]) or None,
+            ),
+            dial_timeout=config["DIAL_TIMEOUT_SECONDS"],
+            recording_max=config["RECORDING_MAX_SECONDS"],
+            retention_days=config["RETENTION_DAYS"],
+            spool_dir=config["SPOOL_DIR"],
+            caller_key_secret=config["SECRET_KEY"],
+            fallback_number=config["FALLBACK_NUMBER"],
+        )
+
+    def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
+        return BusinessCalendar(self.hours, self.tz, self.holidays, closures)
+
+
+def closures_around(session: Session, today: date, days: int = 400) -> tuple[Closure, ...]:
+    """Configured closures that can matter for the next opening or an SLA clock from today."""
+    rows = session.scalars(
+        select(ClosureRow).where(
+            ClosureRow.end_date >= today - timedelta(days=31),
+            ClosureRow.start_date <= today + timedelta(days=days),
+        )
+    )
+    return tuple(Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de) for r in rows)
+
+
+def business_calendar(desk: Desk, session: Session | None, now: datetime) -> BusinessCalendar:
+    """The calendar with closures from the database; without them if the database is down."""
+    if session is None:
+        return desk.calendar()
+    try:
+        return desk.calendar(closures_around(session, now.astimezone(desk.tz).date()))
+    except SQLAlchemyError as exc:
+        log.error("closures unavailable (%s): calendar without them", type(exc).__name__)
+        session.rollback()
+        return desk.calendar()
+
+
+def maintenance_windows(session: Session, now: datetime) -> list[MaintenanceWindow]:
+    """Windows still to come or running: the call flow announces those within three days."""
+    return list(
+        session.scalars(
+            select(MaintenanceWindow)
+            .where(MaintenanceWindow.ends_at > now)
+            .order_by(MaintenanceWindow.starts_at)
+        )
+    )

@@ -1,0 +1,79 @@
+"""GDPR retention: recordings and full phone numbers are erased once they are older than allowed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from ivr.models import Call, CallerLanguage, Incident
+from ivr.privacy import mask_number
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Purged:
+    recordings: int
+    incidents: int
+    calls: int
+    remembered_languages: int
+
+
+def purge(
+    session: Session,
+    now: datetime,
+    retention_days: int,
+    delete_recording: Callable[[str], None] | None = None,
+) -> Purged:
+    """Erase personal data received before `now - retention_days`; the facts of the call stay."""
+    cutoff = now - timedelta(days=retention_days)
+    recordings = 0
+    incidents = list(
+        session.scalars(
+            select(Incident).where(
+                Incident.received_at < cutoff,
+                or_(
+                    Incident.recording_url.is_not(None),
+                    Incident.caller_number.is_not(None),
+                    Incident.callback_number.is_not(None),
+                ),
+            )
+        )
+    )
+    for incident in incidents:
+        if incident.recording_sid and delete_recording is not None:
+            delete_recording(incident.recording_sid)
+        if incident.recording_url:
+            recordings += 1
+        incident.recording_url = incident.recording_sid = None
+        incident.caller_number = _masked(incident.caller_number)
+        incident.callback_number = _masked(incident.callback_number)
+    calls = list(
+        session.scalars(
+            select(Call).where(
+                Call.started_at < cutoff,
+                Call.from_number.is_not(None),
+                ~Call.from_number.contains("*"),
+            )
+        )
+    )
+    for call in calls:
+        call.from_number = _masked(call.from_number)
+    languages = session.execute(
+        delete(CallerLanguage).where(CallerLanguage.updated_at < cutoff)
+    ).rowcount
+    session.commit()
+    result = Purged(recordings, len(incidents), len(calls), languages or 0)
+    log.info("retention purge before %s: %s", cutoff.isoformat(), result)
+    return result
+
+
+def _masked(number: str | None) -> str | None:
+    if number is None or "*" in number:
+        return number
+    return mask_number(number)

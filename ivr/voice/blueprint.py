@@ -1,0 +1,43 @@
+"""The /voice blueprint: signature check first, and a safety net so Twilio never sees a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import HTTPException
+
+from ivr.voice import security
+from ivr.voice.twiml import fallback_response, twiml
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+log = logging.getLogger(__name__)
+
+bp.before_request(security.require_twilio_signature)
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def unknown_step(error: HTTPException) -> Response | HTTPException:
+    """A URL Twilio should never have been given still gets a caller somewhere."""
+    if not request.path.startswith(f"{bp.url_prefix}/"):
+        return error
+    try:
+        security.require_twilio_signature()
+    except HTTPException as refused:
+        return refused
+    log.warning("voice %s on unknown step %s", error.code, request.path)
+    return twiml(fallback_response())
+
+
+@bp.errorhandler(Exception)
+def safety_net(error: Exception) -> Response | HTTPException:
+    """Whatever broke, the caller hears valid TwiML; the log says which call and step."""
+    if isinstance(error, HTTPException) and error.code == 403:
+        return error
+    call_sid = request.form.get("CallSid", "-")[:64]
+    if isinstance(error, HTTPException):
+        log.warning("voice %s on %s (call %s)", error.code, request.path, call_sid)
+    else:
+        log.exception("voice webhook %s failed (call %s)", request.path, call_sid)
+    return twiml(fallback_response())

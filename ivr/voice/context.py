@@ -1,0 +1,111 @@
+"""What every webhook needs: the request's call, its flow state, the desk, and keeping events."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr import services
+from ivr.db import get_database, get_session
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.call_flow import Step
+from ivr.domain.reference import new_reference
+from ivr.services import recorder
+from ivr.services.desk import Desk, business_calendar
+from ivr.voice.speaker import Speaker
+from ivr.voice.state import CallState
+from ivr.voice.twiml import speaker_for
+
+log = logging.getLogger(__name__)
+
+MAX_FIELD = 256  # Twilio's own values are short; anything longer is not from Twilio's engine
+
+STEP_ENDPOINTS = {
+    Step.LANGUAGE: "voice.menu",
+    Step.PURPOSE: "voice.menu",
+    Step.IMPACT: "voice.menu",
+    Step.SEVERITY: "voice.menu",
+    Step.CALLBACK: "voice.menu",
+    Step.ANNOUNCE: "voice.announce",
+    Step.ROUTE: "voice.route",
+    Step.INTAKE: "voice.intake",
+    Step.CALLBACK_NUMBER: "voice.callback_number",
+    Step.CONFIRM: "voice.confirm",
+}
+
+
+def desk() -> Desk:
+    return current_app.extensions["ivr.desk"]
+
+
+def field(name: str) -> str:
+    return request.form.get(name, "")[:MAX_FIELD]
+
+
+def call_sid() -> str:
+    return field("CallSid") or "unknown"
+
+
+def state() -> CallState:
+    return CallState.from_query(request.args)
+
+
+def now() -> datetime:
+    return services.now()
+
+
+def calendar(at: datetime) -> BusinessCalendar:
+    try:
+        session = get_session()
+    except SQLAlchemyError:
+        session = None
+    return business_calendar(desk(), session, at)
+
+
+def speaker(locale: str) -> Speaker:
+    return speaker_for(locale)
+
+
+def keep(event_type: str, for_call: str | None = None, **fields: Any) -> bool:
+    """Record one fact about this call, or `for_call` (database, or spool when it is down)."""
+    event = {
+        "type": event_type,
+        "call_sid": for_call or call_sid(),
+        "at": now().isoformat(),
+        **fields,
+    }
+    return recorder.record(get_database(), desk(), event)
+
+
+def report(st: CallState, **fields: Any) -> CallState:
+    """Add facts to the caller's report; it exists from the first thing there is to report."""
+    if st.ref:
+        keep("incident", reference=st.ref, **fields)
+        return st
+    st = st.but(ref=new_reference(), kind=st.kind or "incident")
+    if keep("incident", reference=st.ref, kind=st.kind, language=st.lang, **fields):
+        # A retried webhook must not hand the caller a second reference: the first one stands.
+        stored = recorder.reference_of(get_database(), call_sid())
+        st = st.but(ref=stored or st.ref)
+    return st
+
+
+def step_url(step: Step, st: CallState, **extra: Any) -> str:
+    params = {**st.query(), **extra}
+    if STEP_ENDPOINTS.get(step) == "voice.menu":
+        return url_for("voice.menu", step=step.value, **params)
+    return url_for(STEP_ENDPOINTS[step], **params)
+
+
+def go(response: VoiceResponse, step: Step, st: CallState) -> VoiceResponse:
+    """Continue at `step`; the end of the flow hangs up."""
+    if step is Step.END:
+        response.hangup()
+    else:
+        response.redirect(step_url(step, st))
+    return response

@@ -1,0 +1,183 @@
+"""Taking a report by voice: notice, recording, callback number, reference and pick-up time."""
+
+from __future__ import annotations
+
+import logging
+
+import phonenumbers
+from flask import Response, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr import spoken
+from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, VALID, Step, next_step
+from ivr.domain.sla import SlaClock, targets_for
+from ivr.domain.triage import Category
+from ivr.voice import prompts
+from ivr.voice.blueprint import bp
+from ivr.voice.context import calendar, desk, field, go, keep, now, report, speaker, state
+from ivr.voice.routing import category_of
+from ivr.voice.state import CallState
+from ivr.voice.twiml import twiml
+
+log = logging.getLogger(__name__)
+
+SILENCE_ENDS_RECORDING = 8  # seconds; callers pause to think while describing a problem
+NUMBER_TIMEOUT = 10
+REGION = {"nl": "NL", "de": "DE"}
+
+
+@bp.post("/intake")
+def intake() -> Response:
+    st = report(state())
+    say = speaker(st.lang)
+    response = VoiceResponse()
+    # GDPR: the caller hears that, why and how long they are recorded, before the beep.
+    say.speak(response, prompts.RECORDING_NOTICE, days=desk().retention_days)
+    say.speak(
+        response, prompts.RECORD_QUESTION if st.kind == "question" else prompts.RECORD_INCIDENT
+    )
+    response.record(
+        action=url_for("voice.recorded", **st.query()),
+        method="POST",
+        max_length=desk().recording_max,
+        timeout=SILENCE_ENDS_RECORDING,
+        finish_on_key="#",
+        play_beep=True,
+        trim="trim-silence",
+        recording_status_callback=url_for("voice.recording_status", **st.query()),
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed",
+    )
+    # Twilio goes on here only when nothing was recorded: the report still continues.
+    say.speak(response, prompts.NOTHING_RECORDED)
+    keep("call_route", route="open" if st.asap else "closed", outcome="report taken")
+    return twiml(go(response, _after_recording(), st))
+
+
+def _after_recording() -> Step:
+    """Confirm the caller ID as callback number, or ask for one when there is none."""
+    return Step.CALLBACK if _caller_number() else Step.CALLBACK_NUMBER
+
+
+def _caller_number() -> str | None:
+    try:
+        number = phonenumbers.parse(field("From"), None)
+    except phonenumbers.NumberParseException:
+        return None
+    return field("From") if phonenumbers.is_valid_number(number) else None
+
+
+def _keep_recording(st: CallState) -> None:
+    keep(
+        "recording",
+        reference=st.ref,
+        recording_sid=field("RecordingSid"),
+        recording_url=field("RecordingUrl"),
+        recording_duration=_int(field("RecordingDuration")),
+    )
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@bp.post("/intake/recorded")
+def recorded() -> Response:
+    """`<Record>`'s action: the recording ended (key, silence, length, or hang-up)."""
+    st = report(state())
+    _keep_recording(st)
+    response = VoiceResponse()
+    if field("Digits") == "hangup":
+        return twiml(response)
+    return twiml(
+        go(response, next_step(Step.INTAKE, DONE, False), st)
+        if _caller_number()
+        else go(response, Step.CALLBACK_NUMBER, st)
+    )
+
+
+@bp.post("/intake/recording-status")
+def recording_status() -> Response:
+    """Twilio's recording status callback; may come before or after the action, or alone."""
+    _keep_recording(report(state()))
+    return twiml(VoiceResponse())
+
+
+@bp.post("/callback-number")
+def callback_number() -> Response:
+    st = state()
+    response = VoiceResponse()
+    answer_url = url_for("voice.callback_number_answer", **st.query())
+    gather = response.gather(
+        input="dtmf",
+        finish_on_key="#",
+        timeout=NUMBER_TIMEOUT,
+        action=answer_url,
+        method="POST",
+        action_on_empty_result=True,
+    )
+    speaker(st.lang).speak(gather, prompts.CALLBACK_ENTER)
+    response.redirect(answer_url)
+    return twiml(response)
+
+
+@bp.post("/callback-number/answer")
+def callback_number_answer() -> Response:
+    st = state()
+    say = speaker(st.lang)
+    response = VoiceResponse()
+    number = valid_number(field("Digits"), st.lang)
+    if number:
+        keep("incident", reference=st.ref, callback_number=number)
+        say.speak(response, prompts.CALLBACK_SAVED, number=spoken.digits(field("Digits")))
+        return twiml(go(response, next_step(Step.CALLBACK_NUMBER, VALID, False), st))
+    failures = st.attempt + 1
+    say.speak(response, prompts.CALLBACK_INVALID)
+    if failures < MAX_ATTEMPTS:
+        return twiml(go(response, Step.CALLBACK_NUMBER, st.but(attempt=failures)))
+    return twiml(go(response, next_step(Step.CALLBACK_NUMBER, GIVE_UP, False), st))
+
+
+def valid_number(digits: str, language: str) -> str | None:
+    """Keyed digits as E.164, read as a number of the caller's country unless it has a prefix."""
+    digits = digits.strip().rstrip("#")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    try:
+        number = phonenumbers.parse(digits, REGION.get(language, "NL"))
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@bp.post("/confirm")
+def confirm() -> Response:
+    """The report is complete: reference, when it is picked up, the reaction target, goodbye."""
+    st = report(state(), status="open")
+    t = now()
+    cal = calendar(t)
+    tz = desk().tz
+    say = speaker(st.lang)
+    response = VoiceResponse()
+    say.speak(response, prompts.REFERENCE, reference=spoken.digits(st.ref))
+    if st.asap or cal.is_open(t):
+        say.speak(response, prompts.PICKUP_ASAP)
+    else:
+        say.speak(
+            response,
+            prompts.PICKUP_AT,
+            when=spoken.when_phrase(cal.next_opening(t), t, st.lang, tz),
+        )
+    category = category_of(st)
+    if category is not None:
+        due = SlaClock.start(cal, Category(category), t)
+        say.speak(
+            response,
+            prompts.REACTION_TARGET,
+            duration=spoken.duration_phrase(targets_for(Category(category)).reaction, st.lang),
+            when=spoken.when_phrase(due.reaction_due, t, st.lang, tz),
+        )
+    say.speak(response, prompts.GOODBYE)
+    return twiml(go(response, next_step(Step.CONFIRM, DONE, cal.is_open(t)), st))

@@ -1,0 +1,206 @@
+"""The menus: ask with `<Gather>` (keys or speech), understand the answer, move on."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, abort, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from ivr import spoken
+from ivr.db import get_session
+from ivr.domain.call_flow import (
+    DONE,
+    GIVE_UP,
+    MAX_ATTEMPTS,
+    MENUS,
+    Menu,
+    Signal,
+    Step,
+    interpret,
+    next_step,
+)
+from ivr.domain.maintenance import announcements_due
+from ivr.privacy import caller_key
+from ivr.services.desk import maintenance_windows
+from ivr.voice import prompts
+from ivr.voice.blueprint import bp
+from ivr.voice.context import (
+    calendar,
+    desk,
+    field,
+    go,
+    keep,
+    now,
+    report,
+    speaker,
+    state,
+)
+from ivr.voice.speaker import SAY_LANGUAGE
+from ivr.voice.state import CallState
+from ivr.voice.twiml import twiml
+
+log = logging.getLogger(__name__)
+
+GATHER_TIMEOUT = 6  # seconds of silence before Twilio gives up waiting for a key
+MENU_PROMPTS = {
+    Step.PURPOSE: prompts.PURPOSE_MENU,
+    Step.IMPACT: prompts.IMPACT_MENU,
+    Step.SEVERITY: prompts.SEVERITY_MENU,
+}
+
+
+def _menu(step_name: str) -> Menu:
+    try:
+        return MENUS[Step(step_name)]
+    except (ValueError, KeyError):
+        abort(404)
+
+
+@bp.post("/menu/<step>")
+def menu(step: str) -> Response:
+    current = _menu(step)
+    st = state()
+    response = VoiceResponse()
+    answer_url = url_for("voice.answer", step=step, **st.query())
+    gather = response.gather(
+        input="dtmf speech",
+        num_digits=1,
+        timeout=GATHER_TIMEOUT,
+        speech_timeout="auto",
+        action=answer_url,
+        method="POST",
+        action_on_empty_result=True,
+        language=SAY_LANGUAGE[st.lang],
+        hints=current.hints(st.lang),
+    )
+    ask(gather, current.step, st)
+    # Should Twilio fall through the Gather after all, the answer step treats it as no input.
+    response.redirect(answer_url)
+    return twiml(response)
+
+
+def ask(gather: Gather, step: Step, st: CallState) -> None:
+    if step is Step.LANGUAGE:
+        speaker("nl").speak(gather, prompts.CHOOSE_DUTCH)
+        speaker("de").speak(gather, prompts.CHOOSE_GERMAN)
+    elif step is Step.CALLBACK:
+        number = field("From")
+        speaker(st.lang).speak(gather, prompts.CALLBACK_CONFIRM, digits=spoken.digits(number[-2:]))
+    else:
+        speaker(st.lang).speak(gather, MENU_PROMPTS[step])
+        speaker(st.lang).speak(gather, prompts.REPEAT_HINT)
+
+
+@bp.post("/menu/<step>/answer")
+def answer(step: str) -> Response:
+    current = _menu(step)
+    st = state()
+    response = VoiceResponse()
+    heard = interpret(current, field("Digits"), field("SpeechResult"), st.lang)
+    if heard.signal is Signal.REPEAT:
+        return twiml(go(response, current.step, st))
+    if heard.signal is Signal.SWITCH_LANGUAGE:
+        st = st.but(lang=st.other_lang)
+        _remember_language(st.lang)
+        return twiml(go(response, current.step, st))
+    if heard.signal in (Signal.INVALID, Signal.NO_INPUT):
+        return twiml(_try_again(response, current.step, st, heard.signal))
+    assert heard.choice is not None
+    st = CHOSEN[current.step](st, heard.choice.value)
+    t = now()
+    return twiml(
+        go(response, next_step(current.step, heard.choice.value, calendar(t).is_open(t)), st)
+    )
+
+
+def _try_again(response: VoiceResponse, step: Step, st: CallState, signal: Signal) -> VoiceResponse:
+    """Say what went wrong and ask again; after the last try, take the safest path."""
+    failures = st.attempt + 1
+    sorry = prompts.NO_INPUT if signal is Signal.NO_INPUT else prompts.INVALID_CHOICE
+    speaker(st.lang).speak(response, sorry)
+    if failures < MAX_ATTEMPTS:
+        return go(response, step, st.but(attempt=failures))
+    t = now()
+    target = next_step(step, GIVE_UP, calendar(t).is_open(t))
+    log.info("caller gave no usable answer at %s: on to %s", step, target)
+    return go(response, target, st.but(attempt=0))
+
+
+def _remember_language(language: str) -> None:
+    number = field("From")
+    key = caller_key(number, desk().caller_key_secret) if number else None
+    keep("call_language", language=language, caller_key=key)
+
+
+def _chose_language(st: CallState, value: str) -> CallState:
+    _remember_language(value)
+    return st.but(lang=value, attempt=0)
+
+
+def _chose_purpose(st: CallState, value: str) -> CallState:
+    return report(st.but(kind=value, attempt=0), kind=value, language=st.lang)
+
+
+def _chose_impact(st: CallState, value: str) -> CallState:
+    return report(st.but(impact=value, attempt=0), impact=value)
+
+
+def _chose_severity(st: CallState, value: str) -> CallState:
+    return report(st.but(severity=value, attempt=0), severity=value)
+
+
+def _chose_callback(st: CallState, _value: str) -> CallState:
+    return st.but(attempt=0)  # "keep" needs nothing: the caller ID is the callback by default
+
+
+CHOSEN = {
+    Step.LANGUAGE: _chose_language,
+    Step.PURPOSE: _chose_purpose,
+    Step.IMPACT: _chose_impact,
+    Step.SEVERITY: _chose_severity,
+    Step.CALLBACK: _chose_callback,
+}
+
+
+@bp.post("/announce")
+def announce() -> Response:
+    """Before the menus: closed today and why, closed now and until when, planned maintenance."""
+    st = state()
+    t = now()
+    cal = calendar(t)
+    say = speaker(st.lang)
+    response = VoiceResponse()
+    closed = cal.closed_day(t.astimezone(desk().tz).date())
+    if closed is not None:
+        say.speak(
+            response,
+            prompts.CLOSED_TODAY,
+            reason=closed.reason_de if st.lang == "de" else closed.reason_nl,
+        )
+    if not cal.is_open(t):
+        say.speak(
+            response,
+            prompts.CLOSED_NOW,
+            when=spoken.when_phrase(cal.next_opening(t), t, st.lang, desk().tz),
+        )
+    for window in _maintenance_to_announce(t):
+        description = window.description_de if st.lang == "de" else window.description_nl
+        end = spoken.when_phrase(window.ends_at, t, st.lang, desk().tz)
+        if window.starts_at <= t:
+            say.speak(response, prompts.MAINTENANCE_RUNNING, end=end, description=description)
+        else:
+            start = spoken.when_phrase(window.starts_at, t, st.lang, desk().tz)
+            say.speak(
+                response, prompts.MAINTENANCE_PLANNED, start=start, end=end, description=description
+            )
+    return twiml(go(response, next_step(Step.ANNOUNCE, DONE, cal.is_open(t)), st))
+
+
+def _maintenance_to_announce(t):  # type: ignore[no-untyped-def]
+    try:
+        return announcements_due(maintenance_windows(get_session(), t), t)
+    except SQLAlchemyError as exc:
+        log.error("maintenance windows unavailable (%s)", type(exc).__name__)
+        return []

@@ -1,0 +1,66 @@
+"""What the call flow knows about a call so far, carried in the URLs of its TwiML.
+
+Twilio signs each URL it requests, so this state cannot be forged, and any worker can answer any
+step, with or without the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from ivr.domain.call_flow import MAX_ATTEMPTS, MENUS, Step
+from ivr.domain.reference import is_valid_reference
+from ivr.i18n import DEFAULT_LOCALE, LOCALES
+
+KINDS = ("incident", "question")
+
+
+def _allowed(step: Step) -> tuple[str, ...]:
+    return tuple(choice.value for choice in MENUS[step].choices)
+
+
+@dataclass(frozen=True)
+class CallState:
+    lang: str = DEFAULT_LOCALE
+    kind: str = ""
+    impact: str = ""
+    severity: str = ""
+    ref: str = ""
+    attempt: int = 0
+    asap: bool = False  # in hours but no agent answered: pick the report up at once
+
+    @classmethod
+    def from_query(cls, args: MultiDict[str, str]) -> CallState:
+        """Read the state back, dropping anything that is not a value the flow produces."""
+
+        def pick(name: str, allowed: tuple[str, ...]) -> str:
+            value = args.get(name, "")
+            return value if value in allowed else ""
+
+        ref = args.get("ref", "")
+        attempt = args.get("attempt", "0")
+        return cls(
+            lang=pick("lang", LOCALES) or DEFAULT_LOCALE,
+            kind=pick("kind", KINDS),
+            impact=pick("impact", _allowed(Step.IMPACT)),
+            severity=pick("severity", _allowed(Step.SEVERITY)),
+            ref=ref if is_valid_reference(ref) else "",
+            attempt=min(int(attempt), MAX_ATTEMPTS) if attempt.isdigit() else 0,
+            asap=args.get("asap") == "1",
+        )
+
+    def query(self) -> dict[str, Any]:
+        """URL parameters for the next step: only what is set, so URLs stay short."""
+        values = asdict(self)
+        values["asap"] = "1" if self.asap else ""
+        return {k: v for k, v in values.items() if v not in ("", 0)}
+
+    def but(self, **changes: Any) -> CallState:
+        return replace(self, **changes)
+
+    @property
+    def other_lang(self) -> str:
+        return "de" if self.lang == "nl" else "nl"
