@@ -40,7 +40,7 @@ def when_phrase(when: datetime, now: datetime, locale: str, tz: ZoneInfo) -> str
 def digits(text: str) -> str:
     """Read one digit at a time, in groups of four: "1 2 3 4, 5 6 7 8"."""
     chars = [c for c in text if c.isdigit()]
-    groups = [" ".join(chars[i:i + 4]) for i in range(0, len(chars), 4)]
+    groups = [" ".join(chars[i : i + 4]) for i in range(0, len(chars), 4)]
     return ", ".join(groups)
 
 
@@ -51,7 +51,7 @@ _UNITS = {
 
 
 def duration_phrase(duration: timedelta, locale: str) -> str:
-    """"30 minuten", "1 uur", "2 uur"; "30 Minuten", "1 Stunde", "2 Stunden"."""
+    """ "30 minuten", "1 uur", "2 uur"; "30 Minuten", "1 Stunde", "2 Stunden"."""
     minutes = int(duration.total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
     (hour, hours_word), (minute, minutes_word) = _UNITS[locale]

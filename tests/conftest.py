@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -98,10 +98,23 @@ def app_config(database_url: str, clock: FixedClock, tmp_path: Path) -> dict[str
 
 
 @pytest.fixture
-def app(app_config: dict[str, object]) -> Iterator[Flask]:
-    application = create_app(app_config)
-    yield application
-    application.extensions["ivr.db"].engine.dispose()
+def make_app(app_config: dict[str, object]) -> Iterator[Callable[..., Flask]]:
+    """Builds apps with settings changed from `app_config`; their pools are closed afterwards."""
+    made: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        application = create_app({**app_config, **overrides})
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        application.extensions["ivr.db"].engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

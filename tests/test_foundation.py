@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from ivr import create_app
 from ivr.phone.transport import InProcess, signature
 from tests.conftest import TOKEN
 from tests.twiml import parse, spoken
@@ -26,8 +25,8 @@ def test_healthz_reports_database_ok(client) -> None:
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_unreachable_database(app_config) -> None:
-    app = create_app({**app_config, "DATABASE_URL": "sqlite:////nonexistent/dir/x.sqlite3"})
+def test_healthz_reports_unreachable_database(make_app) -> None:
+    app = make_app(DATABASE_URL="sqlite:////nonexistent/dir/x.sqlite3")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
@@ -57,21 +56,21 @@ def test_signed_webhook_gets_twiml(app: Flask) -> None:
     parse(reply.body)
 
 
-def test_without_token_webhooks_are_refused_even_signed(app_config) -> None:
-    app = create_app({**app_config, "TWILIO_AUTH_TOKEN": ""})
+def test_without_token_webhooks_are_refused_even_signed(make_app) -> None:
+    app = make_app(TWILIO_AUTH_TOKEN="")
     assert InProcess(app, token=TOKEN).post("/voice/incoming", CALL).status == 403
 
 
-def test_development_switch_accepts_unsigned(app_config, caplog) -> None:
-    app = create_app({**app_config, "TWILIO_AUTH_TOKEN": "", "IVR_DEV_UNSIGNED": True})
+def test_development_switch_accepts_unsigned(make_app, caplog) -> None:
+    app = make_app(TWILIO_AUTH_TOKEN="", IVR_DEV_UNSIGNED=True)
     assert "NOT verified" in caplog.text
     assert app.test_client().post("/voice/incoming", data=CALL).status_code == 200
 
 
 @pytest.mark.parametrize("hops", [1, 2])
-def test_signature_valid_behind_tls_proxy(app_config, hops: int) -> None:
+def test_signature_valid_behind_tls_proxy(make_app, hops: int) -> None:
     """Twilio signs https://public/...; the app sees http://internal/ plus forwarded headers."""
-    app = create_app({**app_config, "PROXY_TRUSTED_HOPS": hops})
+    app = make_app(PROXY_TRUSTED_HOPS=hops)
     public_url = "https://ivr.example.nl/voice/incoming"
     forwarded = {
         "X-Twilio-Signature": signature(TOKEN, public_url, CALL),
@@ -115,8 +114,8 @@ def test_failing_handler_answers_fallback_twiml(app: Flask, monkeypatch, caplog)
     assert CALL["CallSid"] in caplog.text
 
 
-def test_fallback_dials_configured_number(app_config, monkeypatch) -> None:
-    app = create_app({**app_config, "FALLBACK_NUMBER": "+31413741742"})
+def test_fallback_dials_configured_number(make_app, monkeypatch) -> None:
+    app = make_app(FALLBACK_NUMBER="+31413741742")
     monkeypatch.setattr(
         "ivr.voice.call.remembered_language",
         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),

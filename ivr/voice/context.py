@@ -88,7 +88,7 @@ def report(st: CallState, **fields: Any) -> CallState:
         keep("incident", reference=st.ref, **fields)
         return st
     st = st.but(ref=new_reference(), kind=st.kind or "incident")
-    if keep("incident", reference=st.ref, kind=st.kind, language=st.lang, **fields):
+    if keep("incident", **{"reference": st.ref, "kind": st.kind, "language": st.lang, **fields}):
         # A retried webhook must not hand the caller a second reference: the first one stands.
         stored = recorder.reference_of(get_database(), call_sid())
         st = st.but(ref=stored or st.ref)

@@ -140,7 +140,7 @@ def _chose_language(st: CallState, value: str) -> CallState:
 
 
 def _chose_purpose(st: CallState, value: str) -> CallState:
-    return report(st.but(kind=value, attempt=0), kind=value, language=st.lang)
+    return report(st.but(kind=value, attempt=0), kind=value)
 
 
 def _chose_impact(st: CallState, value: str) -> CallState:
