@@ -31,7 +31,7 @@ class TwimlError(RuntimeError):
 
 @dataclass
 class Heard:
-    kind: str  # say | play | pause | whisper
+    kind: str  # say | play | pause | whisper | caller (what the caller did)
     text: str
     language: str = ""
 
@@ -79,13 +79,18 @@ class TwilioCall:
         return said[-1].language if said else ""
 
     def press(self, digits: str) -> None:
+        self._expect("Gather")
+        self._did(f"presses {digits}")
         self._answer_gather({"Digits": digits})
 
     def speak(self, text: str, confidence: float = 0.9) -> None:
+        self._expect("Gather")
+        self._did(f'says "{text}"')
         self._answer_gather({"SpeechResult": text, "Confidence": f"{confidence:.2f}"})
 
     def silence(self) -> None:
         verb = self._expect("Gather", "Record")
+        self._did("says nothing")
         if verb.tag == "Record":
             self._continue_after(verb)
             return
@@ -96,6 +101,7 @@ class TwilioCall:
 
     def record(self, duration: int = 10, callback_first: bool = False, key: str = "#") -> None:
         verb = self._expect("Record")
+        self._did(f"speaks for {duration} s, then presses {key}")
         recording = self._recording(duration)
         if callback_first:
             self._recording_callback(verb, recording)
@@ -106,6 +112,7 @@ class TwilioCall:
     def dial_outcome(self, status: str, duration: int = 60, answered_by: str | None = None) -> None:
         """The `<Dial>` ends with `status`; on "completed" the first (or named) party answered."""
         verb = self._expect("Dial")
+        self._did(f"the dialled party: {status}")
         answered = status in ("completed", "answered")
         if answered:
             self._whisper(verb, answered_by)
@@ -123,6 +130,7 @@ class TwilioCall:
         """The caller hangs up now: Twilio finishes a running `<Record>`, then reports the end."""
         if self._ended:
             return
+        self._did("hangs up")
         verb = self._waiting
         if verb is not None and verb.tag == "Record" and recorded_seconds:
             recording = self._recording(recorded_seconds)
@@ -144,6 +152,9 @@ class TwilioCall:
         """Twilio retried the last request (a timeout on its side): post it again, ignore it."""
         url, params = self.requests[-1]
         self._post(url, params, step="replay", record=False)
+
+    def _did(self, action: str) -> None:
+        self.transcript.append(Heard("caller", action))
 
     def as_text(self) -> str:
         lines = []

@@ -25,8 +25,11 @@ def now() -> datetime:
     if has_request_context() and current_app.config["IVR_ALLOW_CLOCK_HEADER"]:
         header = request.headers.get("X-IVR-Clock")
         if header:
-            when = datetime.fromisoformat(header)
-            if when.tzinfo is not None:
+            try:
+                when = datetime.fromisoformat(header)
+            except ValueError:
+                when = None
+            if when is not None and when.tzinfo is not None:
                 return when
     clock: Clock = current_app.extensions["ivr.clock"]
     return clock.now()

@@ -1,0 +1,98 @@
+"""The call flow drawn from its own definition (`ivr.domain.call_flow`), as Graphviz DOT."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ivr.domain.call_flow import (
+    GIVE_UP,
+    MAX_ATTEMPTS,
+    MENUS,
+    TRANSITIONS,
+    Menu,
+    Step,
+    Transition,
+)
+
+TITLES = {
+    Step.INCOMING: "Incoming call",
+    Step.LANGUAGE: "Language?",
+    Step.ANNOUNCE: "Announcements\n(closed today, planned maintenance)",
+    Step.PURPOSE: "What for?",
+    Step.IMPACT: "How many users?",
+    Step.SEVERITY: "How bad?",
+    Step.ROUTE: "Ring on-duty agents\nin the caller's language\n(agent hears a whisper)",
+    Step.INTAKE: "Take the report\n(GDPR notice, recording)",
+    Step.CALLBACK: "Call back on caller ID?",
+    Step.CALLBACK_NUMBER: "Key in another number",
+    Step.CONFIRM: "Reference, pick-up time,\nreaction target",
+    Step.END: "End",
+}
+OPEN_COLOUR, CLOSED_COLOUR = "#1b7f3b", "#a33a1e"
+
+
+def to_dot() -> str:
+    lines = [
+        "digraph call_flow {",
+        '  graph [rankdir=TB, fontname="Helvetica", labelloc=t,',
+        f'         label="Helpdesk voice line: call flow (no input {MAX_ATTEMPTS - 1}x repeated, '
+        f'then the safest path; * repeats, 9 switches language)"];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
+    for step in Step:
+        shape = ", shape=doublecircle" if step is Step.END else ""
+        fill = ', fillcolor="#fff6d5"' if step in MENUS else ""
+        lines.append(f'  {step.value} [label="{_label(step)}"{shape}{fill}];')
+    for (source, target, when_open), outcomes in _grouped().items():
+        lines.append(_edge(source, target, when_open, outcomes))
+    lines.append(
+        "  legend [shape=plaintext, fillcolor=none, "
+        'label="green: desk open   red, dashed: desk closed   yellow: a menu"];'
+    )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _label(step: Step) -> str:
+    menu = MENUS.get(step)
+    title = TITLES[step].replace("\n", "\\n")
+    if menu is None:
+        return title
+    return title + "\\n" + "\\n".join(_choices(menu))
+
+
+def _choices(menu: Menu) -> list[str]:
+    return [
+        f"{c.key}: {c.value.replace('_', ' ')} ({c.words['nl'][0]} / {c.words['de'][0]})"
+        for c in menu.choices
+    ]
+
+
+def _grouped() -> dict[tuple[Step, Step, bool | None], list[str]]:
+    """One arrow per source, target and opening state, naming every outcome that takes it."""
+    edges: dict[tuple[Step, Step, bool | None], list[str]] = defaultdict(list)
+    for t in TRANSITIONS:
+        edges[(t.source, t.target, t.when_open)].append(_outcome(t))
+    return edges
+
+
+def _outcome(t: Transition) -> str:
+    menu = MENUS.get(t.source)
+    keys = {c.value: c.key for c in menu.choices} if menu else {}
+    if t.outcome == GIVE_UP:
+        return f"no answer x{MAX_ATTEMPTS}"
+    return keys.get(t.outcome, t.outcome)
+
+
+def _edge(source: Step, target: Step, when_open: bool | None, outcomes: list[str]) -> str:
+    label = ", ".join(outcomes)
+    if when_open is True:
+        style = f', color="{OPEN_COLOUR}", fontcolor="{OPEN_COLOUR}"'
+        label += " (open)"
+    elif when_open is False:
+        style = f', color="{CLOSED_COLOUR}", fontcolor="{CLOSED_COLOUR}", style=dashed'
+        label += " (closed)"
+    else:
+        style = ""
+    return f'  {source.value} -> {target.value} [label="{label}"{style}];'

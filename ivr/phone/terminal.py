@@ -1,0 +1,131 @@
+"""A phone in the terminal: plays a call through `TwilioCall`, printing what is heard.
+
+Interactive, it asks the person at the keyboard at every `<Gather>`, `<Record>` and `<Dial>`.
+Unattended, it answers from a script (`--keys`, `--say`) and takes the defaults for the rest;
+when the script runs out at a menu it stays silent, as a caller who says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ivr.phone.twilio_call import Heard, TwilioCall
+
+KEYS = re.compile(r"^[0-9*#]+$")
+DIAL_OUTCOMES = ("completed", "no-answer", "busy", "failed")
+SAY_PREFIX = "say:"
+
+
+@dataclass
+class Script:
+    """Answers given in order at each menu: keys ("1", "*"), or "say:<words>" for speech."""
+
+    answers: list[str] = field(default_factory=list)
+    recording_seconds: int = 20
+    dial_outcome: str = "completed"
+
+    @classmethod
+    def build(cls, keys: str, says: tuple[str, ...], dial_outcome: str) -> Script:
+        answers = [k.strip() for k in keys.split(",") if k.strip()]
+        answers += [SAY_PREFIX + s for s in says]
+        return cls(answers, dial_outcome=dial_outcome)
+
+    def next_answer(self) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+
+Ask = Callable[[str], str]
+Show = Callable[[str], None]
+
+
+@dataclass
+class TerminalPhone:
+    """Runs one call to its end; `ask` is None when unattended."""
+
+    call: TwilioCall
+    show: Show
+    script: Script
+    ask: Ask | None = None
+    shown: int = 0
+
+    def run(self, max_turns: int = 100) -> None:
+        self.show(f"calling {self.call.transport.base_url} from {self.call.from_number} ...")
+        self.call.start()
+        for _ in range(max_turns):
+            self._print_new()
+            if self.call.waiting_for is None:
+                break
+            self._answer(self.call.waiting_for)
+        else:
+            self.show(f"hanging up after {max_turns} turns")
+            self.call.hang_up()
+        self._print_new()
+        self.show("call ended")
+
+    def _answer(self, waiting_for: str) -> None:
+        if waiting_for == "gather":
+            self._gather()
+        elif waiting_for == "record":
+            self._record()
+        else:
+            self._dial()
+
+    def _gather(self) -> None:
+        answer = self.script.next_answer()
+        if answer is None and self.ask is not None:
+            typed = self.ask("keys, or words to say (empty: silence, 'hangup' ends the call)")
+            answer = typed.strip()
+            if answer and not KEYS.match(answer) and answer != "hangup":
+                answer = SAY_PREFIX + answer
+        if not answer:
+            self.call.silence()
+        elif answer == "hangup":
+            self.call.hang_up()
+        elif answer.startswith(SAY_PREFIX):
+            self.call.speak(answer.removeprefix(SAY_PREFIX))
+        else:
+            self.call.press(answer)
+
+    def _record(self) -> None:
+        seconds = self.script.recording_seconds
+        if self.ask is not None:
+            said = self.ask("what do you say for the recording (empty: nothing, 'hangup')")
+            if said.strip() == "hangup":
+                self.call.hang_up(recorded_seconds=seconds)
+                return
+            if not said.strip():
+                self.call.silence()
+                return
+            seconds = max(2, len(said.split()) // 2)  # about two words a second
+        self.call.record(duration=seconds)
+
+    def _dial(self) -> None:
+        outcome = self.script.dial_outcome
+        if self.ask is not None:
+            choices = "/".join(DIAL_OUTCOMES)
+            typed = self.ask(f"the agent's phone rings: {choices}").strip()
+            outcome = typed if typed in DIAL_OUTCOMES else outcome
+        self.call.dial_outcome(outcome)
+
+    def _print_new(self) -> None:
+        for heard in self._new():
+            self.show(describe(heard))
+
+    def _new(self) -> Iterator[Heard]:
+        new = self.call.transcript[self.shown :]
+        self.shown = len(self.call.transcript)
+        return iter(new)
+
+
+def describe(heard: Heard) -> str:
+    if heard.kind == "say":
+        return f"  [{heard.language or '?'}] {heard.text}"
+    if heard.kind == "play":
+        return f"  [plays] {heard.text}"
+    if heard.kind == "pause":
+        return f"  ... ({heard.text} s)"
+    if heard.kind == "whisper":
+        return f"  [agent hears] {heard.text}"
+    return f"  > {heard.text}"
