@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from ivr.models import Call, CallerLanguage, Incident
@@ -39,8 +40,8 @@ def purge(
                 Incident.received_at < cutoff,
                 or_(
                     Incident.recording_url.is_not(None),
-                    Incident.caller_number.is_not(None),
-                    Incident.callback_number.is_not(None),
+                    _unmasked(Incident.caller_number),
+                    _unmasked(Incident.callback_number),
                 ),
             )
         )
@@ -57,8 +58,7 @@ def purge(
         session.scalars(
             select(Call).where(
                 Call.started_at < cutoff,
-                Call.from_number.is_not(None),
-                ~Call.from_number.contains("*"),
+                _unmasked(Call.from_number),
             )
         )
     )
@@ -71,6 +71,10 @@ def purge(
     result = Purged(recordings, len(incidents), len(calls), languages or 0)
     log.info("retention purge before %s: %s", cutoff.isoformat(), result)
     return result
+
+
+def _unmasked(column: Any) -> ColumnElement[bool]:
+    return and_(column.is_not(None), ~column.contains("*"))
 
 
 def _masked(number: str | None) -> str | None:
