@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, send_from_directory
+from pathlib import Path
 
-from ivr.i18n import LOCALES, PROMPTS_DIR
+from flask import Blueprint, Response, abort, current_app, send_from_directory
+
+from ivr.i18n import LOCALES
 from ivr.voice.speaker import AUDIO_SUFFIXES
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
@@ -15,4 +17,5 @@ def recording(locale: str, filename: str) -> Response:
     if locale not in LOCALES or not filename.endswith(AUDIO_SUFFIXES):
         abort(404)
     # send_from_directory refuses anything that resolves outside the folder (safe_join).
-    return send_from_directory(PROMPTS_DIR / "audio" / locale, filename, max_age=86400)
+    folder = Path(current_app.config["AUDIO_DIR"]) / locale
+    return send_from_directory(folder, filename, max_age=86400)

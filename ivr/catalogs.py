@@ -1,36 +1,194 @@
-"""Build steps for the prompt catalogs: `python -m ivr.catalogs compile` turns .po into .mo."""
+"""The prompt catalogs' workflow with Babel: extract, update, compile and check.
+
+`python -m ivr.catalogs extract` writes voice_prompts/messages.pot from every `prompt("id", ...)`
+in the code (babel.cfg says where); `update` merges it into each locale's messages.po; `compile`
+writes the .mo files the app reads (bin/_setup runs it); `check` lists every gap.
+"""
 
 from __future__ import annotations
 
+import importlib
+import re
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
+from ivr.config import ROOT
 from ivr.i18n import LOCALES, PROMPTS_DIR
+from ivr.prompts import REGISTRY
+from ivr.voice.speaker import AUDIO_SUFFIXES
+
+KEYWORDS = parse_keywords(["prompt:1c,2"])
+TEMPLATE = PROMPTS_DIR / "messages.pot"
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+PROMPT_MODULES = ("ivr.voice.prompts",)
+PO_WIDTH = 100
 
 
-def compile_catalogs() -> list[str]:
-    """Compile each locale's catalog; fuzzy entries are left out, as gettext would."""
+def po_path(locale: str, prompts_dir: Path = PROMPTS_DIR) -> Path:
+    return prompts_dir / locale / "LC_MESSAGES" / "messages.po"
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def extract() -> Catalog:
+    """Every prompt in the code, as a template: msgctxt = prompt id, msgid = English source."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    template = Catalog(project="helpdesk voice line", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        ROOT, method_map, options_map, keywords=KEYWORDS
+    ):
+        flags = ("python-brace-format",) if placeholders(message) else ()
+        template.add(
+            message,
+            locations=[(filename, lineno)],
+            auto_comments=comments,
+            context=context,
+            flags=flags,
+        )
+    return template
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=PO_WIDTH, omit_header=False)
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update(template: Catalog, prompts_dir: Path = PROMPTS_DIR) -> list[Path]:
+    """Merge the template into each locale; a changed English source makes its entry fuzzy."""
     written = []
     for locale in LOCALES:
-        po_path = PROMPTS_DIR / locale / "LC_MESSAGES" / "messages.po"
-        if not po_path.exists():
-            continue
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        with po_path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        written.append(str(po_path.with_suffix(".mo")))
+        path = po_path(locale, prompts_dir)
+        catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        write_catalog(catalog, path)
+        written.append(path)
     return written
 
 
+def compile_catalogs(prompts_dir: Path = PROMPTS_DIR) -> list[str]:
+    """Compile each locale's catalog; fuzzy entries are left out, as gettext would."""
+    written = []
+    for locale in LOCALES:
+        path = po_path(locale, prompts_dir)
+        if not path.exists():
+            continue
+        catalog = read_catalog(path, locale)
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        written.append(str(path.with_suffix(".mo")))
+    return written
+
+
+def registered_prompts() -> dict[str, str]:
+    for module in PROMPT_MODULES:
+        importlib.import_module(module)
+    return {p.id: p.source for p in REGISTRY.values()}
+
+
+def check(prompts_dir: Path = PROMPTS_DIR, audio_dir: Path | None = None) -> list[str]:
+    """Every gap between the code, the template, the translations and the recordings."""
+    prompts = registered_prompts()
+    problems = _template_problems(prompts, prompts_dir / "messages.pot")
+    for locale in LOCALES:
+        problems += _locale_problems(prompts, locale, prompts_dir)
+    problems += _audio_problems(prompts, audio_dir or prompts_dir / "audio")
+    return problems
+
+
+def _template_problems(prompts: dict[str, str], template_path: Path) -> list[str]:
+    if not template_path.exists():
+        return [f"{template_path.name} is missing: run python -m ivr.catalogs extract"]
+    in_template = {m.context: m.id for m in read_catalog(template_path) if m.id}
+    if in_template != prompts:
+        return [f"{template_path.name} is out of date with the code: run extract, then update"]
+    return []
+
+
+def _locale_problems(prompts: dict[str, str], locale: str, prompts_dir: Path) -> list[str]:
+    path = po_path(locale, prompts_dir)
+    if not path.exists():
+        return [f"{locale}: {path} is missing"]
+    catalog = read_catalog(path, locale)
+    problems = []
+    entries = {m.context: m for m in catalog if m.id}
+    for prompt_id, source in prompts.items():
+        message = entries.get(prompt_id)
+        if message is None or not message.string:
+            problems.append(f"{locale}: {prompt_id} has no translation")
+        elif message.fuzzy:
+            problems.append(f"{locale}: {prompt_id} is fuzzy (the English source changed)")
+        elif message.id != source:
+            problems.append(f"{locale}: {prompt_id} translates an old English source")
+        elif placeholders(str(message.string)) != placeholders(source):
+            problems.append(
+                f"{locale}: {prompt_id} placeholders {sorted(placeholders(str(message.string)))}"
+                f" differ from the source's {sorted(placeholders(source))}"
+            )
+    for prompt_id in sorted(set(entries) - set(prompts), key=str):
+        problems.append(f"{locale}: {prompt_id} is in the catalog but no longer a prompt")
+    problems += [f"{locale}: {m.context} is obsolete" for m in catalog.obsolete.values()]
+    return problems
+
+
+def _audio_problems(prompts: dict[str, str], audio_dir: Path) -> list[str]:
+    problems = []
+    for path in _audio_files(audio_dir):
+        locale, prompt_id = path.parent.name, path.stem
+        shown = path.relative_to(audio_dir)
+        if locale not in LOCALES:
+            problems.append(f"audio {shown}: {locale} is not a caller language")
+        elif path.suffix not in AUDIO_SUFFIXES:
+            problems.append(f"audio {shown}: only {', '.join(AUDIO_SUFFIXES)} are played")
+        elif prompt_id not in prompts:
+            problems.append(f"audio {shown}: no prompt {prompt_id!r}")
+        elif placeholders(prompts[prompt_id]):
+            problems.append(f"audio {shown}: {prompt_id} has dynamic parts and is always spoken")
+    return problems
+
+
+def _audio_files(audio_dir: Path) -> Iterable[Path]:
+    if not audio_dir.is_dir():
+        return []
+    return sorted(p for p in audio_dir.glob("*/*") if p.is_file() and not p.name.startswith("."))
+
+
 def main(argv: list[str]) -> int:
-    if argv[1:] != ["compile"]:
-        print("usage: python -m ivr.catalogs compile", file=sys.stderr)
+    command = argv[1] if len(argv) == 2 else ""
+    if command == "extract":
+        write_catalog(extract(), TEMPLATE)
+        print(f"wrote {TEMPLATE}")
+    elif command == "update":
+        for path in update(read_catalog(TEMPLATE)):
+            print(f"updated {path}")
+    elif command == "compile":
+        for path in compile_catalogs():
+            print(f"compiled {path}")
+    elif command == "check":
+        problems = check()
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in the prompt catalogs")
+        return 1 if problems else 0
+    else:
+        print("usage: python -m ivr.catalogs extract|update|compile|check", file=sys.stderr)
         return 2
-    for path in compile_catalogs():
-        print(f"compiled {path}")
     return 0
 
 

@@ -96,8 +96,16 @@ SETTINGS: tuple[Setting, ...] = (
         "many days (`flask --app app retention purge`)",
         int,
     ),
-    Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch"),
-    Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German"),
+    # Twilio's <Say> takes Amazon Polly voices as Polly.<Name>[-Neural]; Laura (nl-NL) and
+    # Vicki (de-DE) are Polly's neural voices for these languages
+    # (twilio.com/docs/voice/twiml/say/text-speech).
+    Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch (nl-NL)"),
+    Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German (de-DE)"),
+    Setting(
+        "AUDIO_DIR",
+        str(ROOT / "voice_prompts" / "audio"),
+        "studio recordings, `<locale>/<prompt id>.mp3` or `.wav`, played instead of `<Say>`",
+    ),
     Setting(
         "SPOOL_DIR",
         str(INSTANCE_DIR / "spool"),

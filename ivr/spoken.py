@@ -11,7 +11,7 @@ _DATE = {"nl": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
 _DATE_WITH_YEAR = {"nl": "EEEE d MMMM y", "de": "EEEE, d. MMMM y"}
 _WORDS = {
     "nl": {"today": "vandaag", "tomorrow": "morgen", "on": "op {date}", "at": "om {time}"},
-    "de": {"today": "heute", "tomorrow": "morgen", "on": "am {date},", "at": "um {time} Uhr"},
+    "de": {"today": "heute", "tomorrow": "morgen", "on": "am {date}", "at": "um {time} Uhr"},
 }
 
 
@@ -23,7 +23,7 @@ def time_phrase(when: datetime, locale: str, tz: ZoneInfo) -> str:
 
 def when_phrase(when: datetime, now: datetime, locale: str, tz: ZoneInfo) -> str:
     """The adverbial phrase: "morgen om 08:30", "op maandag 28 december om 08:30";
-    "morgen um 08:30 Uhr", "am Montag, 28. Dezember, um 08:30 Uhr". Today/tomorrow only when true
+    "morgen um 08:30 Uhr", "am Montag, 28. Dezember um 08:30 Uhr". Today/tomorrow only when true
     in the desk's time zone."""
     local, today = when.astimezone(tz), now.astimezone(tz).date()
     words = _WORDS[locale]

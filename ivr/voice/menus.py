@@ -186,7 +186,8 @@ def announce() -> Response:
             when=spoken.when_phrase(cal.next_opening(t), t, st.lang, desk().tz),
         )
     for window in _maintenance_to_announce(t):
-        description = window.description_de if st.lang == "de" else window.description_nl
+        text = window.description_de if st.lang == "de" else window.description_nl
+        description = text.rstrip(". ")  # the prompt ends the sentence itself
         end = spoken.when_phrase(window.ends_at, t, st.lang, desk().tz)
         if window.starts_at <= t:
             say.speak(response, prompts.MAINTENANCE_RUNNING, end=end, description=description)

@@ -16,15 +16,17 @@ SWITCH_TO_THIS_LANGUAGE = prompt(
 )
 
 # Announcements
-CLOSED_TODAY = prompt("closed_today", "Today the servicedesk is closed for {reason}.")
+CLOSED_TODAY = prompt("closed_today", "Today the servicedesk is closed: {reason}.")
 CLOSED_NOW = prompt(
     "closed_now", "The servicedesk is closed at the moment. We are open again {when}."
 )
 MAINTENANCE_PLANNED = prompt(
-    "maintenance_planned", "Planned maintenance {start} until {end}: {description}."
+    "maintenance_planned",
+    "Please note: planned maintenance. {description}. It starts {start} and is finished {end}.",
 )
 MAINTENANCE_RUNNING = prompt(
-    "maintenance_running", "Planned maintenance is in progress until {end}: {description}."
+    "maintenance_running",
+    "Please note: planned maintenance is in progress. {description}. It is finished {end}.",
 )
 
 # Menus

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Response, current_app, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -17,11 +19,14 @@ def twiml(response: VoiceResponse) -> Response:
 def speaker_for(locale: str) -> Speaker:
     config = current_app.config
     voice = config["VOICE_DE"] if locale == "de" else config["VOICE_NL"]
-    return Speaker(locale=locale, voice=voice, audio_url=_audio_url)
+    return Speaker(
+        locale=locale, voice=voice, audio_url=_audio_url, audio_dir=Path(config["AUDIO_DIR"])
+    )
 
 
 def _audio_url(locale: str, filename: str) -> str:
-    return url_for("audio.recording", locale=locale, filename=filename)
+    # Absolute: Twilio fetches <Play> media itself (through the proxy when there is one).
+    return url_for("audio.recording", locale=locale, filename=filename, _external=True)
 
 
 def fallback_response() -> VoiceResponse:

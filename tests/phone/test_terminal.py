@@ -34,7 +34,7 @@ def test_out_of_hours_german_call_takes_the_report(app: Flask, tmp_path: Path) -
     assert all("[de-DE]" in line for line in said[4:])  # after the bilingual language menu
     digits = " ".join(incident.reference[:4]) + ", " + " ".join(incident.reference[4:])
     assert digits in text
-    assert "am Montag, 28. Dezember, um 08:30 Uhr" in text
+    assert "am Montag, 28. Dezember um 08:30 Uhr" in text
     assert "caller: presses 2" in text and "caller: speaks for" in text
     assert "call ended" in result.output
 
