@@ -54,21 +54,30 @@ def configure_secret_key(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFProtect
+
     from ivr import db, services
     from ivr.voice import security
 
     db.init_app(app)
     services.init_app(app)
     security.init_app(app)
+    app.extensions["ivr.csrf"] = CSRFProtect(app)
 
 
 def configure_blueprints(app: Flask) -> None:
-    from ivr import audio, health
+    from flask import redirect, url_for
+
+    from ivr import api, audio, console, health
     from ivr.voice import routes as voice
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(audio.bp)
-    app.register_blueprint(voice.bp)
+    csrf = app.extensions["ivr.csrf"]
+    # Twilio, tools with bearer tokens and health checks post no forms: only the console does.
+    for blueprint in (health.bp, audio.bp, voice.bp, api.bp):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+    app.register_blueprint(console.bp)
+    app.add_url_rule("/", "index", lambda: redirect(url_for("console.work_list")))
 
 
 def configure_cli(app: Flask) -> None:

@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TWILIO_ACCOUNT_SID", "", "lets the console fetch recordings from Twilio"),
     Setting(
+        "TWILIO_API_BASE",
+        "https://api.twilio.com",
+        "only recording URLs on this host are fetched with the account's credentials",
+    ),
+    Setting(
         "IVR_DEV_UNSIGNED",
         "0",
         "development only: accept unsigned webhooks when no token is set (logs a loud warning)",

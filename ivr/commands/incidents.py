@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -12,33 +12,9 @@ from sqlalchemy import select
 
 from ivr.db import get_session
 from ivr.models import Incident
+from ivr.services.records import as_record
 
 cli = AppGroup("incidents", help="Incidents reported on the phone line.")
-
-
-def _iso(value: datetime | None, tz: tzinfo) -> str | None:
-    return value.astimezone(tz).isoformat() if value else None
-
-
-def as_record(incident: Incident, tz: tzinfo = UTC) -> dict[str, object]:
-    """The incident as plain JSON values; times in `tz`, with their offset."""
-    return {
-        "reference": incident.reference,
-        "kind": incident.kind,
-        "language": incident.language,
-        "impact": incident.impact,
-        "severity": incident.severity,
-        "category": incident.category,
-        "status": incident.status,
-        "caller_number": incident.caller_number,
-        "callback_number": incident.callback_number,
-        "recording_url": incident.recording_url,
-        "taken_out_of_hours": incident.taken_out_of_hours,
-        "received_at": _iso(incident.received_at, tz),
-        "pickup_at": _iso(incident.pickup_at, tz),
-        "reaction_due": _iso(incident.reaction_due, tz),
-        "restore_due": _iso(incident.restore_due, tz),
-    }
 
 
 @cli.command("export")

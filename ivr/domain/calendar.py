@@ -75,6 +75,16 @@ class BusinessCalendar:
                 return self._local(end)
         return None
 
+    def previous_closing(self, t: datetime) -> datetime:
+        """When the desk last closed at or before `t`: the start of "taken since we closed"."""
+        t = _utc(t)
+        day = self._local_date(t)
+        for offset in range(SEARCH_DAYS):
+            for _start, end in reversed(_day_spans(self, day - timedelta(days=offset))):
+                if end <= t:
+                    return self._local(end)
+        raise ValueError("the desk was not open within three years: check the opening hours")
+
     def next_working_day(self, day: date) -> date:
         for offset in range(1, SEARCH_DAYS):
             candidate = day + timedelta(days=offset)

@@ -35,6 +35,7 @@ class Desk:
     spool_dir: str
     caller_key_secret: str
     fallback_number: str
+    handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Desk:
@@ -52,6 +53,7 @@ class Desk:
             spool_dir=config["SPOOL_DIR"],
             caller_key_secret=config["SECRET_KEY"],
             fallback_number=config["FALLBACK_NUMBER"],
+            handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
         )
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:

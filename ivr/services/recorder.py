@@ -26,6 +26,7 @@ from ivr.domain.sla import SlaClock
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import Call, CallerLanguage, Incident
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.outbox import enqueue_incident
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +113,18 @@ def call_route(session: Session, _desk: Desk, event: Event) -> None:
     call.agent_name = event.get("agent_name") or call.agent_name
 
 
-def call_ended(session: Session, _desk: Desk, event: Event) -> None:
+def call_ended(session: Session, desk: Desk, event: Event) -> None:
     call = _call(session, event)
+    first_report = call.ended_at is None
     call.ended_at = call.ended_at or _at(event)
     call.twilio_status = event.get("status") or call.twilio_status
     if event.get("duration") is not None:
         call.duration_seconds = int(event["duration"])
     call.outcome = call.outcome or "hung up"
+    # The caller hung up before finishing: what they said still goes to the ticket system.
+    incident = call.incident
+    if desk.handoff and first_report and incident is not None and incident.status == "partial":
+        enqueue_incident(session, incident, "incident.partial", _at(event))
 
 
 def reference_of(database: Database, call_sid: str) -> str | None:
@@ -158,6 +164,7 @@ def incident(session: Session, desk: Desk, event: Event) -> Incident:
     call = _call(session, event)
     row = _incident_row(session, call, event)
     before = (row.category, row.received_at)
+    was_partial = row.status == "partial"
     for field in ("kind", "language", "impact", "severity", "callback_number"):
         if event.get(field):
             setattr(row, field, event[field])
@@ -170,6 +177,8 @@ def incident(session: Session, desk: Desk, event: Event) -> Incident:
     if row.pickup_at is None or (row.category, row.received_at) != before:
         _start_clocks(session, desk, row, asap=bool(event.get("asap")))
     row.updated_at = _at(event)
+    if desk.handoff and was_partial and row.status != "partial":
+        enqueue_incident(session, row, "incident.completed", _at(event))
     return row
 
 

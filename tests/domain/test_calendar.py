@@ -151,3 +151,16 @@ def test_misconfigured_hours_are_explained(text: str, error: str) -> None:
 def test_naive_times_are_refused(calendar: BusinessCalendar) -> None:
     with pytest.raises(ValueError, match="aware"):
         calendar.is_open(datetime(2026, 11, 24, 10, 0))
+
+
+@pytest.mark.parametrize(
+    ("now", "closed"),
+    [
+        (at(2026, 11, 24, 10, 0), at(2026, 11, 23, 17, 0)),  # open Tuesday: since Monday 17:00
+        (at(2026, 11, 24, 17, 0), at(2026, 11, 24, 17, 0)),  # closing time itself
+        (at(2026, 11, 30, 8, 45), at(2026, 11, 27, 17, 0)),  # Monday morning: since Friday
+        (at(2026, 12, 28, 9, 0), at(2026, 12, 24, 17, 0)),  # after Christmas: since Thursday
+    ],
+)
+def test_previous_closing(calendar: BusinessCalendar, now: datetime, closed: datetime) -> None:
+    assert calendar.previous_closing(now) == closed

@@ -1,0 +1,82 @@
+"""JSON API for tools: incidents with filters and paging, behind bearer tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, jsonify, request
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+
+from ivr import services
+from ivr.db import get_session
+from ivr.models import Incident
+from ivr.services.console import find
+from ivr.services.records import as_record
+from ivr.services.users import token_holder
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_LIMIT = 200
+
+
+@bp.before_request
+def require_token() -> None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if (
+        scheme.lower() != "bearer"
+        or not token
+        or token_holder(get_session(), token, services.now()) is None
+    ):
+        abort(401)
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException) -> tuple[Response, int]:
+    response = jsonify(error=error.name, detail=error.description)
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ivr"'
+    return response, error.code or 500
+
+
+def _tz():  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    return current_app.extensions["ivr.desk"].tz
+
+
+@bp.get("/incidents")
+def incidents() -> Response:
+    args = request.args
+    query = select(Incident)
+    if args.get("status"):
+        query = query.where(Incident.status.in_(args["status"].split(",")))
+    if args.get("category"):
+        if not args["category"].isdigit():
+            abort(400, "category must be 1, 2, 3 or 4")
+        query = query.where(Incident.category == int(args["category"]))
+    if args.get("since"):
+        try:
+            since = datetime.fromisoformat(args["since"])
+        except ValueError:
+            abort(400, "since must be an ISO 8601 date or time")
+        query = query.where(
+            Incident.received_at >= (since if since.tzinfo else since.replace(tzinfo=_tz()))
+        )
+    limit = min(args.get("limit", 50, type=int) or 50, MAX_LIMIT)
+    offset = max(args.get("offset", 0, type=int) or 0, 0)
+    session = get_session()
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Incident.received_at.desc(), Incident.id.desc())
+                           .limit(limit).offset(offset))  # fmt: skip
+    return jsonify(
+        total=total,
+        limit=limit,
+        offset=offset,
+        incidents=[as_record(row, _tz()) for row in rows],
+    )
+
+
+@bp.get("/incidents/<reference>")
+def incident(reference: str) -> Response:
+    row = find(get_session(), reference) or abort(404, f"no incident {reference}")
+    return jsonify(as_record(row, _tz()))

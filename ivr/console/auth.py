@@ -1,0 +1,67 @@
+"""Console login: hashed passwords, sessions that expire when idle, every page behind it."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from ivr.console import bp
+from ivr.db import get_session
+from ivr.services.users import authenticate
+
+PUBLIC_ENDPOINTS = {"console.login", "console.static"}
+
+
+@bp.before_request
+def require_login() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    user, seen = session.get("user"), session.get("seen", 0)
+    idle_limit = current_app.config["SESSION_MINUTES"] * 60
+    if not user or time.time() - seen > idle_limit:
+        session.clear()
+        return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
+    session["seen"] = time.time()
+    g.user = user
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    if request.method == "POST":
+        user = authenticate(
+            get_session(), request.form.get("username", ""), request.form.get("password", "")
+        )
+        if user is not None:
+            session.clear()
+            session.permanent = True
+            session["user"], session["seen"] = user.username, time.time()
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong name or password.", "error")
+    return render_template("console/login.html")
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("console.login"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only back into the console: never an open redirect to another site."""
+    if target and target.startswith("/console/") and not urlsplit(target).netloc:
+        return target
+    return url_for("console.work_list")

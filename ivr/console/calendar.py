@@ -1,0 +1,96 @@
+"""Closures and planned maintenance: created, moved and removed by the seed's rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from ivr.console import bp
+from ivr.console.helpers import calendar as desk_calendar
+from ivr.console.helpers import desk, now, parse_local
+from ivr.db import get_session
+from ivr.domain.maintenance import MaintenanceRuleError, announcements_due
+from ivr.models import Closure, MaintenanceWindow
+from ivr.services import closures
+from ivr.services.closures import ClosureError, ClosureInput, WindowInput
+
+
+@bp.get("/calendar")
+def calendar_page(errors: list[str] | None = None, status: int = 200) -> tuple[str, int]:
+    session = get_session()
+    t = now()
+    cal = desk_calendar()
+    windows = closures.windows(session)
+    upcoming = [h for h in desk().holidays.holidays_in(t.year) if h.date >= t.date()]
+    upcoming += desk().holidays.holidays_in(t.year + 1)[:3]
+    page = render_template(
+        "console/calendar.html",
+        closures=closures.closures(session),
+        windows=windows,
+        announced={w.id for w in announcements_due(windows, t)},
+        holidays=upcoming,
+        hours=desk().hours.describe(),
+        next_opening=cal.next_opening(t),
+        errors=errors or [],
+        form=request.form,
+    )
+    return page, status
+
+
+@bp.post("/closures")
+@bp.post("/closures/<int:closure_id>")
+def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
+    form = request.form
+    try:
+        given = ClosureInput(
+            date.fromisoformat(form.get("start", "")),
+            date.fromisoformat(form.get("end") or form.get("start", "")),
+            form.get("reason_nl", ""),
+            form.get("reason_de", ""),
+        )
+        closures.save_closure(get_session(), given, closure_id)
+    except (ValueError, ClosureError) as exc:
+        return calendar_page([_plain(exc)], 422)
+    flash("Closure saved.", "info")
+    return redirect(url_for("console.calendar_page"))
+
+
+@bp.post("/maintenance")
+@bp.post("/maintenance/<int:window_id>")
+def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
+    form = request.form
+    try:
+        given = WindowInput(
+            parse_local(form.get("start", "")),
+            parse_local(form.get("end", "")),
+            form.get("description_nl", ""),
+            form.get("description_de", ""),
+        )
+        closures.save_window(get_session(), desk(), now(), given, window_id)
+    except MaintenanceRuleError as exc:
+        return calendar_page([v.message for v in exc.violations], 422)
+    except (ValueError, ClosureError) as exc:
+        return calendar_page([_plain(exc)], 422)
+    flash("Maintenance window saved; callers hear about it from three days ahead.", "info")
+    return redirect(url_for("console.calendar_page"))
+
+
+@bp.post("/closures/<int:row_id>/delete")
+def delete_closure(row_id: int) -> Response:
+    closures.delete(get_session(), Closure, row_id)
+    flash("Closure removed.", "info")
+    return redirect(url_for("console.calendar_page"))
+
+
+@bp.post("/maintenance/<int:row_id>/delete")
+def delete_window(row_id: int) -> Response:
+    closures.delete(get_session(), MaintenanceWindow, row_id)
+    flash("Maintenance window removed.", "info")
+    return redirect(url_for("console.calendar_page"))
+
+
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, ClosureError):
+        return str(exc)
+    return "Dates and times must be filled in as day and time (e.g. 2026-12-05 22:00)."

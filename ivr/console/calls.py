@@ -1,0 +1,14 @@
+"""The call log: every call, its route and how it ended."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ivr.console import bp
+from ivr.db import get_session
+from ivr.services.console import call_log
+
+
+@bp.get("/calls")
+def calls() -> str:
+    return render_template("console/calls.html", calls=call_log(get_session()))

@@ -1,0 +1,79 @@
+"""The work list, an incident with everything the caller said, acknowledge and resolve."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+
+from ivr.console import bp
+from ivr.console.helpers import calendar, now
+from ivr.console.recordings import stream_recording
+from ivr.db import get_session
+from ivr.domain.triage import Impact, Severity
+from ivr.services import console
+from ivr.services.console import Filters
+
+IMPACT_NAMES = {Impact.ALL_USERS: "all users", Impact.SOME_USERS: "several users",
+                Impact.ONE_USER: "one user"}  # fmt: skip
+SEVERITY_NAMES = {
+    Severity.CANNOT_WORK: "cannot make calls / cannot work",
+    Severity.FUNCTIONS_FAIL: "certain functions fail",
+    Severity.CUMBERSOME: "can work, cumbersome",
+}
+
+
+def _filters() -> Filters:
+    args = request.args
+    category = args.get("category", "")
+    out_of_hours = {"yes": True, "no": False}.get(args.get("out_of_hours", ""))
+    since = calendar().previous_closing(now()) if args.get("view") == "morning" else None
+    return Filters(
+        category=int(category) if category.isdigit() else None,
+        status=args.get("status") or None,
+        sla=args.get("sla") or None,
+        out_of_hours=out_of_hours,
+        since=since,
+    )
+
+
+@bp.get("/")
+def work_list() -> str:
+    filters = _filters()
+    items = console.work_list(get_session(), calendar(), now(), filters)
+    return render_template("console/work_list.html", items=items, filters=filters)
+
+
+@bp.get("/incidents/<reference>")
+def incident(reference: str) -> str:
+    row = console.find(get_session(), reference) or abort(404)
+    item = console.work_item(calendar(), row, now())
+    return render_template(
+        "console/incident.html",
+        item=item,
+        impact=IMPACT_NAMES.get(row.impact) if row.impact else None,  # type: ignore[call-overload]
+        severity=SEVERITY_NAMES.get(row.severity) if row.severity else None,  # type: ignore[call-overload]
+        can_fetch=bool(current_app.config["TWILIO_ACCOUNT_SID"]),
+    )
+
+
+@bp.post("/incidents/<reference>/acknowledge")
+def acknowledge(reference: str) -> Response:
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    console.acknowledge(session, row, g.user, now())
+    return redirect(url_for("console.incident", reference=row.reference))
+
+
+@bp.post("/incidents/<reference>/resolve")
+def resolve(reference: str) -> Response:
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    console.resolve(session, row, g.user, now())
+    return redirect(url_for("console.incident", reference=row.reference))
+
+
+@bp.get("/incidents/<reference>/recording")
+def recording(reference: str) -> Response:
+    row = console.find(get_session(), reference) or abort(404)
+    if not row.recording_url:
+        abort(404)
+    return stream_recording(row.recording_url)

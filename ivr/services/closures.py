@@ -1,0 +1,87 @@
+"""Closures and planned maintenance windows, kept by the seed's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.domain.maintenance import ensure_window_allowed
+from ivr.models import Closure, MaintenanceWindow
+from ivr.services.desk import Desk, business_calendar
+
+
+class ClosureError(ValueError):
+    """A closure that cannot be kept as asked; the message says why."""
+
+
+def closures(session: Session) -> list[Closure]:
+    return list(session.scalars(select(Closure).order_by(Closure.start_date)))
+
+
+@dataclass(frozen=True)
+class ClosureInput:
+    start: date
+    end: date
+    reason_nl: str
+    reason_de: str
+
+
+def save_closure(session: Session, given: ClosureInput, closure_id: int | None = None) -> Closure:
+    if given.end < given.start:
+        raise ClosureError("A closure must end on or after the day it starts.")
+    if not given.reason_nl.strip() or not given.reason_de.strip():
+        raise ClosureError("Callers hear the reason: give it in Dutch and in German.")
+    row = session.get(Closure, closure_id) if closure_id else Closure()
+    if row is None:
+        raise ClosureError("That closure no longer exists.")
+    row.start_date, row.end_date = given.start, given.end
+    row.reason_nl, row.reason_de = given.reason_nl.strip(), given.reason_de.strip()
+    session.add(row)
+    session.commit()
+    return row
+
+
+def windows(session: Session) -> list[MaintenanceWindow]:
+    return list(session.scalars(select(MaintenanceWindow).order_by(MaintenanceWindow.starts_at)))
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    start: datetime
+    end: datetime
+    description_nl: str
+    description_de: str
+
+
+def save_window(
+    session: Session, desk: Desk, now: datetime, given: WindowInput, window_id: int | None = None
+) -> MaintenanceWindow:
+    """Create or move a window; raises MaintenanceRuleError naming every rule it breaks."""
+    if not given.description_nl.strip() or not given.description_de.strip():
+        raise ClosureError("Callers hear the announcement: give it in Dutch and in German.")
+    row = session.get(MaintenanceWindow, window_id) if window_id else MaintenanceWindow()
+    if row is None:
+        raise ClosureError("That maintenance window no longer exists.")
+    others = [w.starts_at for w in windows(session) if w.id != window_id]
+    moved = window_id is None or given.start != row.starts_at
+    announced = now if moved else row.announced_at
+    calendar = business_calendar(desk, session, now)
+    ensure_window_allowed(calendar, given.start, given.end, announced, others)
+    row.starts_at, row.ends_at, row.announced_at = given.start, given.end, announced
+    row.description_nl = given.description_nl.strip()
+    row.description_de = given.description_de.strip()
+    session.add(row)
+    session.commit()
+    return row
+
+
+def delete(session: Session, model: type[Closure] | type[MaintenanceWindow], row_id: int) -> bool:
+    row = session.get(model, row_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.commit()
+    return True

@@ -1,0 +1,111 @@
+"""The servicedesk's work: open incidents by SLA urgency, acknowledge and resolve, the call log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.sla import SlaState, sla_state
+from ivr.models import Call, Incident
+
+OPEN_STATUSES = ("partial", "open", "acknowledged")
+URGENCY = {SlaState.BREACHED: 0, SlaState.DUE_SOON: 1, SlaState.ON_TIME: 2, SlaState.MET: 3}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    incident: Incident
+    reaction: SlaState | None
+    restore: SlaState | None
+
+    @property
+    def sla(self) -> SlaState | None:
+        """The clock that matters most now: the worse of reaction and restore."""
+        states = [s for s in (self.reaction, self.restore) if s is not None]
+        return min(states, key=URGENCY.__getitem__) if states else None
+
+    @property
+    def next_due(self) -> datetime | None:
+        i = self.incident
+        return i.reaction_due if i.acknowledged_at is None else i.restore_due
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: int | None = None
+    status: str | None = None
+    sla: str | None = None
+    out_of_hours: bool | None = None
+    since: datetime | None = None
+
+
+def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> WorkItem:
+    start = calendar.next_opening(incident.received_at)
+    reaction = restore = None
+    if incident.reaction_due is not None:
+        reaction = sla_state(
+            calendar, start, incident.reaction_due, now, done_at=incident.acknowledged_at
+        )
+    if incident.restore_due is not None:
+        restore = sla_state(
+            calendar, start, incident.restore_due, now, done_at=incident.resolved_at
+        )
+    return WorkItem(incident, reaction, restore)
+
+
+def work_list(
+    session: Session, calendar: BusinessCalendar, now: datetime, filters: Filters = Filters()
+) -> list[WorkItem]:
+    """Open incidents, breached first, then due soon, then by the nearest due time."""
+    query = select(Incident).where(Incident.status.in_(OPEN_STATUSES))
+    if filters.category is not None:
+        query = query.where(Incident.category == filters.category)
+    if filters.status:
+        query = query.where(Incident.status == filters.status)
+    if filters.out_of_hours is not None:
+        query = query.where(Incident.taken_out_of_hours.is_(filters.out_of_hours))
+    if filters.since is not None:
+        query = query.where(Incident.received_at >= filters.since)
+    items = [work_item(calendar, i, now) for i in session.scalars(query)]
+    if filters.sla:
+        items = [item for item in items if item.sla == filters.sla]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(
+        items,
+        key=lambda item: (
+            URGENCY[item.sla] if item.sla else len(URGENCY),
+            item.next_due or far,
+            item.incident.received_at,
+        ),
+    )
+
+
+def find(session: Session, reference: str) -> Incident | None:
+    return session.scalar(select(Incident).where(Incident.reference == reference.replace(" ", "")))
+
+
+def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -> None:
+    """Someone took it on: the reaction clock stops."""
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, who
+    if incident.status in ("partial", "open"):
+        incident.status = "acknowledged"
+    incident.updated_at = now
+    session.commit()
+
+
+def resolve(session: Session, incident: Incident, who: str, now: datetime) -> None:
+    """Service restored: the restore clock stops (and the reaction clock, if still running)."""
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at, incident.acknowledged_by = now, who
+    incident.resolved_at, incident.resolved_by, incident.status = now, who, "resolved"
+    incident.updated_at = now
+    session.commit()
+
+
+def call_log(session: Session, limit: int = 200) -> list[Call]:
+    return list(session.scalars(select(Call).order_by(Call.started_at.desc()).limit(limit)))

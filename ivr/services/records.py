@@ -1,0 +1,37 @@
+"""An incident as plain JSON values: for the export, the API and the ticket-system hand-off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+
+from ivr.models import Incident
+
+
+def _iso(value: datetime | None, tz: tzinfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def as_record(incident: Incident, tz: tzinfo = UTC) -> dict[str, object]:
+    """Every answer the caller gave and every clock; times in `tz`, ISO 8601 with offset."""
+    return {
+        "reference": incident.reference,
+        "kind": incident.kind,
+        "language": incident.language,
+        "impact": incident.impact,
+        "severity": incident.severity,
+        "category": incident.category,
+        "status": incident.status,
+        "caller_number": incident.caller_number,
+        "callback_number": incident.callback_number,
+        "recording_url": incident.recording_url,
+        "recording_duration": incident.recording_duration,
+        "taken_out_of_hours": incident.taken_out_of_hours,
+        "received_at": _iso(incident.received_at, tz),
+        "pickup_at": _iso(incident.pickup_at, tz),
+        "reaction_due": _iso(incident.reaction_due, tz),
+        "restore_due": _iso(incident.restore_due, tz),
+        "acknowledged_at": _iso(incident.acknowledged_at, tz),
+        "acknowledged_by": incident.acknowledged_by,
+        "resolved_at": _iso(incident.resolved_at, tz),
+        "resolved_by": incident.resolved_by,
+    }
