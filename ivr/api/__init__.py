@@ -30,12 +30,16 @@ def require_token() -> None:
         abort(401)
 
 
-@bp.errorhandler(HTTPException)
 def json_error(error: HTTPException) -> tuple[Response, int]:
     response = jsonify(error=error.name, detail=error.description)
     if error.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="ivr"'
     return response, error.code or 500
+
+
+# By code: an app-wide handler for a code would win over one registered for HTTPException.
+for _code in (400, 401, 404, 405, 500):
+    bp.register_error_handler(_code, json_error)
 
 
 def _tz():  # type: ignore[no-untyped-def]

@@ -52,21 +52,26 @@ def post_form(client: FlaskClient, page: str, action: str, **fields: str):  # ty
     return client.post(action, data={**fields, "csrf_token": csrf_token(client, page)})
 
 
+def report_into(
+    app: Flask, clock: FixedClock, when: datetime, keys: str = "1112", caller: str = "+31612345678"
+) -> str:
+    """A caller reports an incident by phone at `when`; returns its reference."""
+    clock.set(when)
+    call = TwilioCall(InProcess(app, token=TOKEN), from_number=caller)
+    call.start()
+    for key in keys:
+        call.press(key)
+    call.record(duration=25)
+    call.press("1")
+    text = " ".join(h.text for h in call.transcript if h.kind == "say")
+    digits = re.search(r"(\d(?: \d){3}, \d(?: \d){3})", text)
+    assert digits, text
+    return re.sub(r"\D", "", digits.group(1))
+
+
 @pytest.fixture
 def report(app: Flask, clock: FixedClock) -> Callable[..., str]:
-    """A caller reports an incident by phone at `when`; returns its reference."""
-
-    def take(when: datetime, keys: str = "1112", caller: str = "+31612345678") -> str:
-        clock.set(when)
-        call = TwilioCall(InProcess(app, token=TOKEN), from_number=caller)
-        call.start()
-        for key in keys:
-            call.press(key)
-        call.record(duration=25)
-        call.press("1")
-        text = " ".join(h.text for h in call.transcript if h.kind == "say")
-        digits = re.search(r"(\d(?: \d){3}, \d(?: \d){3})", text)
-        assert digits, text
-        return re.sub(r"\D", "", digits.group(1))
-
-    return take
+    """report(when, keys="1112", caller=...) into the test's app."""
+    return lambda when, keys="1112", caller="+31612345678": report_into(
+        app, clock, when, keys, caller
+    )
