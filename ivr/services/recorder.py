@@ -48,6 +48,8 @@ def record(database: Database, desk: Desk, event: Event) -> bool:
         )
         spool.append(desk.spool_dir, event)
         return False
+    if spool.has_pending(desk.spool_dir):  # the database is back: bring in what waited
+        replay_spool(database, desk)
     return True
 
 
@@ -228,10 +230,11 @@ def replay_spool(database: Database, desk: Desk) -> tuple[int, int]:
     if not path.exists():
         return 0, 0
     claimed = path.with_suffix(f".replaying.{os.getpid()}")
-    try:
-        path.rename(claimed)  # atomic: a second replayer finds nothing to take
-    except FileNotFoundError:
-        return 0, 0
+    with spool.locked(desk.spool_dir):
+        try:
+            path.rename(claimed)  # a second replayer finds nothing to take
+        except FileNotFoundError:
+            return 0, 0
     applied, left = 0, 0
     for event in spool.read(claimed):
         try:
