@@ -129,3 +129,15 @@ def test_unknown_voice_path_answers_twiml(app: Flask) -> None:
     reply = InProcess(app, token=TOKEN).post("/voice/no-such-step", CALL)
     assert reply.status == 200
     parse(reply.body)
+
+
+def test_signature_covers_the_raw_path_as_twilio_sent_it(client) -> None:
+    url = "https://ivr.example.test/voice/menu/a%2Fb"
+    signed = {"X-Twilio-Signature": signature(TOKEN, url, {"CallSid": "CA1"})}
+    response = client.post(
+        "/voice/menu/a%2Fb",
+        data={"CallSid": "CA1"},
+        headers=signed,
+        base_url="https://ivr.example.test",
+    )
+    assert response.status_code == 200

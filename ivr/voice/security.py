@@ -35,7 +35,10 @@ def init_app(app: Flask) -> None:
 
 
 def signed_url() -> str:
-    """The URL exactly as Twilio requested it: scheme and host as forwarded, raw query string."""
+    """The URL exactly as Twilio requested it: scheme and host as forwarded, raw path and query."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw and raw.startswith("/"):  # gunicorn and werkzeug keep the path as it was sent
+        return f"{request.scheme}://{request.host}{request.script_root}{raw}"
     url = f"{request.scheme}://{request.host}{quote(request.script_root + request.path)}"
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
