@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -59,10 +60,33 @@ class Database:
         self.url = url
         self.engine = make_engine(url, timeout_seconds)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        _fail_fast_within_a_request(self.engine)
 
     def ping(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+
+
+def _fail_fast_within_a_request(engine: Engine) -> None:
+    """After one database error in a request, the rest of that request does not wait again.
+
+    A webhook makes several small database calls; each is bounded by DB_TIMEOUT_SECONDS, but a
+    locked or vanished database would make the caller wait that long for every one of them.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _remember(_context: Any) -> None:
+        from flask import g, has_request_context
+
+        if has_request_context():
+            g.database_failed = True
+
+    @event.listens_for(engine, "engine_connect")
+    def _skip(_connection: Any) -> None:
+        from flask import g, has_request_context
+
+        if has_request_context() and g.get("database_failed"):
+            raise OperationalError("skipped", None, Exception("database failed earlier in request"))
 
 
 def init_app(app: Flask) -> Database:

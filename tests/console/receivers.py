@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,20 +24,26 @@ class Server:
     status: int = 200
     reply: bytes = b"ok"
     content_type: str = "text/plain"
+    delay: float = 0.0  # seconds before answering: a slow receiver
 
 
 @contextmanager
 def serving(
-    port: int = 0, status: int = 200, reply: bytes = b"ok", content_type: str = "text/plain"
+    port: int = 0,
+    status: int = 200,
+    reply: bytes = b"ok",
+    content_type: str = "text/plain",
+    delay: float = 0.0,
 ) -> Iterator[Server]:
     """A server that records every request and answers `status` with `reply`."""
-    state = Server("", status=status, reply=reply, content_type=content_type)
+    state = Server("", status=status, reply=reply, content_type=content_type, delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             state.received.append(Received(self.path, dict(self.headers), body))
+            time.sleep(state.delay)
             self.send_response(state.status)
             self.send_header("Content-Type", state.content_type)
             self.send_header("Content-Length", str(len(state.reply)))
