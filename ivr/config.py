@@ -39,6 +39,13 @@ SETTINGS: tuple[Setting, ...] = (
         "DB_TIMEOUT_SECONDS", "3", "connect/statement/lock timeout for every database call", float
     ),
     Setting(
+        "CLOSURES_CACHE_SECONDS",
+        "10",
+        "how long a worker reuses the closures it read; a closure saved in the console reaches "
+        "every call within this time",
+        float,
+    ),
+    Setting(
         "TWILIO_AUTH_TOKEN",
         "",
         "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",

@@ -34,7 +34,6 @@ def make_engine(url: str, timeout_seconds: float = 3.0) -> Engine:
     millis = int(timeout_seconds * 1000)
     return create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
         pool_timeout=timeout_seconds,
@@ -50,6 +49,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets gunicorn workers read while one writes; foreign keys are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

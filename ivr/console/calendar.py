@@ -50,6 +50,7 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
             form.get("reason_de", ""),
         )
         closures.save_closure(get_session(), given, closure_id)
+        desk().closures.clear()
     except (ValueError, ClosureError) as exc:
         return calendar_page([_plain(exc)], 422)
     flash("Closure saved.", "info")
@@ -79,6 +80,7 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
 @bp.post("/closures/<int:row_id>/delete")
 def delete_closure(row_id: int) -> Response:
     closures.delete(get_session(), Closure, row_id)
+    desk().closures.clear()
     flash("Closure removed.", "info")
     return redirect(url_for("console.calendar_page"))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +24,32 @@ from ivr.models import MaintenanceWindow
 log = logging.getLogger(__name__)
 
 
+class ClosureCache:
+    """Closures as read at most `seconds` ago, per process.
+
+    Nearly every webhook asks whether the desk is open, and closures change a few times a year;
+    a closure saved in the console reaches every worker within `seconds`.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._read: tuple[date, float, tuple[Closure, ...]] | None = None
+
+    def around(self, session: Session, today: date) -> tuple[Closure, ...]:
+        read = self._read
+        if read and read[0] == today and time.monotonic() - read[1] < self.seconds:
+            return read[2]
+        closures = closures_around(session, today)
+        with self._lock:
+            self._read = (today, time.monotonic(), closures)
+        return closures
+
+    def clear(self) -> None:
+        with self._lock:
+            self._read = None
+
+
 @dataclass(frozen=True)
 class Desk:
     """Everything the call flow needs to know about the desk, parsed once at start-up."""
@@ -36,6 +64,7 @@ class Desk:
     caller_key_secret: str
     fallback_number: str
     handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
+    closures: ClosureCache = field(default_factory=lambda: ClosureCache(0), compare=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Desk:
@@ -54,6 +83,7 @@ class Desk:
             caller_key_secret=config["SECRET_KEY"],
             fallback_number=config["FALLBACK_NUMBER"],
             handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
+            closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
         )
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
@@ -76,7 +106,7 @@ def business_calendar(desk: Desk, session: Session | None, now: datetime) -> Bus
     if session is None:
         return desk.calendar()
     try:
-        return desk.calendar(closures_around(session, now.astimezone(desk.tz).date()))
+        return desk.calendar(desk.closures.around(session, now.astimezone(desk.tz).date()))
     except SQLAlchemyError as exc:
         log.error("closures unavailable (%s): calendar without them", type(exc).__name__)
         session.rollback()

@@ -36,9 +36,24 @@ STATUS_ORDER = ("partial", "open", "acknowledged", "resolved")
 
 def record(database: Database, desk: Desk, event: Event) -> bool:
     """Apply `event` now, or keep it in the spool. True when it reached the database."""
+    return _record(database, desk, event) is not _SPOOLED
+
+
+def record_incident(database: Database, desk: Desk, event: Event) -> str | None:
+    """Apply an `incident` event; the reference the call's incident has (None when spooled)."""
+    stored = _record(database, desk, event)
+    return None if stored is _SPOOLED else stored
+
+
+_SPOOLED = object()
+
+
+def _record(database: Database, desk: Desk, event: Event) -> Any:
     try:
         with database.sessions.begin() as session:
-            apply(session, desk, event)
+            result = apply(session, desk, event)
+            # Read inside the transaction: the row's attributes expire when it commits.
+            reference = result.reference if isinstance(result, Incident) else None
     except SQLAlchemyError as exc:
         log.error(
             "database unavailable (%s): %s for call %s spooled",
@@ -47,15 +62,15 @@ def record(database: Database, desk: Desk, event: Event) -> bool:
             event.get("call_sid", "-"),
         )
         spool.append(desk.spool_dir, event)
-        return False
+        return _SPOOLED
     if spool.has_pending(desk.spool_dir):  # the database is back: bring in what waited
         replay_spool(database, desk)
-    return True
+    return reference
 
 
-def apply(session: Session, desk: Desk, event: Event) -> None:
+def apply(session: Session, desk: Desk, event: Event) -> Any:
     handler = HANDLERS[event["type"]]
-    handler(session, desk, event)
+    return handler(session, desk, event)
 
 
 def _at(event: Event) -> datetime:
@@ -70,6 +85,10 @@ def _insert_ignore(session: Session, model: type, **values: Any) -> None:
 
 
 def _call(session: Session, event: Event) -> Call:
+    by_sid = select(Call).where(Call.call_sid == event["call_sid"])
+    call = session.scalars(by_sid).first()  # nearly always there: only the first event inserts
+    if call is not None:
+        return call
     _insert_ignore(
         session,
         Call,
@@ -78,8 +97,7 @@ def _call(session: Session, event: Event) -> Call:
         from_number=event.get("from") or None,
         to_number=event.get("to") or None,
     )
-    call = session.scalars(select(Call).where(Call.call_sid == event["call_sid"])).one()
-    return call
+    return session.scalars(by_sid).one()
 
 
 def call_started(session: Session, _desk: Desk, event: Event) -> None:
@@ -129,17 +147,10 @@ def call_ended(session: Session, desk: Desk, event: Event) -> None:
         enqueue_incident(session, incident, "incident.partial", _at(event))
 
 
-def reference_of(database: Database, call_sid: str) -> str | None:
-    try:
-        with database.sessions() as session:
-            return session.scalar(
-                select(Incident.reference).join(Call).where(Call.call_sid == call_sid)
-            )
-    except SQLAlchemyError:
-        return None
-
-
 def _incident_row(session: Session, call: Call, event: Event) -> Incident:
+    existing = session.scalars(select(Incident).where(Incident.call_id == call.id)).first()
+    if existing is not None:
+        return existing
     reference = event["reference"]
     for _ in range(5):
         _insert_ignore(

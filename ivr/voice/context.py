@@ -88,11 +88,11 @@ def report(st: CallState, **fields: Any) -> CallState:
         keep("incident", reference=st.ref, **fields)
         return st
     st = st.but(ref=new_reference(), kind=st.kind or "incident")
-    if keep("incident", **{"reference": st.ref, "kind": st.kind, "language": st.lang, **fields}):
-        # A retried webhook must not hand the caller a second reference: the first one stands.
-        stored = recorder.reference_of(get_database(), call_sid())
-        st = st.but(ref=stored or st.ref)
-    return st
+    event = {"type": "incident", "call_sid": call_sid(), "at": now().isoformat()}
+    event |= {"reference": st.ref, "kind": st.kind, "language": st.lang, **fields}
+    # A retried webhook must not hand the caller a second reference: the first one stands.
+    stored = recorder.record_incident(get_database(), desk(), event)
+    return st.but(ref=stored or st.ref)
 
 
 def step_url(step: Step, st: CallState, **extra: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -130,3 +132,44 @@ def test_removing_a_closure(app: Flask, staff: FlaskClient) -> None:
         closure = get_session().scalars(select(Closure)).one()
     post_form(staff, "/console/calendar", f"/console/closures/{closure.id}/delete")
     assert "No closures." in staff.get("/console/calendar").get_data(as_text=True)
+
+
+def test_a_closure_saved_in_the_console_reaches_the_next_call_at_once(
+    app: Flask, staff: FlaskClient, phone, clock: FixedClock
+) -> None:
+    clock.set(local(2027, 5, 7, 10, 0))
+    before = phone("+31612345601")
+    before.start()
+    before.press("1")
+    assert "gesloten" not in before.heard  # the worker now holds the day's closures: none
+    post_form(
+        staff, "/console/calendar", "/console/closures", start="2027-05-07",
+        reason_nl="Brugdag", reason_de="Brückentag",
+    )  # fmt: skip
+    after = phone("+31612345602")
+    after.start()
+    after.press("1")
+    assert "gesloten: Brugdag" in after.heard
+
+
+def test_a_closure_written_by_another_worker_is_read_again(make_app, clock: FixedClock) -> None:
+    from ivr.phone.transport import InProcess
+    from ivr.phone.twilio_call import TwilioCall
+    from tests.conftest import TOKEN
+
+    app = make_app(CLOSURES_CACHE_SECONDS=0)
+    clock.set(local(2027, 5, 7, 10, 0))
+
+    def first_words(caller: str) -> str:
+        call = TwilioCall(InProcess(app, token=TOKEN), from_number=caller)
+        call.start()
+        call.press("2")
+        return call.heard
+
+    assert "geschlossen" not in first_words("+4915112345601")
+    with app.app_context():  # as the console in another gunicorn worker would
+        session = get_session()
+        session.add(Closure(start_date=date(2027, 5, 7), end_date=date(2027, 5, 7),
+                            reason_nl="Brugdag", reason_de="Brückentag"))  # fmt: skip
+        session.commit()
+    assert "geschlossen: Brückentag" in first_words("+4915112345602")
