@@ -1,8 +1,8 @@
 """Webhook latency and throughput under many concurrent calls, against a bare Flask endpoint.
 
-    .venv/bin/python bench/run.py                       # SQLite and a throw-away PostgreSQL
-    .venv/bin/python bench/run.py --backend sqlite --seconds 10
-    .venv/bin/python bench/run.py --postgres-url postgresql+psycopg://ivr:ivr@127.0.0.1/ivr_bench
+    bin/bench                                   # SQLite and a throw-away PostgreSQL
+    bin/bench --backend sqlite --seconds 10
+    bin/bench --postgres-url postgresql+psycopg://ivr:ivr@127.0.0.1/ivr_bench
 
 Starts gunicorn on loopback with the repo's gunicorn.conf.py (the same worker count for the app
 and the yardstick) and drives complete out-of-hours calls with the one Twilio-like client

@@ -6,6 +6,7 @@ request ever gets a 500, and no call ever gets two incidents.
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlencode
@@ -128,7 +129,7 @@ def test_every_webhook_answers_twiml_whatever_it_is_sent(app: Flask, capsys) -> 
     SEEN["requests"] = 0
 
     @settings(
-        max_examples=400,
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")),  # per backend
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
