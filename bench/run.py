@@ -183,7 +183,7 @@ def drive(
             time.sleep(1 / phase.concurrent_calls)
     for thread in threads:
         thread.join()
-    phase.seconds = time.monotonic() - started
+    phase.seconds += time.monotonic() - started  # a phase may be measured in several rounds
     return phase
 
 
@@ -221,7 +221,10 @@ def database(backend: str, postgres_url: str | None, workdir: Path) -> Iterator[
         server.remove()
 
 
-def bench_backend(backend: str, args: argparse.Namespace, numbers: Iterator[int]) -> list[Phase]:
+def bench_backend(
+    backend: str, bare_url: str, args: argparse.Namespace, numbers: Iterator[int]
+) -> list[Phase]:
+    """The app on `backend`, each measurement paired with the bare endpoint's taken beside it."""
     with (
         tempfile.TemporaryDirectory(prefix="ivr-bench-") as tmp,
         database(backend, args.postgres_url, Path(tmp)) as url,
@@ -237,12 +240,14 @@ def bench_backend(backend: str, args: argparse.Namespace, numbers: Iterator[int]
         with gunicorn(env, workers=args.workers) as base:
             incoming = f"{base}/voice/incoming"
             warm = drive(Phase(backend, "warm-up", 2, 0.0), incoming, night_report, 1, numbers)
-            phases = run_phases(f"app ({backend})", incoming, night_report, args, numbers)
-        args.webhooks_per_call = round(warm.webhooks / max(warm.calls, 1))
+            walk = bare_walk(round(warm.webhooks / max(warm.calls, 1)))
+            drive(Phase("bare", "warm-up", 2, 0.0), bare_url, walk, 1, numbers)
+            app, bare = (incoming, night_report), (bare_url, walk)
+            phases = measure_in_turn(backend, app, bare, args, numbers)
+        app_calls = warm.calls + sum(p.calls for p in phases[1::2])
         stored = complete_incidents(url)
-        expected = warm.calls + sum(p.calls for p in phases)
-        print(f"  {backend}: {stored} complete incidents stored for {expected} completed calls")
-        if stored != expected:
+        print(f"  {backend}: {stored} complete incidents stored for {app_calls} completed calls")
+        if stored != app_calls:
             raise SystemExit(f"{backend}: reports lost or duplicated under load")
         spooled = list((Path(tmp) / "spool").glob("*"))
         if spooled:
@@ -250,56 +255,69 @@ def bench_backend(backend: str, args: argparse.Namespace, numbers: Iterator[int]
     return phases
 
 
-def run_phases(
-    server: str, url: str, script: CallScript, args: argparse.Namespace, numbers: Iterator[int]
+def measure_in_turn(
+    backend: str,
+    app: tuple[str, CallScript],
+    bare: tuple[str, CallScript],
+    args: argparse.Namespace,
+    numbers: Iterator[int],
 ) -> list[Phase]:
-    latency = Phase(server, "latency", args.calls, args.think)
-    throughput = Phase(server, "throughput", args.connections, 0.0)
-    for phase in (latency, throughput):
-        print(f"  {server}: {phase.kind}, {phase.concurrent_calls} calls at once ...", flush=True)
-        drive(phase, url, script, args.seconds, numbers)
-    return [latency, throughput]
+    """Bare, then app, for each kind; throughput in rounds, so both see the same machine."""
+    phases: list[Phase] = []
+    for kind, calls, think in (
+        ("latency", args.calls, args.think),
+        ("throughput", args.connections, 0.0),
+    ):
+        bare_phase = Phase(f"bare ({backend} run)", kind, calls, think)
+        app_phase = Phase(f"app ({backend})", kind, calls, think)
+        print(f"  {backend}: {kind}, {calls} calls at once, app and bare in turn", flush=True)
+        rounds = args.rounds if kind == "throughput" else 1  # a latency call lasts ~17 s
+        for _ in range(rounds):
+            drive(app_phase, *app, args.seconds / rounds, numbers)
+            drive(bare_phase, *bare, args.seconds / rounds, numbers)
+        phases += [bare_phase, app_phase]
+    return phases
 
 
-def verdict(phase: Phase, bare_rate: float) -> str:
+def verdict(phase: Phase, bare: Phase) -> str:
     if phase.kind == "latency":
         p99 = phase.percentile_ms(99)
         met = p99 < P99_TARGET_MS
         what = f"p99 {p99:.1f} ms with {phase.concurrent_calls} calls in progress"
         target = f"< {P99_TARGET_MS:.0f} ms"
     else:
-        ratio = phase.webhooks_per_second / bare_rate
+        ratio = phase.webhooks_per_second / bare.webhooks_per_second
         met = ratio >= RATIO_TARGET
         what = f"throughput {ratio:.2f}x the bare endpoint's"
         target = f">= {RATIO_TARGET}x"
     return f"{phase.server}: {what} (target {target}): {'met' if met else 'MISSED'}"
 
 
-def report(phases: list[Phase], bare: list[Phase]) -> dict[str, object]:
-    bare_rate = next(p for p in bare if p.kind == "throughput").webhooks_per_second
+def report(phases: list[Phase]) -> dict[str, object]:
+    """`phases` come in pairs: the bare endpoint's measurement, then the app's beside it."""
     rows = [
-        f"{'server':<18}{'phase':<12}{'calls':>6}{'webhooks/s':>12}{'calls/s':>9}"
+        f"{'server':<21}{'phase':<15}{'calls':>6}{'webhooks/s':>11}{'calls/s':>8}"
         f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'vs bare':>9}"
     ]
-    for p in [*bare, *phases]:
-        ratio = p.webhooks_per_second / bare_rate if p.kind == "throughput" else None
-        rows.append(
-            f"{p.server:<18}{p.kind + ' ' + str(p.concurrent_calls):<12}{p.calls:>6}"
-            f"{p.webhooks_per_second:>12.0f}{p.calls_per_second:>9.1f}"
-            f"{p.percentile_ms(50):>8.1f}{p.percentile_ms(95):>8.1f}{p.percentile_ms(99):>8.1f}"
-            f"{'' if ratio is None else f'{ratio:.2f}x':>9}"
-        )
+    verdicts, figures = [], []
+    for bare, app in zip(phases[::2], phases[1::2], strict=True):
+        ratio = app.webhooks_per_second / bare.webhooks_per_second
+        for p in (bare, app):
+            shown = f"{ratio:.2f}x" if p is app and p.kind == "throughput" else ""
+            rows.append(
+                f"{p.server:<21}{p.kind + ' ' + str(p.concurrent_calls):<15}{p.calls:>6}"
+                f"{p.webhooks_per_second:>11.0f}{p.calls_per_second:>8.1f}"
+                f"{p.percentile_ms(50):>8.1f}{p.percentile_ms(95):>8.1f}"
+                f"{p.percentile_ms(99):>8.1f}{shown:>9}"
+            )
+        verdicts.append(verdict(app, bare))
+        figures.append({"app": app.summary(), "bare": bare.summary(), "ratio": round(ratio, 3)})
     print("\n".join(rows))
-    failed = sum(p.failed_calls for p in [*bare, *phases])
-    verdicts = [verdict(p, bare_rate) for p in phases]
     print("\n".join(verdicts))
+    failed = sum(p.failed_calls for p in phases)
     if failed:
         print(f"{failed} calls failed")
-    return {
-        "bare": [p.summary() for p in bare],
-        "app": [p.summary() for p in phases],
-        "failed_calls": failed,
-    }
+    return {"pairs": figures, "failed_calls": failed}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -307,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--postgres-url", help="an existing database to use (it is emptied)")
     parser.add_argument("--seconds", type=float, default=15.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="app and bare in turn, throughput")
     parser.add_argument("--calls", type=int, default=100, help="calls in progress (latency)")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause before a webhook")
     parser.add_argument("--connections", type=int, default=16, help="back-to-back calls")
@@ -324,12 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     numbers = itertools.count()
     print(f"gunicorn with {args.workers} sync workers; {args.seconds:.0f} s per measurement")
     phases: list[Phase] = []
-    for backend in backends:
-        phases += bench_backend(backend, args, numbers)
-    with gunicorn({}, workers=args.workers, app="bench.bare_app:app") as base:
-        bare = run_phases("bare Flask", f"{base}/twiml", bare_walk(args.webhooks_per_call),
-                          args, numbers)  # fmt: skip
-    figures = report(phases, bare)
+    with gunicorn({}, workers=args.workers, app="bench.bare_app:app") as bare_base:
+        for backend in backends:
+            phases += bench_backend(backend, f"{bare_base}/twiml", args, numbers)
+    figures = report(phases)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 1 if figures["failed_calls"] else 0

@@ -31,7 +31,7 @@ def test_a_short_benchmark_on_sqlite_stores_every_call_it_completes(
     assert "throughput" in printed and "vs bare" in printed
     figures = json.loads(figures_file.read_text())
     assert figures["failed_calls"] == 0
-    app_phases = {p["kind"]: p for p in figures["app"]}
+    app_phases = {pair["app"]["kind"]: pair["app"] for pair in figures["pairs"]}
     assert app_phases["latency"]["webhooks"] >= 3 * 17  # three whole calls at least
     assert app_phases["throughput"]["calls"] >= 1
-    assert {p["kind"] for p in figures["bare"]} == {"latency", "throughput"}
+    assert all(pair["bare"]["webhooks"] > 0 for pair in figures["pairs"])
