@@ -34,6 +34,9 @@ def make_engine(url: str, timeout_seconds: float = 3.0) -> Engine:
     millis = int(timeout_seconds * 1000)
     return create_engine(
         url,
+        # One round trip a checkout, so the first caller after a PostgreSQL restart or failover
+        # is not the one who finds the pooled connections dead.
+        pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
         pool_timeout=timeout_seconds,
@@ -74,10 +77,11 @@ def _fail_fast_within_a_request(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "handle_error")
-    def _remember(_context: Any) -> None:
+    def _remember(context: Any) -> None:
         from flask import g, has_request_context
 
-        if has_request_context():
+        # A failed pre-ping is a stale pooled connection that the pool replaces, not a failure.
+        if has_request_context() and not context.is_pre_ping:
             g.database_failed = True
 
     @event.listens_for(engine, "engine_connect")

@@ -52,7 +52,6 @@ def _record(database: Database, desk: Desk, event: Event) -> Any:
     try:
         with database.sessions.begin() as session:
             result = apply(session, desk, event)
-            # Read inside the transaction: the row's attributes expire when it commits.
             reference = result.reference if isinstance(result, Incident) else None
     except SQLAlchemyError as exc:
         log.error(

@@ -139,3 +139,34 @@ def _reference_in(text: str):  # type: ignore[no-untyped-def]
 
     found = REFERENCE.search(text)
     return Outcome(found.group(1).replace(" ", "").replace(",", "") if found else None, ())
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_first_caller_after_a_quiet_postgresql_restart_is_served_as_usual(
+    tmp_path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A restart at night, no call in between: the pooled connections are dead, not the line."""
+    from ivr import migrations
+
+    with private_postgres() as pg:
+        migrations.upgrade("head", url=pg.url)
+        env = {
+            "DATABASE_URL": pg.url,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "IVR_ALLOW_CLOCK_HEADER": "1",
+            "SPOOL_DIR": str(tmp_path / "spool"),
+            "FALLBACK_NUMBER": FALLBACK,
+            "SECRET_KEY": "test",
+        }
+        day = {"X-IVR-Clock": local(2026, 11, 24, 10, 0).isoformat()}
+        with gunicorn(env, workers=1) as url:
+            transport = OverHttp(f"{url}/voice/incoming", token=TOKEN)
+            first = TwilioCall(transport, from_number="+31610000001", headers=day)
+            assert in_hours_call(first).dialled != (FALLBACK,)  # the worker's pool is filled
+            pg.stop()
+            pg.start()
+            second = TwilioCall(transport, from_number="+31610000002", headers=day)
+            assert in_hours_call(second).dialled != (FALLBACK,)
+        logged = capfd.readouterr().err  # gunicorn's workers log to this process's stderr
+        assert "database unavailable" not in logged  # nothing had to wait in the spool
