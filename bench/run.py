@@ -296,7 +296,7 @@ def verdict(phase: Phase, bare: Phase) -> str:
 def report(phases: list[Phase]) -> dict[str, object]:
     """`phases` come in pairs: the bare endpoint's measurement, then the app's beside it."""
     rows = [
-        f"{'server':<21}{'phase':<15}{'calls':>6}{'webhooks/s':>11}{'calls/s':>8}"
+        f"{'server':<23}{'phase':<15}{'calls':>6}{'webhooks/s':>11}{'calls/s':>8}"
         f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'vs bare':>9}"
     ]
     verdicts, figures = [], []
@@ -305,7 +305,7 @@ def report(phases: list[Phase]) -> dict[str, object]:
         for p in (bare, app):
             shown = f"{ratio:.2f}x" if p is app and p.kind == "throughput" else ""
             rows.append(
-                f"{p.server:<21}{p.kind + ' ' + str(p.concurrent_calls):<15}{p.calls:>6}"
+                f"{p.server:<23}{p.kind + ' ' + str(p.concurrent_calls):<15}{p.calls:>6}"
                 f"{p.webhooks_per_second:>11.0f}{p.calls_per_second:>8.1f}"
                 f"{p.percentile_ms(50):>8.1f}{p.percentile_ms(95):>8.1f}"
                 f"{p.percentile_ms(99):>8.1f}{shown:>9}"
