@@ -15,8 +15,10 @@ Two measurements per server:
 - latency: `--calls` calls in progress at once, each caller pausing `--think` seconds (on
   average) before every webhook, as a caller listens to a prompt; webhook p50/p95/p99.
 - throughput: `--connections` calls back to back with no pauses; webhooks/s and calls/s.
-The ratio is the app's throughput over the bare endpoint's. Afterwards the database is counted:
-every call the client completed must have left exactly one complete incident with a recording.
+Each measurement of the app is paired with one of the bare endpoint taken beside it (throughput
+in alternating rounds, `--rounds`), so a busy machine slows both alike; the ratio is the app's
+throughput over its pair's. Afterwards the database is counted: every call the client completed
+must have left exactly one complete incident with a recording.
 
 The client runs on the same machine and shares its cores with the servers; the figures are for
 comparing runs and backends on one machine, not absolute capacity.

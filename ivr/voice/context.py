@@ -71,15 +71,19 @@ def speaker(locale: str) -> Speaker:
     return speaker_for(locale)
 
 
-def keep(event_type: str, for_call: str | None = None, **fields: Any) -> bool:
-    """Record one fact about this call, or `for_call` (database, or spool when it is down)."""
-    event = {
+def event(event_type: str, for_call: str | None = None, **fields: Any) -> dict[str, Any]:
+    """One fact about this call, or `for_call`, stamped with the app's clock."""
+    return {
         "type": event_type,
         "call_sid": for_call or call_sid(),
         "at": now().isoformat(),
         **fields,
     }
-    return recorder.record(get_database(), desk(), event)
+
+
+def keep(event_type: str, for_call: str | None = None, **fields: Any) -> bool:
+    """Record one fact (database, or spool when it is down)."""
+    return recorder.record(get_database(), desk(), event(event_type, for_call, **fields))
 
 
 def report(st: CallState, **fields: Any) -> CallState:
@@ -88,10 +92,10 @@ def report(st: CallState, **fields: Any) -> CallState:
         keep("incident", reference=st.ref, **fields)
         return st
     st = st.but(ref=new_reference(), kind=st.kind or "incident")
-    event = {"type": "incident", "call_sid": call_sid(), "at": now().isoformat()}
-    event |= {"reference": st.ref, "kind": st.kind, "language": st.lang, **fields}
+    known = {"reference": st.ref, "kind": st.kind, "language": st.lang}
+    first = event("incident", **{**known, **fields})
     # A retried webhook must not hand the caller a second reference: the first one stands.
-    stored = recorder.record_incident(get_database(), desk(), event)
+    stored = recorder.record_incident(get_database(), desk(), first)
     return st.but(ref=stored or st.ref)
 
 
