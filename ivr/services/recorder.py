@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ivr import spool
 from ivr.db import Database
@@ -84,7 +84,10 @@ def _insert_ignore(session: Session, model: type, **values: Any) -> None:
 
 
 def _call(session: Session, event: Event) -> Call:
-    by_sid = select(Call).where(Call.call_sid == event["call_sid"])
+    # The call's incident comes in the same round trip: most events go on to it.
+    by_sid = (
+        select(Call).options(joinedload(Call.incident)).where(Call.call_sid == event["call_sid"])
+    )
     call = session.scalars(by_sid).first()  # nearly always there: only the first event inserts
     if call is not None:
         return call
@@ -147,9 +150,8 @@ def call_ended(session: Session, desk: Desk, event: Event) -> None:
 
 
 def _incident_row(session: Session, call: Call, event: Event) -> Incident:
-    existing = session.scalars(select(Incident).where(Incident.call_id == call.id)).first()
-    if existing is not None:
-        return existing
+    if call.incident is not None:
+        return call.incident
     reference = event["reference"]
     for _ in range(5):
         _insert_ignore(
