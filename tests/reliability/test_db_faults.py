@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,11 +16,27 @@ from ivr.phone.transport import InProcess, OverHttp
 from ivr.phone.twilio_call import TwilioCall
 from tests.conftest import TOKEN, local
 from tests.reliability.calls import in_hours_call, out_of_hours_report
-from tests.support.servers import gunicorn, private_postgres
+from tests.support.servers import Postgres, gunicorn, private_postgres
 
 UNREACHABLE = "postgresql+psycopg://ivr:ivr@127.0.0.1:9/ivr"  # nothing listens on port 9
 FALLBACK = "+31201234567"
 SATURDAY_NIGHT = local(2026, 11, 28, 22, 0)
+
+
+def line_on(pg: Postgres, tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a gunicorn running the line on `pg`, migrated to the newest schema."""
+    from ivr import migrations
+
+    migrations.upgrade("head", url=pg.url)
+    return {
+        "DATABASE_URL": pg.url,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "IVR_ALLOW_CLOCK_HEADER": "1",
+        "SPOOL_DIR": str(tmp_path / "spool"),
+        "FALLBACK_NUMBER": FALLBACK,
+        "SECRET_KEY": "test",
+        **settings,
+    }
 
 
 def references(app: Flask) -> set[str]:
@@ -74,19 +91,8 @@ def test_the_next_successful_write_replays_the_spool(make_app, clock: FixedClock
 @pytest.mark.postgres
 def test_postgresql_stopped_mid_call_under_gunicorn(tmp_path) -> None:
     """A real server: calls in flight when PostgreSQL stops, and after; then it comes back."""
-    from ivr import migrations
-
     with private_postgres() as pg:
-        migrations.upgrade("head", url=pg.url)
-        env = {
-            "DATABASE_URL": pg.url,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "IVR_ALLOW_CLOCK_HEADER": "1",
-            "SPOOL_DIR": str(tmp_path / "spool"),
-            "FALLBACK_NUMBER": FALLBACK,
-            "DB_TIMEOUT_SECONDS": "1",
-            "SECRET_KEY": "test",
-        }
+        env = line_on(pg, tmp_path, DB_TIMEOUT_SECONDS="1")
         night = {"X-IVR-Clock": SATURDAY_NIGHT.isoformat()}
         day = {"X-IVR-Clock": local(2026, 11, 24, 10, 0).isoformat()}
         with gunicorn(env) as url:
@@ -147,18 +153,8 @@ def test_the_first_caller_after_a_quiet_postgresql_restart_is_served_as_usual(
     tmp_path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A restart at night, no call in between: the pooled connections are dead, not the line."""
-    from ivr import migrations
-
     with private_postgres() as pg:
-        migrations.upgrade("head", url=pg.url)
-        env = {
-            "DATABASE_URL": pg.url,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "IVR_ALLOW_CLOCK_HEADER": "1",
-            "SPOOL_DIR": str(tmp_path / "spool"),
-            "FALLBACK_NUMBER": FALLBACK,
-            "SECRET_KEY": "test",
-        }
+        env = line_on(pg, tmp_path)
         day = {"X-IVR-Clock": local(2026, 11, 24, 10, 0).isoformat()}
         with gunicorn(env, workers=1) as url:
             transport = OverHttp(f"{url}/voice/incoming", token=TOKEN)
