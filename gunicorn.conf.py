@@ -23,8 +23,8 @@ if not control_socket_disable:
 def post_worker_init(_worker: object) -> None:
     """Move what start-up allocated out of the garbage collector's sight.
 
-    A worker holds a few hundred thousand long-lived objects (Flask, SQLAlchemy, Babel, the
-    holiday tables); without this every full collection walks them all, a pause of tens of
+    A worker holds about a hundred thousand long-lived objects (Flask, SQLAlchemy, Babel, the
+    holiday tables); without this every full collection walks them all, a pause of ~40
     milliseconds in the middle of some caller's webhook.
     """
     import gc
