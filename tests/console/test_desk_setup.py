@@ -11,7 +11,9 @@ from sqlalchemy import select
 from ivr.clock import FixedClock
 from ivr.db import get_session
 from ivr.models import Agent, Closure, MaintenanceWindow
-from tests.conftest import local
+from ivr.phone.transport import InProcess
+from ivr.phone.twilio_call import TwilioCall
+from tests.conftest import TOKEN, local
 from tests.console.conftest import post_form
 
 
@@ -153,10 +155,6 @@ def test_a_closure_saved_in_the_console_reaches_the_next_call_at_once(
 
 
 def test_a_closure_written_by_another_worker_is_read_again(make_app, clock: FixedClock) -> None:
-    from ivr.phone.transport import InProcess
-    from ivr.phone.twilio_call import TwilioCall
-    from tests.conftest import TOKEN
-
     app = make_app(CLOSURES_CACHE_SECONDS=0)
     clock.set(local(2027, 5, 7, 10, 0))
 
