@@ -52,8 +52,9 @@ import sqlalchemy as sa  # noqa: E402
 from ivr import migrations  # noqa: E402
 from ivr.phone.transport import Form, Reply, absolute, signature  # noqa: E402
 from ivr.phone.twilio_call import TwilioCall  # noqa: E402
+from tests.conftest import reset_postgres  # noqa: E402
 from tests.reliability.calls import out_of_hours_report  # noqa: E402
-from tests.support.servers import PG_BIN, Postgres, gunicorn  # noqa: E402
+from tests.support.servers import PG_BIN, gunicorn, private_postgres  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
 # Saturday night: the desk is closed, so every call takes the full intake with a recording.
@@ -208,19 +209,11 @@ def database(backend: str, postgres_url: str | None, workdir: Path) -> Iterator[
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
         return
     if postgres_url:
-        engine = sa.create_engine(postgres_url)
-        with engine.begin() as connection:  # a clean slate: the run counts what it stored
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        reset_postgres(postgres_url)  # a clean slate: the run counts what it stored
         yield postgres_url
         return
-    server = Postgres()
-    server.init()
-    try:
+    with private_postgres() as server:
         yield server.url
-    finally:
-        server.remove()
 
 
 def bench_backend(
