@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ class ClosureCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._lock = threading.Lock()
         self._read: tuple[date, float, tuple[Closure, ...]] | None = None
 
     def around(self, session: Session, today: date) -> tuple[Closure, ...]:
@@ -41,13 +39,11 @@ class ClosureCache:
         if read and read[0] == today and time.monotonic() - read[1] < self.seconds:
             return read[2]
         closures = closures_around(session, today)
-        with self._lock:
-            self._read = (today, time.monotonic(), closures)
+        self._read = (today, time.monotonic(), closures)  # one assignment: safe across threads
         return closures
 
     def clear(self) -> None:
-        with self._lock:
-            self._read = None
+        self._read = None
 
 
 @dataclass(frozen=True)
