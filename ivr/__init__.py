@@ -56,11 +56,12 @@ def configure_secret_key(app: Flask) -> None:
 def configure_extensions(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from ivr import db, services
+    from ivr import db, services, twilio_rest
     from ivr.voice import security
 
     db.init_app(app)
     services.init_app(app)
+    twilio_rest.init_app(app)
     security.init_app(app)
     app.extensions["ivr.csrf"] = CSRFProtect(app)
 

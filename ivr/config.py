@@ -50,11 +50,21 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",
     ),
-    Setting("TWILIO_ACCOUNT_SID", "", "lets the console fetch recordings from Twilio"),
+    Setting(
+        "TWILIO_ACCOUNT_SID",
+        "",
+        "the account for Twilio's REST API: calls to agents, recordings in the console",
+    ),
+    Setting(
+        "TWILIO_NUMBER",
+        "",
+        "the line's own Twilio number (E.164): the caller ID of the calls the line places",
+    ),
     Setting(
         "TWILIO_API_BASE",
         "https://api.twilio.com",
-        "only recording URLs on this host are fetched with the account's credentials",
+        "Twilio's REST API; only recording URLs on this host are fetched with the account's "
+        "credentials (tests point it at the local fake, `ivr/phone/fake_twilio.py`)",
     ),
     Setting(
         "IVR_DEV_UNSIGNED",

@@ -1,0 +1,276 @@
+"""A local fake of the part of Twilio's REST API the line uses, for tests and simulations.
+
+It speaks Twilio's shapes (twilio.com/docs/voice/api/call-resource): form-encoded POSTs under
+`/2010-04-01/Accounts/{AccountSid}/`, HTTP Basic authentication with the account SID and auth
+token, JSON resources with snake_case fields, errors as `{"code", "message", "more_info",
+"status"}`. The `twilio` library's `Client` talks to it unchanged (`TWILIO_API_BASE`).
+
+Every request is recorded (`requests`); calls are kept (`calls`). What happens to a created
+call (an agent's phone ringing, answering, pressing keys) is played by whoever drives the test,
+through the call's recorded `url` and `status_callback`: the fake answers the API, it does not
+decide outcomes. More resources plug in with `route` (see `_calls_routes` for the pattern).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+from base64 import b64decode
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+API_VERSION = "2010-04-01"
+ACCOUNT_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
+LIVE = ("queued", "ringing", "in-progress")
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One request as the fake received it; `form` keeps repeated fields in order."""
+
+    method: str
+    path: str  # below /2010-04-01/Accounts/{sid}, e.g. "/Calls.json"
+    form: dict[str, list[str]]
+
+    def value(self, name: str, default: str = "") -> str:
+        values = self.form.get(name)
+        return values[0] if values else default
+
+
+@dataclass
+class FakeCall:
+    """A call created through the API, as Twilio would report it."""
+
+    sid: str
+    account_sid: str
+    to: str
+    from_: str
+    url: str
+    status_callback: str
+    status_callback_events: list[str]
+    timeout: int
+    status: str = "queued"
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    redirects: list[str] = field(default_factory=list)  # URLs the call was sent to by updates
+
+    def resource(self) -> dict[str, Any]:
+        stamp = format_datetime(self.created_at)
+        return {
+            "sid": self.sid,
+            "account_sid": self.account_sid,
+            "to": self.to,
+            "to_formatted": self.to,
+            "from": self.from_,
+            "from_formatted": self.from_,
+            "status": self.status,
+            "direction": "outbound-api",
+            "api_version": API_VERSION,
+            "date_created": stamp,
+            "date_updated": stamp,
+            "start_time": None,
+            "end_time": None,
+            "duration": None,
+            "parent_call_sid": None,
+            "answered_by": None,
+            "price": None,
+            "price_unit": "USD",
+            "uri": f"/{API_VERSION}/Accounts/{self.account_sid}/Calls/{self.sid}.json",
+        }
+
+
+class ApiError(Exception):
+    """Answered as Twilio answers errors."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "more_info": f"https://www.twilio.com/docs/errors/{self.code}",
+            "status": self.status,
+        }
+
+
+Handler = Callable[["FakeTwilio", ApiRequest, re.Match[str]], tuple[int, dict[str, Any]]]
+
+
+class FakeTwilio:
+    """Twilio's REST API on a loopback port; use as a context manager."""
+
+    def __init__(self, account_sid: str, auth_token: str, host: str = "127.0.0.1") -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.requests: list[ApiRequest] = []
+        self.calls: dict[str, FakeCall] = {}
+        self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
+        self.lock = threading.RLock()
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+        _calls_routes(self)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
+        """Register a handler for `method` on a path below the account, e.g. r"/Calls\\.json"."""
+
+        def register(handler: Handler) -> Handler:
+            self._routes.append((method, re.compile(f"^{pattern}$"), handler))
+            return handler
+
+        return register
+
+    def start(self) -> FakeTwilio:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeTwilio:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # What tests look at ----------------------------------------------------------------------
+
+    def made(self, method: str, path_pattern: str) -> list[ApiRequest]:
+        with self.lock:
+            wanted = re.compile(f"^{path_pattern}$")
+            return [r for r in self.requests if r.method == method and wanted.match(r.path)]
+
+    def calls_to(self, number: str) -> list[FakeCall]:
+        with self.lock:
+            return [c for c in self.calls.values() if c.to == number]
+
+    def live_calls(self) -> list[FakeCall]:
+        with self.lock:
+            return [c for c in self.calls.values() if c.status in LIVE]
+
+    def set_status(self, call_sid: str, status: str) -> None:
+        """What the simulated phone did (ringing, in-progress, completed, no-answer, ...)."""
+        with self.lock:
+            self.calls[call_sid].status = status
+
+    # Serving ----------------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, auth: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        match = ACCOUNT_PATH.match(path.split("?", 1)[0])
+        if not match:
+            raise ApiError(404, 20404, f"The requested resource {path} was not found")
+        if not self._authorised(auth) or match["account"] != self.account_sid:
+            raise ApiError(401, 20003, "Authenticate")
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        request = ApiRequest(method, match["rest"], form)
+        with self.lock:
+            self.requests.append(request)
+            if self.failing:
+                raise ApiError(self.failing, 20500, "Internal Server Error")
+            for route_method, pattern, handler in self._routes:
+                found = pattern.match(request.path)
+                if found and route_method == method:
+                    return handler(self, request, found)
+        raise ApiError(404, 20404, f"The requested resource {request.path} was not found")
+
+    def _authorised(self, header: str) -> bool:
+        if not header.startswith("Basic "):
+            return False
+        try:
+            user, _, password = b64decode(header[6:]).decode().partition(":")
+        except ValueError:
+            return False
+        return secrets.compare_digest(f"{user}:{password}", f"{self.account_sid}:{self.auth_token}")
+
+
+def _calls_routes(fake: FakeTwilio) -> None:
+    """Calls.json: create; Calls/{sid}.json: fetch, and update (redirect or end)."""
+
+    @fake.route("POST", r"/Calls\.json")
+    def create(fake: FakeTwilio, request: ApiRequest, _m: re.Match[str]) -> tuple[int, dict]:
+        for required in ("To", "From"):
+            if not request.value(required):
+                raise ApiError(400, 21201, f"No '{required}' number is specified")
+        if not (request.value("Url") or request.value("Twiml")):
+            raise ApiError(400, 21205, "Url parameter is required")
+        call = FakeCall(
+            sid="CA" + secrets.token_hex(16),
+            account_sid=fake.account_sid,
+            to=request.value("To"),
+            from_=request.value("From"),
+            url=request.value("Url"),
+            status_callback=request.value("StatusCallback"),
+            status_callback_events=request.form.get("StatusCallbackEvent", []),
+            timeout=int(request.value("Timeout", "60") or 60),
+        )
+        fake.calls[call.sid] = call
+        return 201, call.resource()
+
+    @fake.route("GET", r"/Calls/(?P<sid>CA\w+)\.json")
+    def fetch(fake: FakeTwilio, _r: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
+        return 200, _call(fake, m["sid"]).resource()
+
+    @fake.route("POST", r"/Calls/(?P<sid>CA\w+)\.json")
+    def update(fake: FakeTwilio, request: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
+        call = _call(fake, m["sid"])
+        if call.status not in LIVE:
+            raise ApiError(400, 21220, "Call is not in-progress. Cannot redirect.")
+        status = request.value("Status")
+        if status in ("completed", "canceled"):
+            call.status = "canceled" if call.status != "in-progress" else "completed"
+        elif status:
+            raise ApiError(400, 21218, f"Invalid Status {status!r}")
+        elif request.value("Url"):
+            call.redirects.append(request.value("Url"))
+        return 200, call.resource()
+
+
+def _call(fake: FakeTwilio, sid: str) -> FakeCall:
+    call = fake.calls.get(sid)
+    if call is None:
+        raise ApiError(404, 20404, f"The requested resource /Calls/{sid}.json was not found")
+    return call
+
+
+def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            try:
+                status, payload = fake.handle(
+                    self.command, self.path, self.headers.get("Authorization", ""), body
+                )
+            except ApiError as exc:
+                status, payload = exc.status, exc.body()
+            data = b"" if status == 204 else json.dumps(payload).encode()  # 204: no body
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_DELETE = _serve
+
+        def log_message(self, *_args: Any) -> None:  # quiet: tests read `fake.requests`
+            pass
+
+    return Handler

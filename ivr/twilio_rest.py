@@ -1,0 +1,178 @@
+"""Twilio's REST API, the one place the line talks to it: outbound calls and call updates.
+
+Built on the `twilio` library's unchanged `Client`. Its requests go to `TWILIO_API_BASE`: the
+real API by default, the local fake (`ivr.phone.fake_twilio`) in tests and simulations. Services
+call this module; routes never do. Every failure (Twilio down, slow, refusing) is one exception,
+`TwilioUnavailable`, so callers of the adapter need to handle exactly one thing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from requests import RequestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+TWILIO_API = "https://api.twilio.com"
+# The call progress events the line follows for an outbound call (Twilio's StatusCallbackEvent).
+CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+NOT_IN_PROGRESS = 21220  # Twilio's error code for updating a call that has ended
+
+
+class TwilioUnavailable(RuntimeError):
+    """Twilio's API could not be reached, timed out, or refused the request."""
+
+    def __init__(self, what: str, status: int | None = None, code: int | None = None) -> None:
+        super().__init__(what)
+        self.status = status  # the HTTP status Twilio answered; None when it was not reached
+        self.code = code  # Twilio's error code (twilio.com/docs/api/errors), when it gave one
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """Sends the library's requests for any *.twilio.com host to `base` instead.
+
+    The library builds absolute URLs (https://api.twilio.com/2010-04-01/...); only the scheme
+    and host are replaced, so paths, form fields and authentication stay exactly Twilio's.
+    """
+
+    def __init__(self, base: str, timeout: float) -> None:
+        # The library logs every request at INFO (URL and headers, never the form); keep quiet.
+        quiet = logging.getLogger("ivr.twilio_rest.http")
+        quiet.setLevel(logging.WARNING)
+        super().__init__(timeout=timeout, logger=quiet)
+        self.base = urlsplit(base.rstrip("/"))
+
+    def rebase(self, url: str) -> str:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host != "twilio.com" and not host.endswith(".twilio.com"):
+            return url
+        prefix = self.base.path.rstrip("/")
+        return urlunsplit(
+            (self.base.scheme, self.base.netloc, prefix + parts.path, parts.query, "")
+        )
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        return super().request(method, self.rebase(url), *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class OutboundCall:
+    sid: str
+    status: str
+
+
+class TwilioRest:
+    """The line's account on Twilio's REST API."""
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        caller_id: str = "",
+        api_base: str = TWILIO_API,
+        timeout: float = 5.0,
+    ) -> None:
+        self.account_sid = account_sid
+        self.caller_id = caller_id
+        self.api_base = api_base
+        self._client = Client(
+            account_sid or None,
+            auth_token or None,
+            http_client=RebasedHttpClient(api_base, timeout),
+            environment={},  # settings come from the app's configuration, never os.environ
+        )
+        self.configured = bool(account_sid and auth_token)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> TwilioRest:
+        return cls(
+            account_sid=config["TWILIO_ACCOUNT_SID"],
+            auth_token=config["TWILIO_AUTH_TOKEN"],
+            caller_id=config["TWILIO_NUMBER"],
+            api_base=config["TWILIO_API_BASE"],
+            timeout=config["HTTP_TIMEOUT_SECONDS"],
+        )
+
+    @property
+    def client(self) -> Client:
+        """The library's client, for the few uses the functions below do not cover yet."""
+        return self._client
+
+    # Calls ----------------------------------------------------------------------------------
+
+    def create_call(
+        self,
+        to: str,
+        url: str,
+        status_callback: str,
+        *,
+        ring_seconds: int = 25,
+        events: Sequence[str] = CALL_EVENTS,
+        caller_id: str | None = None,
+    ) -> OutboundCall:
+        """Place a call to `to`; when answered Twilio fetches `url` (POST) for the TwiML."""
+        sender = caller_id or self.caller_id
+        if not sender:
+            raise TwilioUnavailable("no caller ID: TWILIO_NUMBER is not configured")
+        call = self._do(
+            "create a call",
+            lambda: self._client.calls.create(
+                to=to,
+                from_=sender,
+                url=url,
+                method="POST",
+                status_callback=status_callback,
+                status_callback_method="POST",
+                status_callback_event=list(events),
+                timeout=ring_seconds,
+            ),
+        )
+        return OutboundCall(sid=call.sid, status=call.status)
+
+    def redirect_call(self, call_sid: str, url: str) -> None:
+        """Let a call in progress continue with the TwiML at `url` (POST)."""
+        self._do(
+            "redirect a call", lambda: self._client.calls(call_sid).update(url=url, method="POST")
+        )
+
+    def hang_up(self, call_sid: str) -> None:
+        """End a call, ringing or in progress; a call that has ended already is not an error."""
+        try:
+            self._do(
+                "hang up a call", lambda: self._client.calls(call_sid).update(status="completed")
+            )
+        except TwilioUnavailable as exc:
+            # 404: no such call any more; 21220: "Call is not in-progress" (it ended already).
+            if exc.status != 404 and exc.code != NOT_IN_PROGRESS:
+                raise
+
+    def _do(self, what: str, request: Any) -> Any:
+        if not self.configured:
+            raise TwilioUnavailable(f"cannot {what}: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set")
+        try:
+            return request()
+        except TwilioRestException as exc:
+            log.warning("Twilio refused to %s: HTTP %s, code %s", what, exc.status, exc.code)
+            raise TwilioUnavailable(f"Twilio refused to {what}", exc.status, exc.code) from exc
+        except (RequestException, TwilioException, OSError) as exc:
+            log.warning("Twilio unreachable to %s (%s)", what, type(exc).__name__)
+            raise TwilioUnavailable(f"Twilio unreachable to {what}") from exc
+
+
+def init_app(app: Flask) -> TwilioRest:
+    rest = TwilioRest.from_config(app.config)
+    app.extensions["ivr.twilio"] = rest
+    return rest
