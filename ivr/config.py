@@ -46,6 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "CLOSURE_WARN_DAYS",
+        "31",
+        "the console asks for confirmation before saving a closure longer than this many days",
+        int,
+    ),
+    Setting(
         "TWILIO_AUTH_TOKEN",
         "",
         "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",

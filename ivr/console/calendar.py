@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from ivr.console import bp
 from ivr.console.helpers import calendar as desk_calendar
@@ -13,11 +13,13 @@ from ivr.db import get_session
 from ivr.domain.maintenance import MaintenanceRuleError, announcements_due
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services import closures
-from ivr.services.closures import ClosureError, ClosureInput, WindowInput
+from ivr.services.closures import ClosureError, ClosureInput, LongClosure, WindowInput
 
 
 @bp.get("/calendar")
-def calendar_page(errors: list[str] | None = None, status: int = 200) -> tuple[str, int]:
+def calendar_page(
+    errors: list[str] | None = None, status: int = 200, confirm_long: bool = False
+) -> tuple[str, int]:
     session = get_session()
     t = now()
     cal = desk_calendar()
@@ -33,6 +35,7 @@ def calendar_page(errors: list[str] | None = None, status: int = 200) -> tuple[s
         hours=desk().hours.describe(),
         next_opening=cal.next_opening(t),
         errors=errors or [],
+        confirm_long=confirm_long,
         form=request.form,
     )
     return page, status
@@ -49,8 +52,16 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
             form.get("reason_nl", ""),
             form.get("reason_de", ""),
         )
-        closures.save_closure(get_session(), given, closure_id)
+        closures.save_closure(
+            get_session(),
+            given,
+            closure_id,
+            warn_days=current_app.config["CLOSURE_WARN_DAYS"],
+            confirmed=form.get("confirm_long") == "1",
+        )
         desk().closures.clear()
+    except LongClosure as exc:
+        return calendar_page([str(exc)], 422, confirm_long=True)
     except (ValueError, ClosureError) as exc:
         return calendar_page([_plain(exc)], 422)
     flash("Closure saved.", "info")

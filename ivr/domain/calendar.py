@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
 
-SEARCH_DAYS = 3 * 366  # a calendar with no opening for three years is misconfigured
+# How far ahead (and back) the calendar looks for an opening. Beyond it the answer is "no
+# opening known" (None): a closure "until further notice" is a fact callers are told, not a fault.
+SEARCH_DAYS = 3 * 366
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class BusinessCalendar:
     def __post_init__(self) -> None:
         object.__setattr__(self, "closures", tuple(self.closures))  # hashable, for the cache
 
+    def closure_on(self, day: date) -> Closure | None:
+        """The closure covering `day` that runs longest, if any."""
+        covering = [c for c in self.closures if c.start <= day <= c.end]
+        return max(covering, key=lambda c: c.end) if covering else None
+
     def closed_day(self, day: date) -> ClosedDay | None:
         """Why the desk is closed on `day` beyond the weekly hours: a holiday or a closure."""
         holiday = self.holidays.holiday_on(day)
@@ -60,13 +67,13 @@ class BusinessCalendar:
         t = _utc(t)
         return any(start <= t < end for start, end in _day_spans(self, self._local_date(t)))
 
-    def next_opening(self, t: datetime) -> datetime:
-        """`t` itself when open, else the start of the next opening interval."""
+    def next_opening(self, t: datetime) -> datetime | None:
+        """`t` itself when open, else the start of the next opening interval; None: none known."""
         t = _utc(t)
         for start, end in self._spans_from(t):
             if end > t:
                 return self._local(max(start, t))
-        raise AssertionError("unreachable")  # _spans_from raises first
+        return None
 
     def current_closing(self, t: datetime) -> datetime | None:
         t = _utc(t)
@@ -75,25 +82,25 @@ class BusinessCalendar:
                 return self._local(end)
         return None
 
-    def previous_closing(self, t: datetime) -> datetime:
-        """When the desk last closed at or before `t`: the start of "taken since we closed"."""
+    def previous_closing(self, t: datetime) -> datetime | None:
+        """When the desk last closed at or before `t` (the start of "taken since we closed");
+        None when it was not open within the search horizon."""
         t = _utc(t)
         day = self._local_date(t)
         for offset in range(SEARCH_DAYS):
             for _start, end in reversed(_day_spans(self, day - timedelta(days=offset))):
                 if end <= t:
                     return self._local(end)
-        raise ValueError("the desk was not open within three years: check the opening hours")
+        return None
 
-    def next_working_day(self, day: date) -> date:
-        for offset in range(1, SEARCH_DAYS):
-            candidate = day + timedelta(days=offset)
+    def next_working_day(self, day: date) -> date | None:
+        for candidate in self._days_from(day + timedelta(days=1)):
             if _day_spans(self, candidate):
                 return candidate
-        raise ValueError("no working day within three years: check the opening hours")
+        return None
 
-    def add_opening_time(self, t: datetime, delta: timedelta) -> datetime:
-        """The instant at which `delta` of opening time has passed since `t`."""
+    def add_opening_time(self, t: datetime, delta: timedelta) -> datetime | None:
+        """The instant at which `delta` of opening time has passed since `t`; None: not known."""
         if delta < timedelta(0):
             raise ValueError("cannot add negative opening time")
         t = _utc(t)
@@ -105,7 +112,7 @@ class BusinessCalendar:
             if remaining <= end - begin:
                 return self._local(begin + remaining)
             remaining -= end - begin
-        raise AssertionError("unreachable")
+        return None
 
     def opening_time_between(self, a: datetime, b: datetime) -> timedelta:
         a, b = _utc(a), _utc(b)
@@ -123,10 +130,24 @@ class BusinessCalendar:
         return total
 
     def _spans_from(self, t: datetime) -> Iterator[Span]:
-        day = self._local_date(t)
-        for offset in range(SEARCH_DAYS):
-            yield from _day_spans(self, day + timedelta(days=offset))
-        raise ValueError("the desk does not open within three years: check the opening hours")
+        for day in self._days_from(self._local_date(t)):
+            yield from _day_spans(self, day)
+
+    def _days_from(self, first: date) -> Iterator[date]:
+        """Days that may hold an opening, up to the horizon; a closure is stepped over whole."""
+        last = first + timedelta(days=min(SEARCH_DAYS, (date.max - first).days))
+        day = first
+        while True:
+            closure = self.closure_on(day)
+            if closure is None:
+                yield day
+            elif closure.end >= last:
+                return
+            else:
+                day = closure.end
+            if day >= last:
+                return
+            day += timedelta(days=1)
 
     def _local_date(self, t: datetime) -> date:
         return t.astimezone(self.tz).date()

@@ -41,12 +41,20 @@ class SlaClock:
     """Outside opening hours nothing is monitored, so the clocks only run in opening time."""
 
     @staticmethod
-    def start(calendar: BusinessCalendar, category: Category, received_at: datetime) -> SlaDueTimes:
+    def start(
+        calendar: BusinessCalendar, category: Category, received_at: datetime
+    ) -> SlaDueTimes | None:
+        """The due times; None while no opening is known (closed until further notice)."""
         targets = targets_for(category)
         clock_start = calendar.next_opening(received_at)
+        if clock_start is None:
+            return None
+        reaction_due = calendar.add_opening_time(clock_start, targets.reaction)
+        if reaction_due is None:
+            return None
         return SlaDueTimes(
             clock_start=clock_start,
-            reaction_due=calendar.add_opening_time(clock_start, targets.reaction),
+            reaction_due=reaction_due,
             restore_due=(
                 calendar.add_opening_time(clock_start, targets.restore)
                 if targets.restore is not None

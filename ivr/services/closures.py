@@ -17,6 +17,17 @@ class ClosureError(ValueError):
     """A closure that cannot be kept as asked; the message says why."""
 
 
+class LongClosure(ClosureError):
+    """A closure longer than the warning span, not yet confirmed: saved only when confirmed."""
+
+    def __init__(self, days: int, warn_days: int) -> None:
+        super().__init__(
+            f"This closes the desk for {days} days (more than {warn_days}). Callers will hear "
+            "that the desk is closed until further notice, or when it reopens. Confirm to save."
+        )
+        self.days = days
+
+
 def closures(session: Session) -> list[Closure]:
     return list(session.scalars(select(Closure).order_by(Closure.start_date)))
 
@@ -29,9 +40,20 @@ class ClosureInput:
     reason_de: str
 
 
-def save_closure(session: Session, given: ClosureInput, closure_id: int | None = None) -> Closure:
+def save_closure(
+    session: Session,
+    given: ClosureInput,
+    closure_id: int | None = None,
+    *,
+    warn_days: int | None = None,
+    confirmed: bool = False,
+) -> Closure:
+    """Create or change a closure; one longer than `warn_days` needs `confirmed`."""
     if given.end < given.start:
         raise ClosureError("A closure must end on or after the day it starts.")
+    days = (given.end - given.start).days + 1
+    if warn_days is not None and days > warn_days and not confirmed:
+        raise LongClosure(days, warn_days)
     if not given.reason_nl.strip() or not given.reason_de.strip():
         raise ClosureError("Callers hear the reason: give it in Dutch and in German.")
     row = session.get(Closure, closure_id) if closure_id else Closure()

@@ -44,7 +44,8 @@ class Filters:
 
 
 def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> WorkItem:
-    start = calendar.next_opening(incident.received_at)
+    # Closed until further notice: the clocks (if any were set) are measured from receipt.
+    start = calendar.next_opening(incident.received_at) or incident.received_at
     reaction = restore = None
     if incident.reaction_due is not None:
         reaction = sla_state(

@@ -202,8 +202,11 @@ def _start_clocks(session: Session, desk: Desk, row: Incident, asap: bool) -> No
     if not asap:
         row.pickup_at = calendar.next_opening(row.received_at)
     if row.category is not None:
+        # Closed until further notice: no due times yet; the next event of the call or a
+        # recomputation after the closure is lifted sets them (pickup_at stays None till then).
         due = SlaClock.start(calendar, Category(row.category), row.received_at)
-        row.reaction_due, row.restore_due = due.reaction_due, due.restore_due
+        row.reaction_due = due.reaction_due if due else None
+        row.restore_due = due.restore_due if due else None
 
 
 def _rank(status: str) -> int:

@@ -162,17 +162,16 @@ def confirm() -> Response:
     say = speaker(st.lang)
     response = VoiceResponse()
     say.speak(response, prompts.REFERENCE, reference=spoken.digits(st.ref))
+    opens = None if st.asap else cal.next_opening(t)
     if st.asap or cal.is_open(t):
         say.speak(response, prompts.PICKUP_ASAP)
+    elif opens is None:
+        say.speak(response, prompts.PICKUP_WHEN_REOPENED)
     else:
-        say.speak(
-            response,
-            prompts.PICKUP_AT,
-            when=spoken.when_phrase(cal.next_opening(t), t, st.lang, tz),
-        )
+        say.speak(response, prompts.PICKUP_AT, when=spoken.when_phrase(opens, t, st.lang, tz))
     category = category_of(st)
-    if category is not None:
-        due = SlaClock.start(cal, Category(category), t)
+    due = SlaClock.start(cal, Category(category), t) if category is not None else None
+    if category is not None and due is not None:
         say.speak(
             response,
             prompts.REACTION_TARGET,

@@ -180,11 +180,15 @@ def announce() -> Response:
             reason=closed.reason_de if st.lang == "de" else closed.reason_nl,
         )
     if not cal.is_open(t):
-        say.speak(
-            response,
-            prompts.CLOSED_NOW,
-            when=spoken.when_phrase(cal.next_opening(t), t, st.lang, desk().tz),
-        )
+        opens = cal.next_opening(t)
+        if opens is None:
+            say.speak(response, prompts.CLOSED_UNTIL_FURTHER_NOTICE)
+        else:
+            say.speak(
+                response,
+                prompts.CLOSED_NOW,
+                when=spoken.when_phrase(opens, t, st.lang, desk().tz),
+            )
     for window in _maintenance_to_announce(t):
         text = window.description_de if st.lang == "de" else window.description_nl
         description = text.rstrip(". ")  # the prompt ends the sentence itself

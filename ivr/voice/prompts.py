@@ -20,6 +20,10 @@ CLOSED_TODAY = prompt("closed_today", "Today the servicedesk is closed: {reason}
 CLOSED_NOW = prompt(
     "closed_now", "The servicedesk is closed at the moment. We are open again {when}."
 )
+# No opening in sight (a closure without a known end): the truth, never a made-up date.
+CLOSED_UNTIL_FURTHER_NOTICE = prompt(
+    "closed_until_further_notice", "The servicedesk is closed until further notice."
+)
 MAINTENANCE_PLANNED = prompt(
     "maintenance_planned",
     "Please note: planned maintenance. {description}. It starts {start} and is finished {end}.",
@@ -100,6 +104,11 @@ CALLBACK_SAVED = prompt("callback_saved", "We will call you back on {number}.")
 # Closing the report
 REFERENCE = prompt("reference", "Your reference is {reference}. Once more: {reference}.")
 PICKUP_AT = prompt("pickup_at", "A colleague will pick up your report {when}.")
+PICKUP_WHEN_REOPENED = prompt(
+    "pickup_when_reopened",
+    "The servicedesk is closed until further notice. A colleague will pick up your report as "
+    "soon as it is open again.",
+)
 PICKUP_ASAP = prompt("pickup_asap", "A colleague will pick up your report as soon as possible.")
 REACTION_TARGET = prompt(
     "reaction_target",

@@ -164,3 +164,27 @@ def test_naive_times_are_refused(calendar: BusinessCalendar) -> None:
 )
 def test_previous_closing(calendar: BusinessCalendar, now: datetime, closed: datetime) -> None:
     assert calendar.previous_closing(now) == closed
+
+
+LONG_CLOSURE = Closure(date(2026, 1, 1), date(2099, 12, 31), "verbouwing", "Umbau")
+
+
+def test_no_opening_known_is_an_answer_not_an_error() -> None:
+    closed = desk(closures=(LONG_CLOSURE,))
+    now = at(2026, 11, 24, 10, 0)
+    assert closed.next_opening(now) is None
+    assert closed.add_opening_time(now, timedelta(hours=1)) is None
+    assert closed.next_working_day(date(2026, 11, 24)) is None
+    assert not closed.is_open(now)
+    assert closed.opening_time_between(now, now + timedelta(days=30)) == timedelta(0)
+
+
+def test_a_closure_is_stepped_over_whole() -> None:
+    """A closure of two years ending before the search horizon still finds the opening after it."""
+    closure = Closure(date(2026, 12, 1), date(2028, 11, 30), "verbouwing", "Umbau")
+    assert desk(closures=(closure,)).next_opening(at(2026, 12, 1, 9, 0)) == at(2028, 12, 1, 8, 30)
+
+
+def test_the_previous_closing_of_a_desk_never_open_is_unknown() -> None:
+    closure = Closure(date(2020, 1, 1), date(2099, 12, 31), "verbouwing", "Umbau")
+    assert desk(closures=(closure,)).previous_closing(at(2026, 11, 24, 10, 0)) is None
