@@ -76,6 +76,18 @@ class SlaClock:
         return calendar.add_opening_time(clock_start, every * (reports_done + 1))
 
 
+def pickup_time(
+    calendar: BusinessCalendar, received_at: datetime, completed_at: datetime | None = None
+) -> datetime | None:
+    """When a colleague picks the report up: the next opening once the report is complete.
+
+    The SLA clocks still start when the incident was received; this is only the promise of when
+    someone looks at it. A report finished after closing time waits for the next opening, even
+    if the caller started it while the desk was open.
+    """
+    return calendar.next_opening(max(received_at, completed_at or received_at))
+
+
 class SlaState(StrEnum):
     ON_TIME = "on_time"
     DUE_SOON = "due_soon"
@@ -92,9 +104,12 @@ def sla_state(
     done_at: datetime | None = None,
     due_soon_fraction: float = 0.25,
 ) -> SlaState:
-    """Met when done in time; otherwise breached past due, due soon in the last quarter."""
+    """Met when done before due; breached at or past due, due soon in the last quarter.
+
+    The agreement's targets are strict ("< 30 min"): done at exactly the due instant is late.
+    """
     if done_at is not None:
-        return SlaState.MET if done_at <= due else SlaState.BREACHED
+        return SlaState.MET if done_at < due else SlaState.BREACHED
     if now >= due:
         return SlaState.BREACHED
     target = calendar.opening_time_between(clock_start, due)

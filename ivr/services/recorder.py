@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 from ivr import spool
 from ivr.db import Database
 from ivr.domain.reference import new_reference
-from ivr.domain.sla import SlaClock
+from ivr.domain.sla import SlaClock, pickup_time
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import Call, CallerLanguage, Incident
 from ivr.services.desk import Desk, business_calendar
@@ -186,21 +186,25 @@ def incident(session: Session, desk: Desk, event: Event) -> Incident:
         row.status = event["status"]
     if row.impact and row.severity:
         row.category = int(categorise(Impact(row.impact), Severity(row.severity)))
-    if event.get("asap"):
-        row.pickup_at = row.received_at
-    if row.pickup_at is None or (row.category, row.received_at) != before:
-        _start_clocks(session, desk, row, asap=bool(event.get("asap")))
+    completed = was_partial and row.status != "partial"
+    if row.pickup_at is None or (row.category, row.received_at) != before or completed:
+        _start_clocks(session, desk, row, _at(event) if completed else None)
     row.updated_at = _at(event)
     if desk.handoff and was_partial and row.status != "partial":
         enqueue_incident(session, row, "incident.completed", _at(event))
     return row
 
 
-def _start_clocks(session: Session, desk: Desk, row: Incident, asap: bool) -> None:
+def _start_clocks(
+    session: Session, desk: Desk, row: Incident, completed_at: datetime | None
+) -> None:
+    """Every SLA clock starts when the incident was received (the first thing reported); the
+    caller hears the same instants (`ivr.voice.intake.confirm`)."""
     calendar = business_calendar(desk, session, row.received_at)
     row.taken_out_of_hours = not calendar.is_open(row.received_at)
-    if not asap:
-        row.pickup_at = calendar.next_opening(row.received_at)
+    pickup = pickup_time(calendar, row.received_at, completed_at)
+    if pickup is not None:
+        row.pickup_at = max(row.pickup_at, pickup) if row.pickup_at else pickup
     if row.category is not None:
         # Closed until further notice: no due times yet; the next event of the call or a
         # recomputation after the closure is lifted sets them (pickup_at stays None till then).

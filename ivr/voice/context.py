@@ -91,9 +91,10 @@ def report(st: CallState, **fields: Any) -> CallState:
     if st.ref:
         keep("incident", reference=st.ref, **fields)
         return st
-    st = st.but(ref=new_reference(), kind=st.kind or "incident")
+    received = now()
+    st = st.but(ref=new_reference(), kind=st.kind or "incident", rcv=CallState.stamp(received))
     known = {"reference": st.ref, "kind": st.kind, "language": st.lang}
-    first = event("incident", **{**known, **fields})
+    first = {**event("incident", **{**known, **fields}), "at": received.isoformat()}
     # A retried webhook must not hand the caller a second reference: the first one stands.
     stored = recorder.record_incident(get_database(), desk(), first)
     return st.but(ref=stored or st.ref)

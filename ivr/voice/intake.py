@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 import phonenumbers
 from flask import Response, url_for
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import spoken
+from ivr.db import get_session
+from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, VALID, Step, next_step
-from ivr.domain.sla import SlaClock, targets_for
+from ivr.domain.sla import SlaClock, pickup_time, targets_for
 from ivr.domain.triage import Category
+from ivr.services.console import find
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import calendar, desk, field, go, keep, now, report, speaker, state
@@ -162,21 +168,45 @@ def confirm() -> Response:
     say = speaker(st.lang)
     response = VoiceResponse()
     say.speak(response, prompts.REFERENCE, reference=spoken.digits(st.ref))
-    opens = None if st.asap else cal.next_opening(t)
-    if st.asap or cal.is_open(t):
-        say.speak(response, prompts.PICKUP_ASAP)
-    elif opens is None:
+    promise = _promise(st, cal, t)
+    if promise.pickup_at is None:  # closed until further notice
         say.speak(response, prompts.PICKUP_WHEN_REOPENED)
+    elif promise.pickup_at <= t:  # the desk is open now
+        say.speak(response, prompts.PICKUP_ASAP)
     else:
-        say.speak(response, prompts.PICKUP_AT, when=spoken.when_phrase(opens, t, st.lang, tz))
-    category = category_of(st)
-    due = SlaClock.start(cal, Category(category), t) if category is not None else None
-    if category is not None and due is not None:
+        say.speak(
+            response, prompts.PICKUP_AT, when=spoken.when_phrase(promise.pickup_at, t, st.lang, tz)
+        )
+    if promise.category is not None and promise.reaction_due is not None:
         say.speak(
             response,
             prompts.REACTION_TARGET,
-            duration=spoken.duration_phrase(targets_for(Category(category)).reaction, st.lang),
-            when=spoken.when_phrase(due.reaction_due, t, st.lang, tz),
+            duration=spoken.duration_phrase(
+                targets_for(Category(promise.category)).reaction, st.lang
+            ),
+            when=spoken.when_phrase(promise.reaction_due, t, st.lang, tz),
         )
     say.speak(response, prompts.GOODBYE)
     return twiml(go(response, next_step(Step.CONFIRM, DONE, cal.is_open(t)), st))
+
+
+@dataclass(frozen=True)
+class Promise:
+    pickup_at: datetime | None  # None: closed until further notice
+    reaction_due: datetime | None
+    category: int | None
+
+
+def _promise(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
+    """What is stored with the incident; computed the recorder's way when it cannot be read."""
+    try:
+        row = find(get_session(), st.ref)
+    except SQLAlchemyError as exc:
+        log.error("incident unreadable (%s): deadlines computed", type(exc).__name__)
+        row = None
+    if row is not None:
+        return Promise(row.pickup_at, row.reaction_due, row.category)
+    received = st.received_at or t
+    category = category_of(st)
+    due = SlaClock.start(cal, Category(category), received) if category is not None else None
+    return Promise(pickup_time(cal, received, t), due.reaction_due if due else None, category)

@@ -7,6 +7,7 @@ step, with or without the database.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -16,6 +17,7 @@ from ivr.domain.reference import is_valid_reference
 from ivr.i18n import DEFAULT_LOCALE, LOCALES
 
 KINDS = ("incident", "question")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _allowed(step: Step) -> tuple[str, ...]:
@@ -31,6 +33,9 @@ class CallState:
     ref: str = ""
     attempt: int = 0
     asap: bool = False  # in hours but no agent answered: pick the report up at once
+    # When the incident was received (microseconds since the epoch): every SLA clock starts
+    # there, and the caller hears deadlines from it even if the database could not be read.
+    rcv: int = 0
 
     @classmethod
     def from_query(cls, args: MultiDict[str, str]) -> CallState:
@@ -42,6 +47,7 @@ class CallState:
 
         ref = args.get("ref", "")
         attempt = args.get("attempt", "0")
+        rcv = args.get("rcv", "")
         return cls(
             lang=pick("lang", LOCALES) or DEFAULT_LOCALE,
             kind=pick("kind", KINDS),
@@ -50,6 +56,7 @@ class CallState:
             ref=ref if is_valid_reference(ref) else "",
             attempt=min(int(attempt), MAX_ATTEMPTS) if attempt.isdigit() else 0,
             asap=args.get("asap") == "1",
+            rcv=int(rcv) if rcv.isdigit() and len(rcv) <= 16 else 0,  # before 2287
         )
 
     def query(self) -> dict[str, Any]:
@@ -60,6 +67,15 @@ class CallState:
 
     def but(self, **changes: Any) -> CallState:
         return replace(self, **changes)
+
+    @property
+    def received_at(self) -> datetime | None:
+        return EPOCH + timedelta(microseconds=self.rcv) if self.rcv else None
+
+    @staticmethod
+    def stamp(at: datetime) -> int:
+        """`at` as the `rcv` value: exact to the microsecond, so deadlines match the stored ones."""
+        return (at - EPOCH) // timedelta(microseconds=1)
 
     @property
     def other_lang(self) -> str:

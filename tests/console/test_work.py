@@ -97,3 +97,11 @@ def test_call_log(staff: FlaskClient, report, clock) -> None:
     reference = report(SATURDAY_NIGHT, "1111")
     page = staff.get("/console/calls").get_data(as_text=True)
     assert reference in page and "+316******78" in page and "NL" in page
+
+
+def test_acknowledged_at_exactly_the_target_is_late(staff: FlaskClient, report, clock) -> None:
+    reference = report(SATURDAY_NIGHT, "1111")  # category 1: "< 30 min" from Monday 08:30
+    clock.set(local(2026, 11, 30, 9, 0))
+    page = f"/console/incidents/{reference}"
+    post_form(staff, page, f"{page}/acknowledge")
+    assert '<span class="sla breached">breached</span>' in staff.get(page).get_data(as_text=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ivr.domain.calendar import BusinessCalendar
-from ivr.domain.sla import SlaClock, SlaState, sla_state
+from ivr.domain.sla import SlaClock, SlaState, pickup_time, sla_state
 from ivr.domain.triage import Category
 from tests.domain.conftest import at
 
@@ -68,3 +68,20 @@ def test_next_status_report_every_two_opening_hours(calendar) -> None:
     report = SlaClock.next_status_report(calendar, Category.ONE, start, at(2026, 11, 24, 16, 30))
     assert report == at(2026, 11, 25, 9, 30)  # 30 min left on Tuesday, 1 h 30 on Wednesday
     assert SlaClock.next_status_report(calendar, Category.FOUR, start, start) is None
+
+
+def test_targets_are_strict_a_reaction_at_exactly_the_due_instant_is_late(calendar) -> None:
+    start, due = at(2026, 11, 24, 10, 0), at(2026, 11, 24, 10, 30)  # "< 30 min"
+    just_before = at(2026, 11, 24, 10, 29, 59)
+    assert sla_state(calendar, start, due, due, done_at=just_before) is SlaState.MET
+    assert sla_state(calendar, start, due, due, done_at=due) is SlaState.BREACHED
+    assert sla_state(calendar, start, due, due) is SlaState.BREACHED
+
+
+def test_a_report_finished_after_closing_is_picked_up_at_the_next_opening(calendar) -> None:
+    received, finished = at(2026, 11, 24, 16, 57), at(2026, 11, 24, 17, 3)
+    assert pickup_time(calendar, received, finished) == at(2026, 11, 25, 8, 30)
+    assert pickup_time(calendar, received) == received  # still open when it came in
+    assert pickup_time(calendar, at(2026, 11, 24, 8, 27), at(2026, 11, 24, 8, 33)) == at(
+        2026, 11, 24, 8, 33
+    )
