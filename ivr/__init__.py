@@ -19,6 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from ivr.config import load_config
 
     app = Flask(__name__, instance_path=None)
+    # `/voice/menu//x` must not be answered with a 308 redirect: Twilio gets TwiML (or 403).
+    app.url_map.merge_slashes = False
     app.config.update(load_config())
     if config:
         app.config.update(config)
