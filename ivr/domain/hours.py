@@ -53,6 +53,22 @@ class OpeningHours:
         return "; ".join(groups)
 
 
+def describe_compact(hours: OpeningHours) -> str:
+    """`mon-fri 08:30-17:00`: consecutive days with the same hours as one range."""
+    groups: list[tuple[int, int, tuple[Interval, ...]]] = []
+    for day, intervals in enumerate(hours.weekly):
+        if groups and groups[-1][2] == intervals and groups[-1][1] == day - 1:
+            groups[-1] = (groups[-1][0], day, intervals)
+        else:
+            groups.append((day, day, intervals))
+    parts = []
+    for first, last, intervals in groups:
+        if intervals:
+            days = DAYS[first] if first == last else f"{DAYS[first]}-{DAYS[last]}"
+            parts.append(days + " " + ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in intervals))
+    return "; ".join(parts)
+
+
 def _days(text: str) -> list[int]:
     days: list[int] = []
     for item in text.lower().split(","):

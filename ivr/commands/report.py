@@ -1,0 +1,59 @@
+"""`flask --app app report sla --month 2026-11`: the service-level report in the terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ivr import reporting, services
+from ivr.db import get_session
+from ivr.domain.service_level import Period
+from ivr.services.reports import service_level
+
+cli = AppGroup("report", help="Reports for the customer: the service level.")
+
+
+def period_from(month: str | None, first: datetime | None, last: datetime | None) -> Period:
+    if month and (first or last):
+        raise click.UsageError("give --month, or --from and --to, not both")
+    if month:
+        try:
+            return Period.parse_month(month)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--month") from exc
+    if first and last:
+        if last < first:
+            raise click.BadParameter("--to is before --from", param_hint="--to")
+        return Period(first.date(), last.date())
+    if first or last:
+        raise click.UsageError("give both --from and --to")
+    today = services.now().astimezone(current_app.extensions["ivr.desk"].tz).date()
+    return Period.month_before(today)
+
+
+@cli.command("sla")
+@click.option("--month", help="a calendar month, e.g. 2026-11 (default: the last complete one)")
+@click.option("--from", "first", type=click.DateTime(formats=["%Y-%m-%d"]), help="first day")
+@click.option("--to", "last", type=click.DateTime(formats=["%Y-%m-%d"]), help="last day")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+)
+def sla(month: str | None, first: datetime | None, last: datetime | None, fmt: str) -> None:
+    """Per category and for the line: targets met, times, breaches, calls."""
+    period = period_from(month, first, last)
+    desk = current_app.extensions["ivr.desk"]
+    report = service_level(get_session(), desk, period, services.now())
+    if fmt == "json":
+        click.echo(json.dumps(reporting.as_json(report), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(reporting.as_csv(report), nl=False)
+    else:
+        click.echo(reporting.as_text(report), nl=False)

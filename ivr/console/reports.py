@@ -1,0 +1,127 @@
+"""The service-level report page with its charts, and its CSV/JSON exports with the incidents."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Response, render_template, request
+
+from ivr import reporting
+from ivr.console import bp, charts
+from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
+from ivr.console.helpers import desk, now
+from ivr.db import get_session
+from ivr.domain.hours import describe_compact
+from ivr.domain.service_level import Outcome, Period, ServiceLevelReport
+from ivr.models import Incident
+from ivr.services import reports
+from ivr.services.records import as_record
+
+OUTCOME_NAMES = {
+    Outcome.AGENT: "answered by an agent",
+    Outcome.REPORT_IN_HOURS: "report in hours",
+    Outcome.REPORT_OUT_OF_HOURS: "report out of hours",
+    Outcome.FORWARDED: "forwarded",
+    Outcome.ABANDONED: "abandoned",
+}
+
+
+def _period() -> Period:
+    """From `?month=2026-11` or `?from=2026-11-01&to=2026-11-15`; else the last full month."""
+    args = request.args
+    try:
+        if args.get("from") and args.get("to"):
+            first, last = date.fromisoformat(args["from"]), date.fromisoformat(args["to"])
+            if first <= last and (last - first).days <= 366:
+                return Period(first, last)
+        elif args.get("month"):
+            return Period.parse_month(args["month"])
+    except ValueError:
+        pass
+    return Period.month_before(now().astimezone(desk().tz).date())
+
+
+def _report(period: Period) -> ServiceLevelReport:
+    return reports.service_level(get_session(), desk(), period, now())
+
+
+@bp.get("/report")
+def report_page() -> str:
+    period = _period()
+    session = get_session()
+    report = _report(period)
+    calendar = reports.period_calendar(session, desk(), period)
+    closed = {
+        day
+        for day in period.days()
+        if calendar.closed_day(day) or not calendar.hours.intervals_on(day.weekday())
+    }
+    outcomes = [Series(o, OUTCOME_NAMES[o], OUTCOME_COLOURS[o]) for o in Outcome]
+    categories = [Series(c, f"category {c}", CATEGORY_COLOURS[c]) for c in CATEGORY_COLOURS]
+    trend = reports.sla_trend(session, desk(), period, now())
+    return render_template(
+        "console/report.html",
+        report=report,
+        period=period,
+        outcome_names=OUTCOME_NAMES,
+        hours=describe_compact(desk().hours),
+        fmt_duration=reporting.hours_minutes,
+        fmt_pct=reporting.pct,
+        chart_days=charts.calls_per_day(
+            report.line.per_day, closed, outcomes, "Calls per day by outcome"
+        ),
+        chart_hours=charts.calls_by_hour(
+            report.line.per_hour,
+            charts.open_within_hours(desk().hours),
+            "Calls by hour of day against the opening hours",
+        ),
+        chart_sla=charts.sla_per_month(
+            [(f"{m.period.first:%m-%Y}", m.reaction_pct) for m in trend],
+            categories,
+            "Reaction within target per category, by month",
+        ),
+    )
+
+
+def _download(body: str, mimetype: str, name: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/report.csv")
+def report_csv() -> Response:
+    report = _report(_period())
+    return _download(reporting.as_csv(report), "text/csv", f"sla-{report.period.label}.csv")
+
+
+@bp.get("/report.json")
+def report_json() -> Response:
+    report = _report(_period())
+    body = json.dumps(reporting.as_json(report), ensure_ascii=False, indent=2)
+    return _download(body, "application/json", f"sla-{report.period.label}.json")
+
+
+@bp.get("/incidents.json")
+def incidents_json() -> Response:
+    period = _period()
+    rows = [as_record(i, desk().tz) for i in reports.incidents_in(get_session(), desk(), period)]
+    body = json.dumps(rows, ensure_ascii=False, indent=2)
+    return _download(body, "application/json", f"incidents-{period.label}.json")
+
+
+@bp.get("/incidents.csv")
+def incidents_csv() -> Response:
+    period = _period()
+    rows = [as_record(i, desk().tz) for i in reports.incidents_in(get_session(), desk(), period)]
+    out = io.StringIO()
+    # The columns of an incident record, also when the period has none.
+    writer = csv.DictWriter(out, fieldnames=list(as_record(Incident(reference=""))))
+    writer.writeheader()
+    writer.writerows(rows)
+    return _download(out.getvalue(), "text/csv", f"incidents-{period.label}.csv")

@@ -1,0 +1,258 @@
+"""The service-level report: per category and for the line, from the facts of a period.
+
+Targets are the agreement's, read strictly ("< 30 min"): a reaction after exactly the target
+is late. Times count in opening time from the SLA clock's start, as the clocks do.
+Median: the middle value (the mean of the two middle values for an even count); 90th
+percentile: nearest rank, the smallest value with at least 90 % of the values at or below it.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.sla import targets_for
+from ivr.domain.triage import Category
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates `first` to `last` inclusive, in the desk's zone."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(date(year, month, 1), following - timedelta(days=1))
+
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        """`2026-11`."""
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return cls.month(year, month)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a month like 2026-11") from None
+
+    @classmethod
+    def month_before(cls, day: date) -> Period:
+        """The last complete month before `day`: what the customer asks about."""
+        last = day.replace(day=1) - timedelta(days=1)
+        return cls.month(last.year, last.month)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def bounds(self, calendar: BusinessCalendar) -> tuple[datetime, datetime]:
+        """[start, end) as aware instants: local midnights, whatever the offset that day."""
+        tz = calendar.tz
+        return (
+            datetime.combine(self.first, time(), tz),
+            datetime.combine(self.last + timedelta(days=1), time(), tz),
+        )
+
+    @property
+    def label(self) -> str:
+        if self == Period.month(self.first.year, self.first.month):
+            return f"{self.first:%Y-%m}"
+        return f"{self.first:%Y-%m-%d}..{self.last:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    reference: str
+    category: int | None
+    received_at: datetime
+    taken_out_of_hours: bool
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+class Outcome(StrEnum):
+    """How a call ended for the caller; every call has exactly one."""
+
+    AGENT = "agent"
+    REPORT_IN_HOURS = "report_in_hours"
+    REPORT_OUT_OF_HOURS = "report_out_of_hours"
+    FORWARDED = "forwarded"  # to FALLBACK_NUMBER
+    ABANDONED = "abandoned"  # hung up before a report or an agent
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    started_at: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Breach:
+    reference: str
+    category: int
+    clock: str  # reaction | restore
+    took: timedelta | None  # opening time it took; None: not done yet
+    target: timedelta
+
+
+@dataclass
+class CategoryFigures:
+    category: int
+    incidents: int = 0
+    reaction_met: int = 0
+    reaction_measured: int = 0  # done, or past the target without being done
+    restore_met: int = 0
+    restore_measured: int = 0
+    reaction_times: list[timedelta] = field(default_factory=list)
+    restore_times: list[timedelta] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
+    restore_by_appointment: bool = False
+
+    @property
+    def reaction_pct(self) -> float | None:
+        return percent(self.reaction_met, self.reaction_measured)
+
+    @property
+    def restore_pct(self) -> float | None:
+        return percent(self.restore_met, self.restore_measured)
+
+    @property
+    def reaction_median(self) -> timedelta | None:
+        return median(self.reaction_times)
+
+    @property
+    def reaction_p90(self) -> timedelta | None:
+        return p90(self.reaction_times)
+
+    @property
+    def restore_median(self) -> timedelta | None:
+        return median(self.restore_times)
+
+    @property
+    def restore_p90(self) -> timedelta | None:
+        return p90(self.restore_times)
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    calls: int
+    outcomes: dict[Outcome, int]
+    per_day: dict[date, dict[Outcome, int]]
+    per_hour: list[int]  # calls by local hour of day, 0..23
+
+
+@dataclass(frozen=True)
+class ServiceLevelReport:
+    period: Period
+    as_of: datetime
+    categories: list[CategoryFigures]
+    line: LineFigures
+
+    @property
+    def breaches(self) -> list[Breach]:
+        return [b for figures in self.categories for b in figures.breaches]
+
+
+def percent(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def median(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    seconds = statistics.median(v.total_seconds() for v in values)
+    return timedelta(seconds=seconds)
+
+
+def p90(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def within_target(took: timedelta, target: timedelta) -> bool:
+    """The agreement's targets are strict: "< 30 min"."""
+    return took < target
+
+
+def build_report(
+    calendar: BusinessCalendar,
+    period: Period,
+    incidents: Iterable[IncidentFacts],
+    calls: Iterable[CallFacts],
+    as_of: datetime,
+) -> ServiceLevelReport:
+    """Figures for incidents received and calls started in `period`, as known at `as_of`."""
+    start, end = period.bounds(calendar)
+    figures = {int(c): CategoryFigures(int(c)) for c in Category}
+    for incident in incidents:
+        if incident.category in figures and start <= incident.received_at < end:
+            _count_incident(calendar, figures[incident.category], incident, as_of)
+    return ServiceLevelReport(
+        period=period,
+        as_of=as_of,
+        categories=list(figures.values()),
+        line=_line(calendar, period, [c for c in calls if start <= c.started_at < end]),
+    )
+
+
+def _count_incident(
+    calendar: BusinessCalendar, figures: CategoryFigures, incident: IncidentFacts, as_of: datetime
+) -> None:
+    targets = targets_for(Category(figures.category))
+    clock_start = calendar.next_opening(incident.received_at)
+    figures.incidents += 1
+    clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
+    if targets.restore is None:
+        figures.restore_by_appointment = True
+    else:
+        clocks.append(("restore", targets.restore, incident.resolved_at))
+    for clock, target, done_at in clocks:
+        took = calendar.opening_time_between(clock_start, done_at or as_of)
+        if done_at is None and within_target(took, target):
+            continue  # still running and within target: not measured yet
+        met = done_at is not None and within_target(took, target)
+        if clock == "reaction":
+            figures.reaction_measured += 1
+            figures.reaction_met += met
+            if done_at is not None:
+                figures.reaction_times.append(took)
+        else:
+            figures.restore_measured += 1
+            figures.restore_met += met
+            if done_at is not None:
+                figures.restore_times.append(took)
+        if not met:
+            figures.breaches.append(
+                Breach(
+                    incident.reference,
+                    figures.category,
+                    clock,
+                    took if done_at else None,
+                    target,
+                )
+            )
+
+
+def _line(calendar: BusinessCalendar, period: Period, calls: list[CallFacts]) -> LineFigures:
+    per_day = {day: dict.fromkeys(Outcome, 0) for day in period.days()}
+    per_hour = [0] * 24
+    outcomes: Counter[Outcome] = Counter()
+    for call in calls:
+        local = call.started_at.astimezone(calendar.tz)
+        per_day[local.date()][call.outcome] += 1
+        per_hour[local.hour] += 1
+        outcomes[call.outcome] += 1
+    return LineFigures(
+        calls=len(calls),
+        outcomes={o: outcomes[o] for o in Outcome},
+        per_day=per_day,
+        per_hour=per_hour,
+    )

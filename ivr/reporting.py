@@ -1,0 +1,152 @@
+"""The service-level report as text, CSV and JSON: for the CLI, the console's exports, tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from ivr.domain.service_level import CategoryFigures, Outcome, ServiceLevelReport
+
+CSV_HEADER = ("period", "scope", "metric", "value")
+
+
+def hours_minutes(value: timedelta | None) -> str:
+    """Opening time as h:mm (seconds rounded down): 0:30, 16:00."""
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds()) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
+
+
+def _minutes(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds() / 60, 2)
+
+
+def category_record(c: CategoryFigures) -> dict[str, object]:
+    return {
+        "category": c.category,
+        "incidents": c.incidents,
+        "reaction_measured": c.reaction_measured,
+        "reaction_met": c.reaction_met,
+        "reaction_within_target_pct": _round(c.reaction_pct),
+        "restore_measured": c.restore_measured,
+        "restore_met": c.restore_met,
+        "restore_within_target_pct": _round(c.restore_pct),
+        "restore_by_appointment": c.restore_by_appointment,
+        "status_reports_on_time_pct": None,  # not tracked by the line
+        "reaction_median_minutes": _minutes(c.reaction_median),
+        "reaction_p90_minutes": _minutes(c.reaction_p90),
+        "restore_median_minutes": _minutes(c.restore_median),
+        "restore_p90_minutes": _minutes(c.restore_p90),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def as_json(report: ServiceLevelReport) -> dict[str, object]:
+    line = report.line
+    return {
+        "period": {
+            "first": report.period.first.isoformat(),
+            "last": report.period.last.isoformat(),
+        },
+        "as_of": report.as_of.isoformat(),
+        "categories": [category_record(c) for c in report.categories],
+        "breaches": [
+            {
+                "reference": b.reference,
+                "category": b.category,
+                "clock": b.clock,
+                "took_minutes": _minutes(b.took),
+                "target_minutes": _minutes(b.target),
+            }
+            for b in report.breaches
+        ],
+        "line": {
+            "calls": line.calls,
+            **{outcome.value: line.outcomes[outcome] for outcome in Outcome},
+            "calls_by_hour": line.per_hour,
+            "calls_by_day": {
+                day.isoformat(): {o.value: n for o, n in counts.items()}
+                for day, counts in line.per_day.items()
+            },
+            "queue": None,  # callers are rung through, not queued: no wait times or callbacks
+        },
+    }
+
+
+def as_csv(report: ServiceLevelReport) -> str:
+    """Long format, one figure a row: `period,scope,metric,value` loads into any tool."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    label = report.period.label
+    for c in report.categories:
+        for metric, value in category_record(c).items():
+            if metric != "category":
+                writer.writerow((label, f"category {c.category}", metric, _cell(value)))
+    for b in report.breaches:
+        writer.writerow((label, f"category {b.category}", f"{b.clock}_breach", b.reference))
+    line = report.line
+    writer.writerow((label, "line", "calls", line.calls))
+    for outcome in Outcome:
+        writer.writerow((label, "line", outcome.value, line.outcomes[outcome]))
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def as_text(report: ServiceLevelReport) -> str:
+    """A fixed-width table for the terminal."""
+    head = ("cat", "incidents", "reaction ok", "restore ok", "status rep.",
+            "react. med", "react. p90", "restore med", "restore p90")  # fmt: skip
+    rows = [head]
+    for c in report.categories:
+        rows.append(
+            (
+                str(c.category),
+                str(c.incidents),
+                pct(c.reaction_pct),
+                "by appointment" if c.restore_by_appointment else pct(c.restore_pct),
+                "not tracked",
+                hours_minutes(c.reaction_median),
+                hours_minutes(c.reaction_p90),
+                hours_minutes(c.restore_median),
+                hours_minutes(c.restore_p90),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [f"Service level {report.period.label} (as of {report.as_of:%Y-%m-%d %H:%M %Z})", ""]
+    lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines += ["", "Breaches:"]
+    lines += [
+        f"  {b.reference[:4]} {b.reference[4:]}  cat. {b.category}  {b.clock:<8}  "
+        f"took {hours_minutes(b.took) if b.took else 'not done'}"
+        f" (target < {hours_minutes(b.target)})"
+        for b in report.breaches
+    ] or ["  none"]
+    line = report.line
+    lines += [
+        "",
+        f"Calls: {line.calls}",
+        f"  answered by an agent      {line.outcomes[Outcome.AGENT]}",
+        f"  report taken in hours     {line.outcomes[Outcome.REPORT_IN_HOURS]}",
+        f"  report taken out of hours {line.outcomes[Outcome.REPORT_OUT_OF_HOURS]}",
+        f"  forwarded (fallback)      {line.outcomes[Outcome.FORWARDED]}",
+        f"  abandoned                 {line.outcomes[Outcome.ABANDONED]}",
+        "  wait times and callbacks: no queue (callers are rung through)",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""The service-level report from the database: facts of a period in, domain figures out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ivr.domain.calendar import BusinessCalendar, Closure
+from ivr.domain.service_level import (
+    CallFacts,
+    IncidentFacts,
+    Outcome,
+    Period,
+    ServiceLevelReport,
+    build_report,
+)
+from ivr.models import Call, Incident
+from ivr.models import Closure as ClosureRow
+from ivr.services.desk import Desk
+
+# An SLA clock started in the period can run on after it: closures that far on still count.
+CLOCKS_RUN_ON = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class MonthSla:
+    """Reaction and restore within target per category, for the trend chart."""
+
+    period: Period
+    reaction_pct: dict[int, float | None]
+    restore_pct: dict[int, float | None]
+
+
+def period_calendar(session: Session, desk: Desk, period: Period) -> BusinessCalendar:
+    """The desk's calendar with every closure that can matter for clocks started in `period`."""
+    rows = session.scalars(
+        select(ClosureRow).where(
+            ClosureRow.end_date >= period.first,
+            ClosureRow.start_date <= period.last + CLOCKS_RUN_ON,
+        )
+    )
+    return desk.calendar(
+        tuple(Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de) for r in rows)
+    )
+
+
+def outcome_of(call: Call) -> Outcome:
+    """How the call ended for the caller. A report counts once confirmed or recorded."""
+    if call.outcome == "agent answered":
+        return Outcome.AGENT
+    incident = call.incident
+    if incident is not None and (incident.status != "partial" or incident.recording_url):
+        if incident.taken_out_of_hours:
+            return Outcome.REPORT_OUT_OF_HOURS
+        return Outcome.REPORT_IN_HOURS
+    if call.outcome == "fallback number":
+        return Outcome.FORWARDED
+    return Outcome.ABANDONED
+
+
+def service_level(
+    session: Session, desk: Desk, period: Period, as_of: datetime
+) -> ServiceLevelReport:
+    calendar = period_calendar(session, desk, period)
+    start, end = period.bounds(calendar)
+    incidents = session.scalars(
+        select(Incident).where(Incident.received_at >= start, Incident.received_at < end)
+    )
+    calls = session.scalars(
+        select(Call)
+        .where(Call.started_at >= start, Call.started_at < end)
+        .options(selectinload(Call.incident))
+    )
+    return build_report(
+        calendar,
+        period,
+        [
+            IncidentFacts(
+                reference=i.reference,
+                category=i.category,
+                received_at=i.received_at,
+                taken_out_of_hours=i.taken_out_of_hours,
+                acknowledged_at=i.acknowledged_at,
+                resolved_at=i.resolved_at,
+            )
+            for i in incidents
+        ],
+        [CallFacts(c.started_at, outcome_of(c)) for c in calls],
+        as_of,
+    )
+
+
+def incidents_in(session: Session, desk: Desk, period: Period) -> list[Incident]:
+    """The period's incidents, oldest first: the list the customer gets with the report."""
+    start, end = period.bounds(desk.calendar())
+    return list(
+        session.scalars(
+            select(Incident)
+            .where(Incident.received_at >= start, Incident.received_at < end)
+            .order_by(Incident.received_at, Incident.id)
+        )
+    )
+
+
+def sla_trend(
+    session: Session, desk: Desk, last: Period, as_of: datetime, months: int = 6
+) -> list[MonthSla]:
+    """The `months` calendar months up to the one `last` ends in, oldest first."""
+    year, month = last.last.year, last.last.month
+    periods = []
+    for _ in range(months):
+        periods.append(Period.month(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    trend = []
+    for period in reversed(periods):
+        report = service_level(session, desk, period, as_of)
+        trend.append(
+            MonthSla(
+                period,
+                {c.category: c.reaction_pct for c in report.categories},
+                {c.category: c.restore_pct for c in report.categories},
+            )
+        )
+    return trend
