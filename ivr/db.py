@@ -1,12 +1,19 @@
-"""Database plumbing: a base with stable constraint names, the engine, a session per request."""
+"""Database plumbing: a base with stable constraint names, the engine, a session per request.
+
+No pooled connection is pinged before use (that is a round trip a webhook). Instead connections
+are recycled after `POOL_RECYCLE_SECONDS`, and a session's first statement is tried once more on
+a fresh connection when the pooled one turns out dead (PostgreSQL restarted while the line was
+quiet): the first caller afterwards is served as usual.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -19,6 +26,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+POOL_RECYCLE_SECONDS = 300  # well inside the idle limits of firewalls and PgBouncer defaults
 
 
 class Base(DeclarativeBase):
@@ -34,9 +44,8 @@ def make_engine(url: str, timeout_seconds: float = 3.0) -> Engine:
     millis = int(timeout_seconds * 1000)
     return create_engine(
         url,
-        # One round trip a checkout, so the first caller after a PostgreSQL restart or failover
-        # is not the one who finds the pooled connections dead.
-        pool_pre_ping=True,
+        # No pre-ping (a round trip a checkout): see RetryFirstStatement.
+        pool_recycle=POOL_RECYCLE_SECONDS,
         pool_size=5,
         max_overflow=5,
         pool_timeout=timeout_seconds,
@@ -55,13 +64,57 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class RetryFirstStatement(Session):
+    """A session whose first statement is tried again, once, if its pooled connection was dead.
+
+    The first statement is the only one that may be repeated: nothing was done in the
+    transaction yet, so repeating it on a new connection changes nothing else. A disconnect
+    invalidates the whole pool, so the retry connects afresh; if the database is really down,
+    that fails too, and the caller's request goes on as before (spool, fallback).
+    """
+
+    _first_done = False
+
+    def _retrying(self, run: Callable[[], Any]) -> Any:
+        if self._first_done or self.new or self.dirty or self.deleted:
+            return run()
+        try:
+            return run()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            self.rollback()
+            _forget_failure()  # a stale pooled connection is not the database failing
+            return run()
+        finally:
+            self._first_done = True
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._retrying(lambda: super(RetryFirstStatement, self).execute(*args, **kwargs))
+
+    def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._retrying(lambda: super(RetryFirstStatement, self).scalar(*args, **kwargs))
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._retrying(lambda: super(RetryFirstStatement, self).scalars(*args, **kwargs))
+
+
+def _forget_failure() -> None:
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.pop("database_failed", None)
+
+
 class Database:
     """The engine and session factory of one app."""
 
     def __init__(self, url: str, timeout_seconds: float = 3.0) -> None:
         self.url = url
         self.engine = make_engine(url, timeout_seconds)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, class_=RetryFirstStatement
+        )
         _fail_fast_within_a_request(self.engine)
 
     def ping(self) -> None:
@@ -80,8 +133,7 @@ def _fail_fast_within_a_request(engine: Engine) -> None:
     def _remember(context: Any) -> None:
         from flask import g, has_request_context
 
-        # A failed pre-ping is a stale pooled connection that the pool replaces, not a failure.
-        if has_request_context() and not context.is_pre_ping:
+        if has_request_context():
             g.database_failed = True
 
     @event.listens_for(engine, "engine_connect")

@@ -15,9 +15,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.models import Incident, OutboxMessage
@@ -31,14 +31,23 @@ LONGEST_WAIT = timedelta(hours=1)
 BATCH = 50
 
 
-def enqueue_incident(session: Session, incident: Incident, event: str, now: datetime) -> None:
+class Queued(Protocol):
+    """What the outbox needs of an incident: an ORM row, or the recorder's plain one."""
+
+    id: int | None
+    reference: str
+
+
+def enqueue_incident(session: Session, incident: Queued, event: str, now: datetime) -> None:
     """Queue `incident` for the ticket system; the body is built when it is sent, so it is fresh."""
-    session.flush()  # the incident needs its id
-    session.add(
-        OutboxMessage(
+    if incident.id is None:
+        session.flush()  # a new ORM incident needs its id
+    session.execute(
+        insert(OutboxMessage.__table__).values(
             incident_id=incident.id,
             event=event,
             payload=json.dumps({"event": event, "reference": incident.reference}),
+            attempts=0,
             next_attempt_at=now,
             created_at=now,
         )

@@ -1,23 +1,31 @@
 """Keeps what happens on a call: each fact is an event applied idempotently to the database.
 
 Twilio retries webhooks and sends recording callbacks in any order, so every event is an upsert
-keyed by CallSid that only adds information. When the database cannot be reached the event goes to
-the local spool and is applied later by `replay_spool`, with its original timestamp.
+keyed by CallSid that only adds information. A webhook's events are `Facts`: applied on the
+request's own connection as they happen and committed once, in one transaction, before the line
+answers. When the database cannot be reached the events go to the local spool and are applied
+later by `replay_spool`, with their original timestamps.
+
+The writes are SQLAlchemy Core (`INSERT … ON CONFLICT … RETURNING`, both dialects): a call event
+is one statement; an incident event reads the call with its incident in one statement and writes
+only the columns that changed in one more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ivr import spool
 from ivr.db import Database
@@ -33,38 +41,105 @@ log = logging.getLogger(__name__)
 Event = dict[str, Any]
 STATUS_ORDER = ("partial", "open", "acknowledged", "resolved")
 
+calls = Call.__table__
+incidents = Incident.__table__
+caller_languages = CallerLanguage.__table__
+
+SPOOLED = object()  # what `Facts.record` returns for an event that went to the spool
+
+
+class Facts:
+    """The events of one webhook: applied on one session as they come, committed once.
+
+    `database_failed` says whether any database call of the request failed already (a read the
+    webhook made, say): the events then go straight to the spool, and a commit is not trusted.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        desk: Desk,
+        session: Session,
+        database_failed: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.database, self.desk, self.session = database, desk, session
+        self.database_failed = database_failed
+        self.pending: list[Event] = []  # applied in the open transaction, not yet committed
+        self.spooled = False
+
+    def record(self, event: Event) -> Any:
+        """Apply `event`; what its handler returned, or `SPOOLED` when it went to the spool."""
+        if self.spooled or self.database_failed():
+            return self._spool([event])
+        try:
+            result = apply(self.session, self.desk, event)
+        except SQLAlchemyError as exc:
+            log.error(
+                "database unavailable (%s): %s for call %s spooled",
+                type(exc).__name__,
+                event["type"],
+                event.get("call_sid", "-"),
+            )
+            self._rollback()
+            return self._spool([*self.pending, event])  # the rollback took those with it
+        self.pending.append(event)
+        return result
+
+    def commit(self) -> bool:
+        """Make the applied events durable; spool them when that fails. True when committed."""
+        if not self.pending:
+            return not self.spooled
+        events, self.pending = self.pending, []
+        if self.database_failed():  # PostgreSQL would answer COMMIT with ROLLBACK
+            log.error("database failed earlier in the request: %d event(s) spooled", len(events))
+            self._rollback()
+            self._spool(events)
+            return False
+        try:
+            self.session.commit()
+        except SQLAlchemyError as exc:
+            log.error("commit failed (%s): %d event(s) spooled", type(exc).__name__, len(events))
+            self._rollback()
+            self._spool(events)
+            return False
+        if spool.has_pending(self.desk.spool_dir):  # the database is back: bring in what waited
+            replay_spool(self.database, self.desk)
+        return not self.spooled
+
+    def abandon(self) -> None:
+        """The request ended without a commit (an error after the answer): keep what was said."""
+        if self.pending:
+            events, self.pending = self.pending, []
+            log.error("request ended uncommitted: %d event(s) spooled", len(events))
+            self._spool(events)
+
+    def _spool(self, events: list[Event]) -> object:
+        self.pending, self.spooled = [], True
+        for event in events:
+            spool.append(self.desk.spool_dir, event)
+        return SPOOLED
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it
+            self.session.rollback()
+
 
 def record(database: Database, desk: Desk, event: Event) -> bool:
-    """Apply `event` now, or keep it in the spool. True when it reached the database."""
-    return _record(database, desk, event) is not _SPOOLED
+    """Apply `event` now in a transaction of its own, or keep it in the spool."""
+    return _alone(database, desk, event) is not SPOOLED
 
 
 def record_incident(database: Database, desk: Desk, event: Event) -> str | None:
     """Apply an `incident` event; the reference the call's incident has (None when spooled)."""
-    stored = _record(database, desk, event)
-    return None if stored is _SPOOLED else stored
+    stored = _alone(database, desk, event)
+    return None if stored is SPOOLED else stored.reference
 
 
-_SPOOLED = object()
-
-
-def _record(database: Database, desk: Desk, event: Event) -> Any:
-    try:
-        with database.sessions.begin() as session:
-            result = apply(session, desk, event)
-            reference = result.reference if isinstance(result, Incident) else None
-    except SQLAlchemyError as exc:
-        log.error(
-            "database unavailable (%s): %s for call %s spooled",
-            type(exc).__name__,
-            event["type"],
-            event.get("call_sid", "-"),
-        )
-        spool.append(desk.spool_dir, event)
-        return _SPOOLED
-    if spool.has_pending(desk.spool_dir):  # the database is back: bring in what waited
-        replay_spool(database, desk)
-    return reference
+def _alone(database: Database, desk: Desk, event: Event) -> Any:
+    with database.sessions() as session:
+        facts = Facts(database, desk, session)
+        result = facts.record(event)
+        return result if facts.commit() else SPOOLED
 
 
 def apply(session: Session, desk: Desk, event: Event) -> Any:
@@ -76,112 +151,223 @@ def _at(event: Event) -> datetime:
     return datetime.fromisoformat(event["at"])
 
 
-def _insert_ignore(session: Session, model: type, **values: Any) -> None:
-    """INSERT that does nothing when the unique key exists: safe under concurrent retries."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT, the one with ON CONFLICT."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _call(session: Session, event: Event) -> Call:
-    # The call's incident comes in the same round trip: most events go on to it.
-    by_sid = (
-        select(Call).options(joinedload(Call.incident)).where(Call.call_sid == event["call_sid"])
+def _earliest(session: Session) -> Any:
+    return func.least if session.get_bind().dialect.name == "postgresql" else func.min
+
+
+def _upsert_call(session: Session, event: Event, **values: Any) -> None:
+    """One statement: the call's row with `values`, created on the call's first event."""
+    insert = _insert(session)
+    statement = insert(calls).values(call_sid=event["call_sid"], started_at=_at(event), **values)
+    merged = {
+        name: func.coalesce(statement.excluded[name], calls.c[name])
+        for name in values
+        if name not in ("from_number", "to_number")
+    }
+    statement = statement.on_conflict_do_update(
+        index_elements=[calls.c.call_sid],
+        set_={
+            **merged,
+            # The caller's numbers as first seen; the earliest start a retry or the spool knows.
+            "from_number": func.coalesce(calls.c.from_number, statement.excluded.from_number),
+            "to_number": func.coalesce(calls.c.to_number, statement.excluded.to_number),
+            "started_at": _earliest(session)(calls.c.started_at, statement.excluded.started_at),
+        },
     )
-    call = session.scalars(by_sid).first()  # nearly always there: only the first event inserts
-    if call is not None:
-        return call
-    _insert_ignore(
-        session,
-        Call,
-        call_sid=event["call_sid"],
-        started_at=_at(event),
-        from_number=event.get("from") or None,
-        to_number=event.get("to") or None,
-    )
-    return session.scalars(by_sid).one()
+    session.execute(statement)
 
 
 def call_started(session: Session, _desk: Desk, event: Event) -> None:
-    call = _call(session, event)
-    call.from_number = call.from_number or event.get("from") or None
-    call.to_number = call.to_number or event.get("to") or None
-    call.started_at = min(call.started_at, _at(event))
+    _upsert_call(
+        session, event, from_number=event.get("from") or None, to_number=event.get("to") or None
+    )
 
 
 def call_language(session: Session, _desk: Desk, event: Event) -> None:
-    call = _call(session, event)
-    call.language = event["language"]
+    _upsert_call(session, event, language=event["language"])
     key = event.get("caller_key")
     if key:
-        _insert_ignore(
-            session,
-            CallerLanguage,
-            caller_key=key,
-            language=event["language"],
-            updated_at=_at(event),
+        statement = _insert(session)(caller_languages).values(
+            caller_key=key, language=event["language"], updated_at=_at(event)
         )
-        remembered = session.scalars(
-            select(CallerLanguage).where(CallerLanguage.caller_key == key)
-        ).one()
-        if remembered.updated_at <= _at(event):
-            remembered.language, remembered.updated_at = event["language"], _at(event)
+        excluded = statement.excluded
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[caller_languages.c.caller_key],
+                set_={"language": excluded.language, "updated_at": excluded.updated_at},
+                where=caller_languages.c.updated_at <= excluded.updated_at,  # newest choice wins
+            )
+        )
 
 
 def call_route(session: Session, _desk: Desk, event: Event) -> None:
-    call = _call(session, event)
-    call.route = event.get("route") or call.route
-    call.outcome = event.get("outcome") or call.outcome
-    call.agent_name = event.get("agent_name") or call.agent_name
+    _upsert_call(
+        session,
+        event,
+        route=event.get("route") or None,
+        outcome=event.get("outcome") or None,
+        agent_name=event.get("agent_name") or None,
+    )
 
 
 def call_ended(session: Session, desk: Desk, event: Event) -> None:
-    call = _call(session, event)
-    first_report = call.ended_at is None
-    call.ended_at = call.ended_at or _at(event)
-    call.twilio_status = event.get("status") or call.twilio_status
-    if event.get("duration") is not None:
-        call.duration_seconds = int(event["duration"])
-    call.outcome = call.outcome or "hung up"
     # The caller hung up before finishing: what they said still goes to the ticket system.
-    incident = call.incident
-    if desk.handoff and first_report and incident is not None and incident.status == "partial":
-        enqueue_incident(session, incident, "incident.partial", _at(event))
+    partial = None
+    if desk.handoff:  # only the hand-off needs to know what the call looked like before
+        before = _call_with_incident(session, event)
+        if before is not None and before._ended_at is None and before.id is not None:
+            partial = before if before.status == "partial" else None
+    duration = event.get("duration")
+    insert = _insert(session)
+    statement = insert(calls).values(
+        call_sid=event["call_sid"],
+        started_at=_at(event),
+        ended_at=_at(event),
+        twilio_status=event.get("status") or None,
+        duration_seconds=int(duration) if duration is not None else None,
+        outcome="hung up",
+    )
+    excluded = statement.excluded
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[calls.c.call_sid],
+            set_={
+                "ended_at": func.coalesce(calls.c.ended_at, excluded.ended_at),
+                "twilio_status": func.coalesce(excluded.twilio_status, calls.c.twilio_status),
+                "duration_seconds": func.coalesce(
+                    excluded.duration_seconds, calls.c.duration_seconds
+                ),
+                "outcome": func.coalesce(calls.c.outcome, excluded.outcome),
+            },
+        )
+    )
+    if partial is not None:
+        enqueue_incident(session, partial, "incident.partial", _at(event))
 
 
-def _incident_row(session: Session, call: Call, event: Event) -> Incident:
-    if call.incident is not None:
-        return call.incident
+class Row:
+    """A row's values as attributes; `changes()`: those given a new value since it was read."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self._read = dict(values)
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in vars(self).items()
+            if not name.startswith("_") and (name not in self._read or self._read[name] != value)
+        }
+
+
+_INCIDENT_COLUMNS = [c for c in incidents.c]
+_CALL_WITH_INCIDENT = (
+    select(
+        calls.c.id.label("_call_id"),
+        calls.c.from_number.label("_from_number"),
+        calls.c.ended_at.label("_ended_at"),
+        *_INCIDENT_COLUMNS,
+    )
+    .outerjoin(incidents, incidents.c.call_id == calls.c.id)
+    .where(calls.c.call_sid == bindparam("call_sid"))
+)
+
+
+def _call_with_incident(session: Session, event: Event) -> Row | None:
+    """One statement: the call's row and its incident's (`id` None when it has none yet)."""
+    found = session.execute(_CALL_WITH_INCIDENT, {"call_sid": event["call_sid"]}).first()
+    if found is None:
+        return None
+    values = dict(found._mapping)
+    row = Row({k: v for k, v in values.items() if not k.startswith("_")})
+    # The call's own columns ride along under names that are never written back.
+    row._call_id, row._from_number = values["_call_id"], values["_from_number"]
+    row._ended_at = values["_ended_at"]
+    return row
+
+
+def _incident(
+    session: Session, desk: Desk, event: Event, then: Callable[[Row], None] | None = None
+) -> Row:
+    """The call's incident, created on first sight, with what `event` (and `then`) add merged in."""
+    found = _call_with_incident(session, event)
+    if found is None:  # the call's first event: only the spool or a stray callback get here
+        _upsert_call(
+            session, event, from_number=event.get("from") or None, to_number=event.get("to") or None
+        )
+        found = _call_with_incident(session, event)
+        assert found is not None
     reference = event["reference"]
     for _ in range(5):
-        _insert_ignore(
-            session,
-            Incident,
-            call_id=call.id,
-            reference=reference,
-            kind=event.get("kind") or "incident",
-            status="partial",
-            received_at=_at(event),
-            caller_number=call.from_number,
-            callback_number=call.from_number,
-        )
-        row = session.scalars(select(Incident).where(Incident.call_id == call.id)).first()
-        if row is not None:
-            return row
-        # Another call holds this reference (one in ten million): draw a new one.
+        existed = found.id is not None
+        row = found if existed else _new_incident(found, event, reference)
+        was_partial = row.status == "partial"
+        _merge(session, desk, row, event, was_partial)
+        if then is not None:
+            then(row)
+        if existed:
+            _save(session, row)
+            break
+        inserted = _insert_incident(session, row)
+        if inserted:
+            break
+        # Another webhook of this call created it meanwhile, or another call holds this reference
+        # (one in ten million): merge into the one that exists, or draw a new reference.
+        found = _call_with_incident(session, event)
+        assert found is not None
         reference = new_reference()
-    raise RuntimeError(f"no free reference for call {call.call_sid}")
+    else:
+        raise RuntimeError(f"no free reference for call {event['call_sid']}")
+    if desk.handoff and was_partial and row.status != "partial":
+        enqueue_incident(session, row, "incident.completed", _at(event))
+    return row
 
 
-def incident(session: Session, desk: Desk, event: Event) -> Incident:
-    """Create the call's incident on first sight, then merge in whatever this event adds."""
-    call = _call(session, event)
-    row = _incident_row(session, call, event)
+def _new_incident(call: Row, event: Event, reference: str) -> Row:
+    values: dict[str, Any] = {c.name: None for c in _INCIDENT_COLUMNS}
+    values |= {
+        "call_id": call._call_id,
+        "reference": reference,
+        "kind": event.get("kind") or "incident",
+        "status": "partial",
+        "taken_out_of_hours": False,
+        "received_at": _at(event),
+        "caller_number": call._from_number,
+        "callback_number": call._from_number,
+    }
+    row = Row({})
+    row.__dict__.update(values)
+    return row
+
+
+def _insert_incident(session: Session, row: Row) -> bool:
+    """INSERT that does nothing when the call has an incident or the reference is taken."""
+    values = {k: v for k, v in row.changes().items() if k != "id"}
+    statement = _insert(session)(incidents).values(**values).on_conflict_do_nothing()
+    new_id = session.execute(statement.returning(incidents.c.id)).scalar()
+    if new_id is None:
+        return False
+    row.id = new_id
+    return True
+
+
+def _save(session: Session, row: Row) -> None:
+    """One UPDATE of the columns that changed; none when the event added nothing new."""
+    changes = row.changes()
+    if changes:
+        session.execute(update(incidents).where(incidents.c.id == row.id).values(**changes))
+
+
+def _merge(session: Session, desk: Desk, row: Row, event: Event, was_partial: bool) -> None:
     before = (row.category, row.received_at)
-    was_partial = row.status == "partial"
-    for field in ("kind", "language", "impact", "severity", "callback_number"):
-        if event.get(field):
-            setattr(row, field, event[field])
+    for name in ("kind", "language", "impact", "severity", "callback_number"):
+        if event.get(name):
+            setattr(row, name, event[name])
     if event.get("status") and _rank(event["status"]) > _rank(row.status):
         row.status = event["status"]
     if row.impact and row.severity:
@@ -189,15 +375,14 @@ def incident(session: Session, desk: Desk, event: Event) -> Incident:
     completed = was_partial and row.status != "partial"
     if row.pickup_at is None or (row.category, row.received_at) != before or completed:
         _start_clocks(session, desk, row, _at(event) if completed else None)
-    row.updated_at = _at(event)
-    if desk.handoff and was_partial and row.status != "partial":
-        enqueue_incident(session, row, "incident.completed", _at(event))
-    return row
 
 
-def _start_clocks(
-    session: Session, desk: Desk, row: Incident, completed_at: datetime | None
-) -> None:
+def incident(session: Session, desk: Desk, event: Event) -> Row:
+    """Create the call's incident on first sight, then merge in whatever this event adds."""
+    return _incident(session, desk, event)
+
+
+def _start_clocks(session: Session, desk: Desk, row: Row, completed_at: datetime | None) -> None:
     """Every SLA clock starts when the incident was received (the first thing reported); the
     caller hears the same instants (`ivr.voice.intake.confirm`)."""
     calendar = business_calendar(desk, session, row.received_at)
@@ -217,22 +402,27 @@ def _rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else 0
 
 
-def recording(session: Session, desk: Desk, event: Event) -> None:
-    row = incident(session, desk, event)
-    row.recording_sid = row.recording_sid or event.get("recording_sid") or None
-    row.recording_url = row.recording_url or event.get("recording_url") or None
-    if event.get("recording_duration") not in (None, ""):
-        row.recording_duration = int(event["recording_duration"])
+def recording(session: Session, desk: Desk, event: Event) -> Row:
+    def add(row: Row) -> None:
+        row.recording_sid = row.recording_sid or event.get("recording_sid") or None
+        row.recording_url = row.recording_url or event.get("recording_url") or None
+        if event.get("recording_duration") not in (None, ""):
+            row.recording_duration = int(event["recording_duration"])
+
+    return _incident(session, desk, event, add)
 
 
-def agent_answered(session: Session, desk: Desk, event: Event) -> None:
-    row = incident(session, desk, {**event, "status": "acknowledged"})
-    row.acknowledged_at = row.acknowledged_at or _at(event)
-    row.acknowledged_by = row.acknowledged_by or event.get("agent_name")
+def agent_answered(session: Session, desk: Desk, event: Event) -> Row:
+    def add(row: Row) -> None:
+        row.acknowledged_at = row.acknowledged_at or _at(event)
+        row.acknowledged_by = row.acknowledged_by or event.get("agent_name")
+
+    row = _incident(session, desk, {**event, "status": "acknowledged"}, add)
     call_route(session, desk, {**event, "outcome": "agent answered"})
+    return row
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[Session, Desk, Event], Any]] = {
     "call_started": call_started,
     "call_language": call_language,
     "call_route": call_route,

@@ -7,13 +7,16 @@ import logging
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
-from ivr.voice import security
+from ivr.voice import context, security
 from ivr.voice.twiml import fallback_response, twiml
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
 
 bp.before_request(security.require_twilio_signature)
+# What the caller said is committed after the answer is built and before Twilio receives it.
+bp.after_request(context.keep_facts)
+bp.teardown_request(context.abandon_facts)
 
 
 @bp.app_errorhandler(404)

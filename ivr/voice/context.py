@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -81,23 +81,48 @@ def event(event_type: str, for_call: str | None = None, **fields: Any) -> dict[s
     }
 
 
+def facts() -> recorder.Facts:
+    """This webhook's facts: one transaction on the request's session, committed by `keep_facts`."""
+    if "ivr_facts" not in g:
+        g.ivr_facts = recorder.Facts(
+            get_database(), desk(), get_session(), lambda: bool(g.get("database_failed"))
+        )
+    return g.ivr_facts
+
+
+def keep_facts(response: Response) -> Response:
+    """After the webhook built its answer and before Twilio gets it: commit (or spool) its facts."""
+    kept: recorder.Facts | None = g.pop("ivr_facts", None)
+    if kept is not None:
+        kept.commit()
+    return response
+
+
+def abandon_facts(_exc: BaseException | None) -> None:
+    """A request that ended without `keep_facts` (an error past the safety net) spools its facts."""
+    kept: recorder.Facts | None = g.pop("ivr_facts", None)
+    if kept is not None:
+        kept.abandon()
+
+
 def keep(event_type: str, for_call: str | None = None, **fields: Any) -> bool:
-    """Record one fact (database, or spool when it is down)."""
-    return recorder.record(get_database(), desk(), event(event_type, for_call, **fields))
+    """Record one fact (database, or spool when it is down); committed before the line answers."""
+    return facts().record(event(event_type, for_call, **fields)) is not recorder.SPOOLED
 
 
 def report(st: CallState, **fields: Any) -> CallState:
     """Add facts to the caller's report; it exists from the first thing there is to report."""
     if st.ref:
-        keep("incident", reference=st.ref, **fields)
+        if fields:  # an event with nothing new in it would only cost a round trip
+            keep("incident", reference=st.ref, **fields)
         return st
     received = now()
     st = st.but(ref=new_reference(), kind=st.kind or "incident", rcv=CallState.stamp(received))
     known = {"reference": st.ref, "kind": st.kind, "language": st.lang}
     first = {**event("incident", **{**known, **fields}), "at": received.isoformat()}
+    stored = facts().record(first)
     # A retried webhook must not hand the caller a second reference: the first one stands.
-    stored = recorder.record_incident(get_database(), desk(), first)
-    return st.but(ref=stored or st.ref)
+    return st.but(ref=st.ref if stored is recorder.SPOOLED else stored.reference)
 
 
 def step_url(step: Step, st: CallState, **extra: Any) -> str:

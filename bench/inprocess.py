@@ -1,0 +1,154 @@
+"""What one whole call costs in-process: time per webhook, and statements and round trips.
+
+    python bench/inprocess.py --calls 200                       # SQLite in a temporary file
+    python bench/inprocess.py --postgres-url postgresql+psycopg://ivr:ivr@127.0.0.1/ivr_bench
+    python bench/inprocess.py --calls 200 --profile 25          # and the 25 costliest functions
+
+Drives complete out-of-hours calls (the same script as bin/bench's) through the Flask test
+client, every request signed and checked, with no HTTP server in between: what is left is the
+app's own work per webhook. The database work is counted with SQLAlchemy's events
+(tests/support/statements.py), per call and per webhook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ivr import create_app, migrations  # noqa: E402
+from ivr.clock import FixedClock  # noqa: E402
+from ivr.phone.transport import InProcess  # noqa: E402
+from ivr.phone.twilio_call import TwilioCall  # noqa: E402
+from tests.conftest import reset_postgres  # noqa: E402
+from tests.reliability.calls import out_of_hours_report  # noqa: E402
+from tests.support.statements import KINDS, CountedTransport, counting  # noqa: E402
+
+TOKEN = "bench-auth-token-0123456789abcdef"
+NIGHT = datetime(2026, 11, 28, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str, Any]:
+    """`calls` whole calls against a migrated database at `url`; figures per call and webhook."""
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "SECRET_KEY": "bench",
+            "CLOCK": FixedClock(NIGHT),
+            "SPOOL_DIR": str(spool_dir),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    engine = app.extensions["ivr.db"].engine
+
+    def one_call(i: int, transport_of: Any) -> int:
+        call = TwilioCall(transport_of(InProcess(app, token=TOKEN)), from_number=f"+3162{i:07d}")
+        if not out_of_hours_report(call).reference:
+            raise RuntimeError("the caller was not told a reference")
+        return len(call.transcript)
+
+    for i in range(5):  # warm-up: imports, compiled-statement caches, the pool
+        one_call(10_000_000 - 1 - i, lambda t: t)
+    with counting(engine) as tally:
+        transports: list[CountedTransport] = []
+
+        def counted(inner: Any) -> CountedTransport:
+            transports.append(CountedTransport(inner, tally))
+            return transports[-1]
+
+        profiler = cProfile.Profile() if profile else None
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        for i in range(calls):
+            one_call(i, counted)
+        if profiler:
+            profiler.disable()
+        elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+    webhooks = sum(len(t.per_webhook) for t in transports)
+    by_path: dict[str, Counter[str]] = defaultdict(Counter)
+    for transport in transports:
+        for path, used in transport.per_webhook:
+            by_path[_step(path)].update(used)
+    figures: dict[str, Any] = {
+        "calls": calls,
+        "webhooks_per_call": round(webhooks / calls, 2),
+        "ms_per_webhook": round(elapsed / webhooks * 1000, 3),
+        # This process's CPU alone (the app and the client, not a PostgreSQL server): steadier
+        # than the wall clock on a shared machine.
+        "cpu_ms_per_webhook": round(cpu / webhooks * 1000, 3),
+        "per_call": {k: round(tally.counts[k] / calls, 2) for k in KINDS},
+        "round_trips_per_call": round(tally.round_trips / calls, 2),
+        "per_webhook": {
+            path: {k: round(v / calls, 2) for k, v in sorted(used.items())}
+            for path, used in sorted(by_path.items())
+        },
+    }
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(profile)
+        figures["profile"] = out.getvalue()
+    engine.dispose()
+    return figures
+
+
+def _step(path: str) -> str:
+    return path.split("://", 1)[-1].split("/voice", 1)[-1] or path
+
+
+def run(backend_url: str | None, calls: int, profile: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ivr-inprocess-") as tmp:
+        if backend_url:
+            reset_postgres(backend_url)
+            url = backend_url
+        else:
+            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        migrations.upgrade("head", url=url)
+        return measure(url, calls, Path(tmp) / "spool", profile)
+
+
+def show(name: str, figures: dict[str, Any]) -> None:
+    per_call = figures["per_call"]
+    print(
+        f"  {name}: {figures['ms_per_webhook']:.3f} ms per webhook in-process "
+        f"({figures['cpu_ms_per_webhook']:.3f} ms CPU); a call of "
+        f"{figures['webhooks_per_call']:.0f} webhooks: {per_call['statements']:.1f} statements, "
+        f"{per_call['commits']:.1f} commits, {per_call['checkouts']:.1f} checkouts, "
+        f"{per_call['pings']:.1f} pings, {figures['round_trips_per_call']:.1f} round trips"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres-url", help="an existing database to use (it is emptied)")
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--per-webhook", action="store_true", help="the counts of each webhook")
+    args = parser.parse_args(argv)
+    name = "postgresql" if args.postgres_url else "sqlite"
+    figures = run(args.postgres_url, args.calls, args.profile)
+    show(name, figures)
+    if args.per_webhook:
+        for path, used in figures["per_webhook"].items():
+            print(f"    {path:<32} {dict(used)}")
+    if args.profile:
+        print(figures["profile"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
