@@ -99,6 +99,7 @@ def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str
         },
     }
     if profiler:
+        profiler.dump_stats(spool_dir.parent / "profile.pstats")
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(profile)
         figures["profile"] = out.getvalue()

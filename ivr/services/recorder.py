@@ -14,9 +14,11 @@ only the columns that changed in one more.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -151,35 +153,74 @@ def _at(event: Event) -> datetime:
     return datetime.fromisoformat(event["at"])
 
 
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, the one with ON CONFLICT."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+@dataclass(frozen=True)
+class _Statements:
+    """The recorder's writes, built once per dialect: only their parameters change per event."""
+
+    call: Any
+    call_ended: Any
+    caller_language: Any
+    new_incident: Any
 
 
-def _earliest(session: Session) -> Any:
-    return func.least if session.get_bind().dialect.name == "postgresql" else func.min
+@functools.cache
+def _built(dialect: str) -> _Statements:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    earliest = func.least if dialect == "postgresql" else func.min
+    call = insert(calls).values({c: bindparam(c) for c in _CALL_FACTS})
+    new = call.excluded
+    call = call.on_conflict_do_update(
+        index_elements=[calls.c.call_sid],
+        set_={
+            # What this event says wins; what it leaves out (None) stays as it was.
+            **{c: func.coalesce(new[c], calls.c[c]) for c in ("language", *_LATEST_WINS)},
+            # The caller's numbers as first seen; the earliest start a retry or the spool knows.
+            "from_number": func.coalesce(calls.c.from_number, new.from_number),
+            "to_number": func.coalesce(calls.c.to_number, new.to_number),
+            "started_at": earliest(calls.c.started_at, new.started_at),
+        },
+    )
+    ended = insert(calls).values({c: bindparam(c) for c in _CALL_ENDED})
+    new = ended.excluded
+    ended = ended.on_conflict_do_update(
+        index_elements=[calls.c.call_sid],
+        set_={
+            "ended_at": func.coalesce(calls.c.ended_at, new.ended_at),
+            "twilio_status": func.coalesce(new.twilio_status, calls.c.twilio_status),
+            "duration_seconds": func.coalesce(new.duration_seconds, calls.c.duration_seconds),
+            "outcome": func.coalesce(calls.c.outcome, new.outcome),
+        },
+    )
+    language = insert(caller_languages).values(
+        {c: bindparam(c) for c in ("caller_key", "language", "updated_at")}
+    )
+    new = language.excluded
+    language = language.on_conflict_do_update(
+        index_elements=[caller_languages.c.caller_key],
+        set_={"language": new.language, "updated_at": new.updated_at},
+        where=caller_languages.c.updated_at <= new.updated_at,  # the newest choice wins
+    )
+    # Nothing when the call has its incident already or the reference is taken: the caller
+    # then sees which.
+    incident = insert(incidents).on_conflict_do_nothing().returning(incidents.c.id)
+    return _Statements(call, ended, language, incident)
+
+
+_LATEST_WINS = ("route", "outcome", "agent_name")
+_CALL_FACTS = ("call_sid", "started_at", "from_number", "to_number", "language", *_LATEST_WINS)
+_CALL_ENDED = ("call_sid", "started_at", "ended_at", "twilio_status", "duration_seconds", "outcome")
+
+
+def _statements(session: Session) -> _Statements:
+    return _built(session.get_bind().dialect.name)
 
 
 def _upsert_call(session: Session, event: Event, **values: Any) -> None:
     """One statement: the call's row with `values`, created on the call's first event."""
-    insert = _insert(session)
-    statement = insert(calls).values(call_sid=event["call_sid"], started_at=_at(event), **values)
-    merged = {
-        name: func.coalesce(statement.excluded[name], calls.c[name])
-        for name in values
-        if name not in ("from_number", "to_number")
-    }
-    statement = statement.on_conflict_do_update(
-        index_elements=[calls.c.call_sid],
-        set_={
-            **merged,
-            # The caller's numbers as first seen; the earliest start a retry or the spool knows.
-            "from_number": func.coalesce(calls.c.from_number, statement.excluded.from_number),
-            "to_number": func.coalesce(calls.c.to_number, statement.excluded.to_number),
-            "started_at": _earliest(session)(calls.c.started_at, statement.excluded.started_at),
-        },
-    )
-    session.execute(statement)
+    params = dict.fromkeys(_CALL_FACTS)
+    params |= values
+    params["call_sid"], params["started_at"] = event["call_sid"], _at(event)
+    session.execute(_statements(session).call, params)
 
 
 def call_started(session: Session, _desk: Desk, event: Event) -> None:
@@ -192,17 +233,8 @@ def call_language(session: Session, _desk: Desk, event: Event) -> None:
     _upsert_call(session, event, language=event["language"])
     key = event.get("caller_key")
     if key:
-        statement = _insert(session)(caller_languages).values(
-            caller_key=key, language=event["language"], updated_at=_at(event)
-        )
-        excluded = statement.excluded
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[caller_languages.c.caller_key],
-                set_={"language": excluded.language, "updated_at": excluded.updated_at},
-                where=caller_languages.c.updated_at <= excluded.updated_at,  # newest choice wins
-            )
-        )
+        params = {"caller_key": key, "language": event["language"], "updated_at": _at(event)}
+        session.execute(_statements(session).caller_language, params)
 
 
 def call_route(session: Session, _desk: Desk, event: Event) -> None:
@@ -223,29 +255,15 @@ def call_ended(session: Session, desk: Desk, event: Event) -> None:
         if before is not None and before._ended_at is None and before.id is not None:
             partial = before if before.status == "partial" else None
     duration = event.get("duration")
-    insert = _insert(session)
-    statement = insert(calls).values(
-        call_sid=event["call_sid"],
-        started_at=_at(event),
-        ended_at=_at(event),
-        twilio_status=event.get("status") or None,
-        duration_seconds=int(duration) if duration is not None else None,
-        outcome="hung up",
-    )
-    excluded = statement.excluded
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[calls.c.call_sid],
-            set_={
-                "ended_at": func.coalesce(calls.c.ended_at, excluded.ended_at),
-                "twilio_status": func.coalesce(excluded.twilio_status, calls.c.twilio_status),
-                "duration_seconds": func.coalesce(
-                    excluded.duration_seconds, calls.c.duration_seconds
-                ),
-                "outcome": func.coalesce(calls.c.outcome, excluded.outcome),
-            },
-        )
-    )
+    params = {
+        "call_sid": event["call_sid"],
+        "started_at": _at(event),
+        "ended_at": _at(event),
+        "twilio_status": event.get("status") or None,
+        "duration_seconds": int(duration) if duration is not None else None,
+        "outcome": "hung up",
+    }
+    session.execute(_statements(session).call_ended, params)
     if partial is not None:
         enqueue_incident(session, partial, "incident.partial", _at(event))
 
@@ -265,7 +283,7 @@ class Row:
         }
 
 
-_INCIDENT_COLUMNS = [c for c in incidents.c]
+_INCIDENT_COLUMNS = list(incidents.c)
 _CALL_WITH_INCIDENT = (
     select(
         calls.c.id.label("_call_id"),
@@ -310,6 +328,8 @@ def _incident(
         _merge(session, desk, row, event, was_partial)
         if then is not None:
             then(row)
+        if row.changes():
+            row.updated_at = _at(event)
         if existed:
             _save(session, row)
             break
@@ -348,8 +368,7 @@ def _new_incident(call: Row, event: Event, reference: str) -> Row:
 def _insert_incident(session: Session, row: Row) -> bool:
     """INSERT that does nothing when the call has an incident or the reference is taken."""
     values = {k: v for k, v in row.changes().items() if k != "id"}
-    statement = _insert(session)(incidents).values(**values).on_conflict_do_nothing()
-    new_id = session.execute(statement.returning(incidents.c.id)).scalar()
+    new_id = session.execute(_statements(session).new_incident, values).scalar()
     if new_id is None:
         return False
     row.id = new_id
@@ -360,7 +379,10 @@ def _save(session: Session, row: Row) -> None:
     """One UPDATE of the columns that changed; none when the event added nothing new."""
     changes = row.changes()
     if changes:
-        session.execute(update(incidents).where(incidents.c.id == row.id).values(**changes))
+        session.execute(_UPDATE_INCIDENT, {**changes, "incident_id": row.id})
+
+
+_UPDATE_INCIDENT = update(incidents).where(incidents.c.id == bindparam("incident_id"))
 
 
 def _merge(session: Session, desk: Desk, row: Row, event: Event, was_partial: bool) -> None:
