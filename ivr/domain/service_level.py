@@ -1,7 +1,8 @@
 """The service-level report: per category and for the line, from the facts of a period.
 
-Targets are the agreement's, read strictly ("< 30 min"): a reaction after exactly the target
-is late. Times count in opening time from the SLA clock's start, as the clocks do.
+Met or breached by the work list's own rule (`ivr.domain.sla.sla_state`, strict as the agreement
+writes it: "< 30 min", a reaction at exactly the target is late). Times count in opening time
+from the SLA clock's start, as the clocks do.
 Median: the middle value (the mean of the two middle values for an even count); 90th
 percentile: nearest rank, the smallest value with at least 90 % of the values at or below it.
 """
@@ -17,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from ivr.domain.calendar import BusinessCalendar
-from ivr.domain.sla import targets_for
+from ivr.domain.sla import SlaState, sla_state, targets_for
 from ivr.domain.triage import Category
 
 
@@ -177,11 +178,6 @@ def p90(values: Sequence[timedelta]) -> timedelta | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
-def within_target(took: timedelta, target: timedelta) -> bool:
-    """The agreement's targets are strict: "< 30 min"."""
-    return took < target
-
-
 def build_report(
     calendar: BusinessCalendar,
     period: Period,
@@ -209,16 +205,23 @@ def _count_incident(
     targets = targets_for(Category(figures.category))
     clock_start = calendar.next_opening(incident.received_at)
     figures.incidents += 1
-    clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
     if targets.restore is None:
         figures.restore_by_appointment = True
-    else:
+    if clock_start is None:
+        return  # closed until further notice: no clock has started, nothing to measure
+    clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
+    if targets.restore is not None:
         clocks.append(("restore", targets.restore, incident.resolved_at))
     for clock, target, done_at in clocks:
-        took = calendar.opening_time_between(clock_start, done_at or as_of)
-        if done_at is None and within_target(took, target):
+        due = calendar.add_opening_time(clock_start, target)
+        if due is None:
+            continue  # the desk closes until further notice before the target: not measured
+        # One rule for the work list and the report (strict: done at the due instant is late).
+        state = sla_state(calendar, clock_start, due, as_of, done_at=done_at)
+        if state in (SlaState.ON_TIME, SlaState.DUE_SOON):
             continue  # still running and within target: not measured yet
-        met = done_at is not None and within_target(took, target)
+        met = state is SlaState.MET
+        took = calendar.opening_time_between(clock_start, done_at or as_of)
         if clock == "reaction":
             figures.reaction_measured += 1
             figures.reaction_met += met

@@ -164,3 +164,13 @@ def test_opening_hours_described_compactly_for_the_report() -> None:
     assert describe_compact(split) == (
         "mon-thu 08:00-12:00,13:00-17:30; fri 08:00-12:00; sat 09:00-12:00"
     )
+
+
+def test_closed_until_further_notice_counts_the_incident_but_measures_nothing() -> None:
+    from ivr.domain.calendar import Closure
+    from tests.domain.conftest import desk
+
+    closed = desk(closures=(Closure(date(2027, 3, 1), date(2031, 12, 31), "verbouwing", "Umbau"),))
+    cats, breaches = figures(closed, incident("60000001", 1, at(2027, 3, 2, 10, 0)))
+    assert (cats[1].incidents, cats[1].reaction_measured, cats[1].restore_measured) == (1, 0, 0)
+    assert breaches == []
