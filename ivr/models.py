@@ -83,6 +83,9 @@ class Incident(Base):
     pickup_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reaction_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
     restore_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # the next status report the caller is owed (None: resolved, or no appointment agreed yet)
+    status_report_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # category 4
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -90,6 +93,29 @@ class Incident(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     call: Mapped[Call | None] = relationship(back_populates="incident")
+    history: Mapped[list[IncidentEvent]] = relationship(
+        back_populates="incident", order_by="IncidentEvent.id"
+    )
+
+
+class IncidentEvent(Base):
+    """One entry of an incident's history: a status update, acknowledged, resolved, a changed
+    deadline or an agreed appointment; who did it and when."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # update | acknowledged | resolved | restore_corrected | appointment
+    kind: Mapped[str] = mapped_column(String(24))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    author: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str | None] = mapped_column(Text)  # the update, or the reason for a change
+    language: Mapped[str | None] = mapped_column(String(2))  # the language the text is in
+    value_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a new deadline or time
+    previous_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    incident: Mapped[Incident] = relationship(back_populates="history")
 
 
 class Agent(Base):

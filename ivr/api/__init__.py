@@ -12,7 +12,7 @@ from ivr import services
 from ivr.db import get_session
 from ivr.models import Incident
 from ivr.services.console import find
-from ivr.services.records import as_record
+from ivr.services.records import as_record, history_record
 from ivr.services.users import token_holder
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -83,4 +83,5 @@ def incidents() -> Response:
 @bp.get("/incidents/<reference>")
 def incident(reference: str) -> Response:
     row = find(get_session(), reference) or abort(404, f"no incident {reference}")
-    return jsonify(as_record(row, _tz()))
+    history = [history_record(entry, _tz()) for entry in row.history]
+    return jsonify({**as_record(row, _tz()), "history": history})

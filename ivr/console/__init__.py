@@ -13,7 +13,15 @@ bp = Blueprint(
 )
 
 # The views register themselves on `bp`.
-from ivr.console import agents, auth, calendar, calls, incidents, reports  # noqa: E402, F401
+from ivr.console import (  # noqa: E402, F401
+    agents,
+    auth,
+    calendar,
+    calls,
+    history,
+    incidents,
+    reports,
+)
 from ivr.console.helpers import template_helpers  # noqa: E402
 
 bp.context_processor(template_helpers)

@@ -115,3 +115,39 @@ def sla_state(
     target = calendar.opening_time_between(clock_start, due)
     left = calendar.opening_time_between(max(now, clock_start), due)
     return SlaState.DUE_SOON if left <= target * due_soon_fraction else SlaState.ON_TIME
+
+
+APPOINTMENT_DUE_SOON = timedelta(hours=1)  # by appointment: the last hour before it
+
+
+def status_report_due(
+    calendar: BusinessCalendar,
+    category: Category,
+    since: datetime,
+    appointment: datetime | None = None,
+) -> datetime | None:
+    """The next status report: one interval of opening time after `since` (the clock start or
+    the last report); by appointment (category 4) it is the agreed time, or None before one is.
+    """
+    if targets_for(category).status_report_every is None:
+        return appointment
+    start = calendar.next_opening(since)
+    if start is None:  # closed until further notice: no report is due until it opens again
+        return None
+    return SlaClock.next_status_report(calendar, category, start, start)
+
+
+def status_report_state(
+    calendar: BusinessCalendar,
+    category: Category,
+    due: datetime,
+    now: datetime,
+) -> SlaState:
+    """On time, due soon (the last quarter of the interval, or the hour before an appointment),
+    or breached (overdue): a report is overdue until someone writes one."""
+    if now >= due:
+        return SlaState.BREACHED
+    every = targets_for(category).status_report_every
+    soon = every * 0.25 if every is not None else APPOINTMENT_DUE_SOON
+    left = calendar.opening_time_between(now, due)
+    return SlaState.DUE_SOON if left <= soon else SlaState.ON_TIME

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
-from ivr.domain.sla import SlaState, sla_state
+from ivr.domain.sla import SlaState, sla_state, status_report_state
+from ivr.domain.triage import Category
 from ivr.models import Call, Incident
+from ivr.services.history import add_event
 
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 URGENCY = {SlaState.BREACHED: 0, SlaState.DUE_SOON: 1, SlaState.ON_TIME: 2, SlaState.MET: 3}
@@ -21,6 +23,7 @@ class WorkItem:
     incident: Incident
     reaction: SlaState | None
     restore: SlaState | None
+    report: SlaState | None = None  # the status report clock: on time, due soon, overdue
 
     @property
     def sla(self) -> SlaState | None:
@@ -55,7 +58,12 @@ def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> 
         restore = sla_state(
             calendar, start, incident.restore_due, now, done_at=incident.resolved_at
         )
-    return WorkItem(incident, reaction, restore)
+    report = None
+    if incident.status_report_due is not None and incident.category is not None:
+        report = status_report_state(
+            calendar, Category(incident.category), incident.status_report_due, now
+        )
+    return WorkItem(incident, reaction, restore, report)
 
 
 def work_list(
@@ -93,6 +101,7 @@ def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -
     """Someone took it on: the reaction clock stops."""
     if incident.acknowledged_at is None:
         incident.acknowledged_at, incident.acknowledged_by = now, who
+        add_event(session, incident, "acknowledged", now, author=who)
     if incident.status in ("partial", "open"):
         incident.status = "acknowledged"
     incident.updated_at = now
@@ -101,9 +110,14 @@ def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -
 
 def resolve(session: Session, incident: Incident, who: str, now: datetime) -> None:
     """Service restored: the restore clock stops (and the reaction clock, if still running)."""
+    if incident.status == "resolved":
+        return
     if incident.acknowledged_at is None:
         incident.acknowledged_at, incident.acknowledged_by = now, who
+        add_event(session, incident, "acknowledged", now, author=who)
     incident.resolved_at, incident.resolved_by, incident.status = now, who, "resolved"
+    incident.status_report_due = None  # the resolution is the last report
+    add_event(session, incident, "resolved", now, author=who)
     incident.updated_at = now
     session.commit()
 

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from ivr import spool
 from ivr.db import Database
 from ivr.domain.reference import new_reference
-from ivr.domain.sla import SlaClock, pickup_time
+from ivr.domain.sla import SlaClock, pickup_time, status_report_due
 from ivr.domain.triage import Category, Impact, Severity, categorise
-from ivr.models import Call, CallerLanguage, Incident
+from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.outbox import enqueue_incident
 
@@ -46,6 +46,8 @@ STATUS_ORDER = ("partial", "open", "acknowledged", "resolved")
 calls = Call.__table__
 incidents = Incident.__table__
 caller_languages = CallerLanguage.__table__
+incident_events = IncidentEvent.__table__
+
 
 SPOOLED = object()  # what `Facts.record` returns for an event that went to the spool
 
@@ -417,7 +419,11 @@ def _start_clocks(session: Session, desk: Desk, row: Row, completed_at: datetime
         # recomputation after the closure is lifted sets them (pickup_at stays None till then).
         due = SlaClock.start(calendar, Category(row.category), row.received_at)
         row.reaction_due = due.reaction_due if due else None
-        row.restore_due = due.restore_due if due else None
+        row.restore_due = row.appointment_at or (due.restore_due if due else None)
+        if row.status != "resolved":
+            row.status_report_due = status_report_due(
+                calendar, Category(row.category), row.received_at, row.appointment_at
+            )
 
 
 def _rank(status: str) -> int:
@@ -435,11 +441,21 @@ def recording(session: Session, desk: Desk, event: Event) -> Row:
 
 
 def agent_answered(session: Session, desk: Desk, event: Event) -> Row:
+    first = False
+
     def add(row: Row) -> None:
+        nonlocal first
+        first = row.acknowledged_at is None
         row.acknowledged_at = row.acknowledged_at or _at(event)
         row.acknowledged_by = row.acknowledged_by or event.get("agent_name")
 
     row = _incident(session, desk, {**event, "status": "acknowledged"}, add)
+    if first:  # the incident's history says who took it on, once
+        session.execute(
+            incident_events.insert(),
+            {"incident_id": row.id, "kind": "acknowledged", "at": _at(event),
+             "author": row.acknowledged_by},
+        )  # fmt: skip
     call_route(session, desk, {**event, "outcome": "agent answered"})
     return row
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-from ivr.models import Incident
+from ivr.models import Incident, IncidentEvent
 
 
 def _iso(value: datetime | None, tz: tzinfo) -> str | None:
@@ -30,8 +30,22 @@ def as_record(incident: Incident, tz: tzinfo = UTC) -> dict[str, object]:
         "pickup_at": _iso(incident.pickup_at, tz),
         "reaction_due": _iso(incident.reaction_due, tz),
         "restore_due": _iso(incident.restore_due, tz),
+        "status_report_due": _iso(incident.status_report_due, tz),
+        "appointment_at": _iso(incident.appointment_at, tz),
         "acknowledged_at": _iso(incident.acknowledged_at, tz),
         "acknowledged_by": incident.acknowledged_by,
         "resolved_at": _iso(incident.resolved_at, tz),
         "resolved_by": incident.resolved_by,
+    }
+
+
+def history_record(entry: IncidentEvent, tz: tzinfo = UTC) -> dict[str, object]:
+    return {
+        "kind": entry.kind,
+        "at": _iso(entry.at, tz),
+        "author": entry.author,
+        "text": entry.text,
+        "language": entry.language,
+        "value_at": _iso(entry.value_at, tz),
+        "previous_at": _iso(entry.previous_at, tz),
     }

@@ -1,0 +1,59 @@
+"""An incident's history in the console: status updates, an agreed appointment, a moved deadline."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, g, redirect, request, url_for
+
+from ivr.console import bp
+from ivr.console.helpers import calendar, now, parse_local
+from ivr.db import get_session
+from ivr.services import console, history
+from ivr.services.history import HistoryError
+
+
+def _back(reference: str) -> Response:
+    return redirect(url_for("console.incident", reference=reference) + "#history")
+
+
+@bp.post("/incidents/<reference>/updates")
+def post_update(reference: str) -> Response:
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    try:
+        history.post_update(
+            session, calendar(), row, request.form.get("text", ""), author=g.user, now=now()
+        )
+    except HistoryError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Status update saved.", "info")
+    return _back(row.reference)
+
+
+@bp.post("/incidents/<reference>/appointment")
+def agree_appointment(reference: str) -> Response:
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    try:
+        when = parse_local(request.form.get("when", ""))
+        history.agree_appointment(session, calendar(), row, when, author=g.user, now=now())
+    except (ValueError, HistoryError) as exc:
+        flash(str(exc) if isinstance(exc, HistoryError) else "Give a date and time.", "error")
+    else:
+        flash("Appointment saved.", "info")
+    return _back(row.reference)
+
+
+@bp.post("/incidents/<reference>/restore-due")
+def correct_restore_due(reference: str) -> Response:
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    try:
+        when = parse_local(request.form.get("when", ""))
+        reason = request.form.get("reason", "")
+        history.correct_restore_due(session, row, when, reason=reason, author=g.user, now=now())
+    except (ValueError, HistoryError) as exc:
+        flash(str(exc) if isinstance(exc, HistoryError) else "Give a date and time.", "error")
+    else:
+        flash("Restore deadline changed.", "info")
+    return _back(row.reference)

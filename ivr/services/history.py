@@ -1,0 +1,117 @@
+"""An incident's history: status updates, agreed appointments, corrected deadlines, and the
+status report clock they reset. Acknowledge and resolve (ivr/services/console.py) add to it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.sla import status_report_due, targets_for
+from ivr.domain.triage import Category
+from ivr.models import Incident, IncidentEvent
+
+MAX_UPDATE = 480  # characters: three text messages at most
+
+
+class HistoryError(ValueError):
+    """What the agent asked for cannot be done; the message says why, for the console."""
+
+
+def add_event(
+    session: Session, incident: Incident, kind: str, at: datetime, **fields: object
+) -> IncidentEvent:
+    entry = IncidentEvent(incident=incident, kind=kind, at=at, **fields)
+    session.add(entry)
+    return entry
+
+
+def reset_report_clock(calendar: BusinessCalendar, incident: Incident, since: datetime) -> None:
+    """The next report is owed one interval of opening time after `since` (or the appointment)."""
+    if incident.status == "resolved" or incident.category is None:
+        incident.status_report_due = None
+        return
+    incident.status_report_due = status_report_due(
+        calendar, Category(incident.category), since, incident.appointment_at
+    )
+
+
+def post_update(
+    session: Session,
+    calendar: BusinessCalendar,
+    incident: Incident,
+    text: str,
+    *,
+    author: str,
+    now: datetime,
+) -> IncidentEvent:
+    """A status update in the caller's language: kept, and the report clock starts again."""
+    text = " ".join(text.split())
+    if not text:
+        raise HistoryError("Write the update first.")
+    if len(text) > MAX_UPDATE:
+        raise HistoryError(f"An update is at most {MAX_UPDATE} characters.")
+    if incident.status == "resolved":
+        raise HistoryError("This incident is resolved.")
+    entry = add_event(
+        session, incident, "update", now, author=author, text=text, language=incident.language
+    )
+    reset_report_clock(calendar, incident, now)
+    incident.updated_at = now
+    session.commit()
+    return entry
+
+
+def agree_appointment(
+    session: Session,
+    calendar: BusinessCalendar,
+    incident: Incident,
+    when: datetime,
+    *,
+    author: str,
+    now: datetime,
+) -> None:
+    """Category 4 is restored by appointment: the agreed time is its restore and report due."""
+    if incident.category is None or targets_for(Category(incident.category)).restore is not None:
+        raise HistoryError("Only incidents restored by appointment (category 4) get one.")
+    if when <= now:
+        raise HistoryError("The appointment must be in the future.")
+    add_event(
+        session,
+        incident,
+        "appointment",
+        now,
+        author=author,
+        value_at=when,
+        previous_at=incident.appointment_at,
+    )
+    incident.appointment_at = incident.restore_due = when
+    reset_report_clock(calendar, incident, now)
+    incident.updated_at = now
+    session.commit()
+
+
+def correct_restore_due(
+    session: Session, incident: Incident, when: datetime, *, reason: str, author: str, now: datetime
+) -> None:
+    """Staff move a restore deadline; the reason is kept beside the old and new time."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise HistoryError("Say why the deadline changes.")
+    if incident.status == "resolved":
+        raise HistoryError("This incident is resolved.")
+    add_event(
+        session,
+        incident,
+        "restore_corrected",
+        now,
+        author=author,
+        text=reason[:MAX_UPDATE],
+        value_at=when,
+        previous_at=incident.restore_due,
+    )
+    incident.restore_due = when
+    incident.updated_at = now
+    session.commit()
