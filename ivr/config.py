@@ -17,6 +17,13 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _caller_id_choice(value: str) -> str:
+    choice = value.strip().lower()
+    if choice not in {"line", "caller"}:
+        raise ValueError(f"AGENT_CALLER_ID must be 'line' or 'caller', not {value!r}")
+    return choice
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -109,6 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "E.164 number dialled when nothing else can route a caller "
         "(database down, application error)",
+    ),
+    Setting(
+        "AGENT_CALLER_ID",
+        "line",
+        "the number an agent's or the fallback number's phone shows: `line` (the number the "
+        "caller dialled) or `caller` (the caller's own, the line's when withheld)",
+        _caller_id_choice,
     ),
     Setting(
         "DIAL_TIMEOUT_SECONDS",

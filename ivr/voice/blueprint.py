@@ -29,6 +29,17 @@ def unknown_step(error: HTTPException) -> Response | HTTPException:
         security.require_twilio_signature()
     except HTTPException as refused:
         return refused
+    if error.code == 405:
+        # Twilio itself sent this (it is signed): the number's webhook is set to GET. Answering
+        # TwiML would quietly send every caller down the apology path; a 405 makes Twilio log
+        # the error and use the number's "Primary handler fails" document instead.
+        log.error(
+            "!!! Twilio sent %s %s: set the number's voice webhooks to HTTP POST in the Twilio "
+            "console (refused with 405) !!!",
+            request.method,
+            request.path,
+        )
+        return error
     log.warning("voice %s on unknown step %s", error.code, request.path)
     return twiml(fallback_response())
 

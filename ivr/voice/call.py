@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import spool
+from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import KNOWN_LANGUAGE, NEW_CALLER, Step, next_step
 from ivr.domain.reference import new_reference
@@ -19,12 +20,15 @@ from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import call_sid, desk, field, go, keep, now, speaker
 from ivr.voice.state import CallState
-from ivr.voice.twiml import twiml
+from ivr.voice.twiml import record_message, twiml
 
 log = logging.getLogger(__name__)
 
+ANSWERED_STATUSES = {"completed", "answered"}  # DialCallStatus of a `<Dial>` someone picked up
 
-def remembered_language(number: str) -> str | None:
+
+def remembered_language(number: str | None) -> str | None:
+    """Only a real number has a language: withheld callers are all different people."""
     if not number:
         return None
     key = caller_key(number, desk().caller_key_secret)
@@ -39,8 +43,8 @@ def remembered_language(number: str) -> str | None:
 
 @bp.post("/incoming")
 def incoming() -> Response:
-    number = field("From")
-    log.info("call %s from %s", call_sid(), mask_number(number))
+    number = callable_number(field("From"))
+    log.info("call %s from %s", call_sid(), mask_number(number) if number else "no number")
     keep("call_started", **{"from": number, "to": field("To")})
     response = VoiceResponse()
     language = remembered_language(number)
@@ -66,11 +70,22 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+@bp.post("/safe/dialled")
+def safe_dialled() -> Response:
+    """The safety net's `<Dial>` ended: answered, the call is over; otherwise keep a message."""
+    response = VoiceResponse()
+    if field("DialCallStatus") in ANSWERED_STATUSES:
+        response.hangup()
+        return twiml(response)
+    log.warning("fallback number did not answer call %s (%s)", call_sid(), field("DialCallStatus"))
+    return twiml(record_message(response))
+
+
 @bp.post("/safe/recorded")
 def safe_recorded() -> Response:
     """The fallback recording's action and status callback: kept even if the database is down."""
     event = {
-        "from": field("From"),
+        "from": callable_number(field("From")),
         "reference": new_reference(),
         "recording_sid": field("RecordingSid"),
         "recording_url": field("RecordingUrl"),

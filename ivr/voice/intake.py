@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import spoken
+from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, VALID, Step, next_step
@@ -66,11 +67,7 @@ def _after_recording() -> Step:
 
 
 def _caller_number() -> str | None:
-    try:
-        number = phonenumbers.parse(field("From"), None)
-    except phonenumbers.NumberParseException:
-        return None
-    return field("From") if phonenumbers.is_valid_number(number) else None
+    return callable_number(field("From"))
 
 
 def _keep_recording(st: CallState) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr import spoken
+from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import (
     DONE,
@@ -85,8 +86,8 @@ def ask(gather: Gather, step: Step, st: CallState) -> None:
     if step is Step.LANGUAGE:
         speaker("nl").speak(gather, prompts.CHOOSE_DUTCH)
         speaker("de").speak(gather, prompts.CHOOSE_GERMAN)
-    elif step is Step.CALLBACK:
-        number = field("From")
+    elif step is Step.CALLBACK:  # reached only with a real caller ID (intake decides)
+        number = callable_number(field("From")) or ""
         speaker(st.lang).speak(gather, prompts.CALLBACK_CONFIRM, digits=spoken.digits(number[-2:]))
     else:
         speaker(st.lang).speak(gather, MENU_PROMPTS[step])
@@ -129,7 +130,7 @@ def _try_again(response: VoiceResponse, step: Step, st: CallState, signal: Signa
 
 
 def _remember_language(language: str) -> None:
-    number = field("From")
+    number = callable_number(field("From"))
     key = caller_key(number, desk().caller_key_secret) if number else None
     keep("call_language", language=language, caller_key=key)
 

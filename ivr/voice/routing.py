@@ -18,7 +18,7 @@ from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import calendar, desk, field, go, keep, now, report, speaker, state
 from ivr.voice.state import CallState
-from ivr.voice.twiml import twiml
+from ivr.voice.twiml import dial_caller_id, twiml
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,13 @@ def route() -> Response:
     agents = _agents(st.lang)
     if agents is None and desk().fallback_number:
         say.speak(response, prompts.CONNECTING)
-        response.dial(desk().fallback_number, timeout=desk().dial_timeout)
+        response.dial(  # unanswered, route_result takes the report
+            desk().fallback_number,
+            timeout=desk().dial_timeout,
+            action=url_for("voice.route_result", **st.query()),
+            method="POST",
+            caller_id=dial_caller_id(),
+        )
         keep("call_route", route="open", outcome="fallback number")
         return twiml(response)
     if not agents:
@@ -65,6 +71,7 @@ def route() -> Response:
         timeout=desk().dial_timeout,
         action=url_for("voice.route_result", **st.query()),
         method="POST",
+        caller_id=dial_caller_id(),
     )
     for agent in agents:
         _ring(dial, agent, st)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr.caller_id import callable_number
 from ivr.i18n import LOCALES
 from ivr.voice.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
 from ivr.voice.speaker import Speaker
@@ -29,6 +30,19 @@ def _audio_url(locale: str, filename: str) -> str:
     return url_for("audio.recording", locale=locale, filename=filename, _external=True)
 
 
+def dial_caller_id() -> str | None:
+    """The number agents see when the line dials them: the line's own, or the caller's.
+
+    Twilio accepts as `callerId` only the calling number, the called number or a verified
+    outgoing number (twilio.com/docs/api/errors/13214); a withheld caller's placeholder would make
+    some networks reject the call, so it is replaced by the line's number.
+    """
+    line = callable_number(request.form.get("To"))
+    if current_app.config["AGENT_CALLER_ID"] == "caller":
+        return callable_number(request.form.get("From")) or line
+    return line
+
+
 def fallback_response() -> VoiceResponse:
     """Apologise in both languages, then reach a person or at least keep the caller's message."""
     response = VoiceResponse()
@@ -39,10 +53,22 @@ def fallback_response() -> VoiceResponse:
     if number:
         for speaker in speakers:
             speaker.speak(response, APOLOGY_CONNECTING)
-        response.dial(number)
+        # Unanswered, the caller still leaves a message (voice.safe_dialled).
+        response.dial(
+            number,
+            action=url_for("voice.safe_dialled"),
+            method="POST",
+            timeout=current_app.config["DIAL_TIMEOUT_SECONDS"],
+            caller_id=dial_caller_id(),
+        )
         return response
-    for speaker in speakers:
-        speaker.speak(response, APOLOGY_RECORD)
+    return record_message(response)
+
+
+def record_message(response: VoiceResponse) -> VoiceResponse:
+    """The last resort: the caller's message, kept even when the database is down."""
+    for locale in LOCALES:
+        speaker_for(locale).speak(response, APOLOGY_RECORD)
     response.record(
         action=url_for("voice.safe_recorded"),
         max_length=current_app.config["RECORDING_MAX_SECONDS"],
