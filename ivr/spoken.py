@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel.dates import format_date, format_time
 
 _DATE = {"nl": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
@@ -41,6 +42,38 @@ def digits(text: str) -> str:
     """Read one digit at a time, in groups of four: "1 2 3 4, 5 6 7 8"."""
     chars = [c for c in text if c.isdigit()]
     groups = [" ".join(chars[i : i + 4]) for i in range(0, len(chars), 4)]
+    return ", ".join(groups)
+
+
+HOME_COUNTRIES = (31, 49)  # read in the national form callers know: "06 12 34 56 78"
+
+
+def phone_number(number: str) -> str:
+    """A phone number in the groups people say it: the area or mobile code digit by digit,
+    then the subscriber number in pairs (three digits first when odd), pairs said as numbers:
+    "+31612345678" -> "0 6, 12, 34, 56, 78" (nul zes, twaalf, vierendertig, ...);
+    "+31201234567" -> "0 2 0, 1 2 3, 45, 67"; "+4917612345678" -> "0 1 7 6, 12, 34, 56, 78".
+    Numbers of other countries: "plus", then the groups of their international form, digit
+    by digit. Anything unparsable: digit by digit in fours."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return digits(number)
+    if parsed.country_code not in HOME_COUNTRIES:
+        groups = phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ).split()
+        return "plus " + ", ".join(" ".join(c for c in g if c.isdigit()) for g in groups)
+    national = str(parsed.national_number)
+    code = phonenumbers.length_of_national_destination_code(parsed)
+    prefix, subscriber = "0" + national[:code], national[code:]
+    groups = [" ".join(prefix)]
+    if len(subscriber) % 2:
+        groups.append(" ".join(subscriber[:3]))
+        subscriber = subscriber[3:]
+    for i in range(0, len(subscriber), 2):
+        pair = subscriber[i : i + 2]
+        groups.append(" ".join(pair) if pair.startswith("0") else pair)
     return ", ".join(groups)
 
 

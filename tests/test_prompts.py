@@ -53,8 +53,8 @@ def test_keys_are_named_as_on_a_dutch_and_a_german_phone() -> None:
     assert "Rautetaste" in render(prompts.RECORD_INCIDENT, "de")
     assert "sterretje" in render(prompts.REPEAT_HINT, "nl")
     assert "Sterntaste" in render(prompts.REPEAT_HINT, "de")
-    assert "Sie" in render(prompts.PURPOSE_MENU, "de").split()
-    assert "u" in render(prompts.PURPOSE_MENU, "nl").split()
+    assert "Sie" in render(prompts.SEVERITY_CANNOT_WORK, "de").split()
+    assert "u" in render(prompts.SEVERITY_CANNOT_WORK, "nl").split()
 
 
 def broken_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
@@ -147,9 +147,10 @@ def test_recorded_prompt_is_played_and_others_are_said(make_app, studio: Path) -
     app = make_app(AUDIO_DIR=str(studio))
     call = TwilioCall(InProcess(app, token=TOKEN), to_number=DESK_NUMBER)
     call.start()
-    first, second = call.transcript[:2]
+    first, dutch, german = call.transcript[:3]
     assert (first.kind, first.text) == ("play", "https://ivr.example.test/audio/nl/greeting.mp3")
-    assert (second.kind, second.language) == ("say", "de-DE")  # no German take: synthesised
+    assert (dutch.kind, dutch.language) == ("say", "nl-NL")  # no take of this one: synthesised
+    assert (german.kind, german.language) == ("say", "de-DE")
     with app.test_client().get("/audio/nl/greeting.mp3") as response:
         assert response.status_code == 200 and response.data == b"ID3 fake mp3"
         assert "max-age=86400" in response.headers["Cache-Control"]

@@ -108,3 +108,18 @@ def test_references_and_numbers_are_read_digit_by_digit(reference: str, said: st
 def test_reaction_targets_are_spoken_as_durations(minutes: int, nl: str, de: str) -> None:
     assert spoken.duration_phrase(timedelta(minutes=minutes), "nl") == nl
     assert spoken.duration_phrase(timedelta(minutes=minutes), "de") == de
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        ("+31612345678", "0 6, 12, 34, 56, 78"),  # "nul zes, twaalf, vierendertig, ..."
+        ("+31201234567", "0 2 0, 1 2 3, 45, 67"),
+        ("+31600001234", "0 6, 0 0, 0 0, 12, 34"),  # a pair with a leading 0 digit by digit
+        ("+4917612345678", "0 1 7 6, 12, 34, 56, 78"),
+        ("+493012345678", "0 3 0, 12, 34, 56, 78"),
+        ("+441632960123", "plus 4 4, 1 6 3 2, 9 6 0 1 2 3"),
+    ],
+)
+def test_phone_numbers_are_read_in_the_groups_people_use(number: str, said: str) -> None:
+    assert spoken.phone_number(number) == said

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 from ivr.flow_diagram import to_dot
+from ivr.phone import timing
 
 
 @click.command("flow")
 @click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png"]), default="dot")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
-def cli(fmt: str, output: Path | None) -> None:
+@click.option(
+    "--timing",
+    "show_timing",
+    is_flag=True,
+    help="Instead: words and seconds a caller hears before ringing or recording, per route",
+)
+@with_appcontext
+def cli(fmt: str, output: Path | None, show_timing: bool) -> None:
     """Print the call flow as Graphviz DOT, or render SVG/PNG with Graphviz's `dot`."""
+    if show_timing:
+        click.echo(timing_table())
+        return
     dot = to_dot()
     if fmt == "dot":
         if output:
@@ -35,3 +50,33 @@ def cli(fmt: str, output: Path | None) -> None:
         output.write_bytes(rendered)
     else:
         click.get_binary_stream("stdout").write(rendered)
+
+
+def timing_table() -> str:
+    """Every route measured on a scratch copy of the line with this configuration."""
+    from ivr.voice.menus import choice_texts
+
+    token = secrets.token_hex(16)
+    desk = current_app.extensions["ivr.desk"]
+    with timing.scratch_app(current_app.config, token) as (app, clock):
+        open_at, closed_at = _open_and_closed(desk.calendar(), datetime.now(desk.tz))
+        with app.app_context():
+            choices = choice_texts()
+        results = timing.measure(
+            app, clock, open_at=open_at, closed_at=closed_at, choices=choices, token=token
+        )
+    pace = f"{timing.WORDS_PER_SECOND * 60:.0f} words a minute"
+    when = f"open {open_at:%a %H:%M}, closed {closed_at:%a %H:%M}"
+    return f"{timing.table(results)}\n(seconds at {pace}; {when})"
+
+
+def _open_and_closed(calendar, now: datetime) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+    """An hour into the next opening, and three hours after that day's closing."""
+    opening = calendar.next_opening(now + timedelta(days=1)) or now
+    open_at = (
+        opening + timedelta(hours=1) if calendar.is_open(opening + timedelta(hours=1)) else opening
+    )
+    closed_at = (calendar.current_closing(open_at) or open_at) + timedelta(hours=3)
+    while calendar.is_open(closed_at):
+        closed_at += timedelta(hours=1)
+    return open_at, closed_at

@@ -81,6 +81,12 @@ PURPOSE_MENU = Menu(
             ("störung", "stoerung", "problem", "meldung", "ausfall"),
         ),
         _choice("2", "question", ("vraag", "advies", "uitleg"), ("frage", "beratung", "auskunft")),
+        _choice(
+            "3",
+            "standard_change",
+            ("standaardwijziging", "standaard wijziging", "wijziging", "aanvraag"),
+            ("standardänderung", "standard änderung", "änderung", "antrag"),
+        ),
     ),
 )
 IMPACT_MENU = Menu(
@@ -233,6 +239,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.PURPOSE, "incident", Step.IMPACT),
     Transition(Step.PURPOSE, "question", Step.ROUTE, when_open=True),
     Transition(Step.PURPOSE, "question", Step.INTAKE, when_open=False),
+    Transition(Step.PURPOSE, "standard_change", Step.ROUTE, when_open=True),
+    Transition(Step.PURPOSE, "standard_change", Step.INTAKE, when_open=False),
     Transition(Step.PURPOSE, GIVE_UP, Step.ROUTE, when_open=True),
     Transition(Step.PURPOSE, GIVE_UP, Step.INTAKE, when_open=False),
     Transition(Step.IMPACT, "all_users", Step.SEVERITY),

@@ -100,3 +100,19 @@ def announcements_due(
         (w for w in windows if w.ends_at > now and w.starts_at <= now + horizon),
         key=lambda w: w.starts_at,
     )
+
+
+# Descriptions that only repeat what the announcement already says ("planned maintenance").
+SAYS_ONLY_MAINTENANCE = frozenset(
+    {
+        *("onderhoud", "gepland onderhoud", "wartung", "geplante wartung", "wartungsarbeiten"),
+        *("maintenance", "planned maintenance"),
+    }
+)
+
+
+def says_more_than_maintenance(description: str) -> bool:
+    """Whether a window's description adds anything to "planned maintenance starts ...":
+    "Onderhoud" does not ("Let op: gepland onderhoud. Onderhoud." repeated itself)."""
+    words = " ".join(description.lower().replace(".", " ").split())
+    return bool(words) and words not in SAYS_ONLY_MAINTENANCE

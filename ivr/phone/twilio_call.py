@@ -34,6 +34,7 @@ class Heard:
     kind: str  # say | play | pause | whisper | caller (what the caller did)
     text: str
     language: str = ""
+    interruptible: bool = False  # inside a `<Gather>`: a key cuts it short (barge-in)
 
 
 @dataclass
@@ -72,6 +73,11 @@ class TwilioCall:
     def heard(self) -> str:
         """What the caller heard since the last answer, as one text."""
         return " ".join(h.text for h in self._since_input if h.kind in ("say", "play"))
+
+    @property
+    def heard_items(self) -> list[Heard]:
+        """What the caller heard since the last answer, item by item."""
+        return list(self._since_input)
 
     @property
     def last_language(self) -> str:
@@ -218,7 +224,7 @@ class TwilioCall:
             elif verb.tag in ANSWER_VERBS:
                 for child in verb:
                     if verb.tag == "Gather" and child.tag in ("Say", "Play", "Pause"):
-                        self._hear(child)
+                        self._hear(child, interruptible=True)
                 if verb.tag == "Dial":
                     self._ring(verb)
                 self._waiting = verb
@@ -238,10 +244,10 @@ class TwilioCall:
                 raise TwimlError(f"unknown verb <{verb.tag}> from {self._document_url}")
         self._end()
 
-    def _hear(self, verb: ET.Element) -> None:
+    def _hear(self, verb: ET.Element, interruptible: bool = False) -> None:
         kind = verb.tag.lower()
         text = (verb.text or "").strip() if kind != "pause" else verb.get("length", "1")
-        heard = Heard(kind, text, verb.get("language", ""))
+        heard = Heard(kind, text, verb.get("language", ""), interruptible)
         self.transcript.append(heard)
         self._since_input.append(heard)
 

@@ -54,8 +54,7 @@ def incoming() -> Response:
         speaker(st.other_lang).speak(response, prompts.SWITCH_TO_THIS_LANGUAGE)
         keep("call_language", language=language)
         return twiml(go(response, next_step(Step.INCOMING, KNOWN_LANGUAGE, True), st))
-    for locale in ("nl", "de"):
-        speaker(locale).speak(response, prompts.GREETING)
+    # A new caller is welcomed inside the language menu, where a key can cut it short.
     return twiml(go(response, next_step(Step.INCOMING, NEW_CALLER, True), CallState()))
 
 

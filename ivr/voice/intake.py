@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 SILENCE_ENDS_RECORDING = 8  # seconds; callers pause to think while describing a problem
 NUMBER_TIMEOUT = 10
 REGION = {"nl": "NL", "de": "DE"}
+RECORD_PROMPTS = {
+    "question": prompts.RECORD_QUESTION,
+    "standard_change": prompts.RECORD_STANDARD_CHANGE,
+}
 
 
 @bp.post("/intake")
@@ -40,9 +44,7 @@ def intake() -> Response:
     response = VoiceResponse()
     # GDPR: the caller hears that, why and how long they are recorded, before the beep.
     say.speak(response, prompts.RECORDING_NOTICE, days=desk().retention_days)
-    say.speak(
-        response, prompts.RECORD_QUESTION if st.kind == "question" else prompts.RECORD_INCIDENT
-    )
+    say.speak(response, RECORD_PROMPTS.get(st.kind, prompts.RECORD_INCIDENT))
     response.record(
         action=url_for("voice.recorded", **st.query()),
         method="POST",
@@ -132,7 +134,7 @@ def callback_number_answer() -> Response:
     number = valid_number(field("Digits"), st.lang)
     if number:
         keep("incident", reference=st.ref, callback_number=number)
-        say.speak(response, prompts.CALLBACK_SAVED, number=spoken.digits(field("Digits")))
+        say.speak(response, prompts.CALLBACK_SAVED, number=spoken.phone_number(number))
         return twiml(go(response, next_step(Step.CALLBACK_NUMBER, VALID, False), st))
     failures = st.attempt + 1
     say.speak(response, prompts.CALLBACK_INVALID)

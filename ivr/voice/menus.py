@@ -22,8 +22,9 @@ from ivr.domain.call_flow import (
     interpret,
     next_step,
 )
-from ivr.domain.maintenance import announcements_due
+from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
+from ivr.prompts import Prompt
 from ivr.services.desk import maintenance_windows
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
@@ -45,10 +46,22 @@ from ivr.voice.twiml import twiml
 log = logging.getLogger(__name__)
 
 GATHER_TIMEOUT = 6  # seconds of silence before Twilio gives up waiting for a key
-MENU_PROMPTS = {
-    Step.PURPOSE: prompts.PURPOSE_MENU,
-    Step.IMPACT: prompts.IMPACT_MENU,
-    Step.SEVERITY: prompts.SEVERITY_MENU,
+# Said before the choices, where the choices alone would not be understood.
+MENU_QUESTIONS = {Step.IMPACT: prompts.IMPACT_QUESTION}
+# One sentence per choice, by key, in the menu's order (ivr.domain.call_flow.MENUS).
+CHOICE_PROMPTS: dict[Step, dict[str, Prompt]] = {
+    Step.PURPOSE: {
+        "1": prompts.PURPOSE_INCIDENT,
+        "2": prompts.PURPOSE_QUESTION,
+        "3": prompts.PURPOSE_STANDARD_CHANGE,
+    },
+    Step.IMPACT: {"1": prompts.IMPACT_ALL, "2": prompts.IMPACT_SOME, "3": prompts.IMPACT_ONE},
+    Step.SEVERITY: {
+        "1": prompts.SEVERITY_CANNOT_WORK,
+        "2": prompts.SEVERITY_FUNCTIONS_FAIL,
+        "3": prompts.SEVERITY_CUMBERSOME,
+    },
+    Step.CALLBACK: {"1": prompts.CALLBACK_KEEP, "2": prompts.CALLBACK_OTHER},
 }
 
 
@@ -63,6 +76,9 @@ def _menu(step_name: str) -> Menu:
 def menu(step: str) -> Response:
     current = _menu(step)
     st = state()
+    # "Star repeats" once per call, at the first menu after the language.
+    hint = not st.hinted and current.step is not Step.LANGUAGE
+    st = st.but(hinted=st.hinted or hint)
     response = VoiceResponse()
     answer_url = url_for("voice.answer", step=step, **st.query())
     gather = response.gather(
@@ -77,21 +93,28 @@ def menu(step: str) -> Response:
         hints=current.hints(st.lang),
     )
     ask(gather, current.step, st)
+    if hint:
+        speaker(st.lang).speak(gather, prompts.REPEAT_HINT)
     # Should Twilio fall through the Gather after all, the answer step treats it as no input.
     response.redirect(answer_url)
     return twiml(response)
 
 
 def ask(gather: Gather, step: Step, st: CallState) -> None:
+    """The menu's question (if it needs one), then one sentence per choice, all interruptible."""
     if step is Step.LANGUAGE:
+        speaker("nl").speak(gather, prompts.GREETING)
         speaker("nl").speak(gather, prompts.CHOOSE_DUTCH)
         speaker("de").speak(gather, prompts.CHOOSE_GERMAN)
-    elif step is Step.CALLBACK:  # reached only with a real caller ID (intake decides)
+        return
+    say = speaker(st.lang)
+    if step is Step.CALLBACK:  # reached only with a real caller ID (intake decides)
         number = callable_number(field("From")) or ""
-        speaker(st.lang).speak(gather, prompts.CALLBACK_CONFIRM, digits=spoken.digits(number[-2:]))
-    else:
-        speaker(st.lang).speak(gather, MENU_PROMPTS[step])
-        speaker(st.lang).speak(gather, prompts.REPEAT_HINT)
+        say.speak(gather, prompts.CALLBACK_CONFIRM, number=spoken.phone_number(number))
+    elif step in MENU_QUESTIONS:
+        say.speak(gather, MENU_QUESTIONS[step])
+    for choice in MENUS[step].choices:
+        say.speak(gather, CHOICE_PROMPTS[step][choice.key])
 
 
 @bp.post("/menu/<step>/answer")
@@ -173,34 +196,31 @@ def announce() -> Response:
     cal = calendar(t)
     say = speaker(st.lang)
     response = VoiceResponse()
-    closed = cal.closed_day(t.astimezone(desk().tz).date())
-    if closed is not None:
-        say.speak(
-            response,
-            prompts.CLOSED_TODAY,
-            reason=closed.reason_de if st.lang == "de" else closed.reason_nl,
-        )
-    if not cal.is_open(t):
+    tz = desk().tz
+    closed = cal.closed_day(t.astimezone(tz).date())
+    reason = (closed.reason_de if st.lang == "de" else closed.reason_nl) if closed else None
+    if not cal.is_open(t):  # "closed" once: with the reason when there is one
         opens = cal.next_opening(t)
-        if opens is None:
+        if opens is None and reason:
+            say.speak(response, prompts.CLOSED_UNTIL_FURTHER_NOTICE_FOR, reason=reason)
+        elif opens is None:
             say.speak(response, prompts.CLOSED_UNTIL_FURTHER_NOTICE)
+        elif reason:
+            when = spoken.when_phrase(opens, t, st.lang, tz)
+            say.speak(response, prompts.CLOSED_TODAY, reason=reason, when=when)
         else:
-            say.speak(
-                response,
-                prompts.CLOSED_NOW,
-                when=spoken.when_phrase(opens, t, st.lang, desk().tz),
-            )
+            when = spoken.when_phrase(opens, t, st.lang, tz)
+            say.speak(response, prompts.CLOSED_NOW, when=when)
     for window in _maintenance_to_announce(t):
-        text = window.description_de if st.lang == "de" else window.description_nl
-        description = text.rstrip(". ")  # the prompt ends the sentence itself
-        end = spoken.when_phrase(window.ends_at, t, st.lang, desk().tz)
+        end = spoken.when_phrase(window.ends_at, t, st.lang, tz)
         if window.starts_at <= t:
-            say.speak(response, prompts.MAINTENANCE_RUNNING, end=end, description=description)
+            say.speak(response, prompts.MAINTENANCE_RUNNING, end=end)
         else:
-            start = spoken.when_phrase(window.starts_at, t, st.lang, desk().tz)
-            say.speak(
-                response, prompts.MAINTENANCE_PLANNED, start=start, end=end, description=description
-            )
+            start = spoken.when_phrase(window.starts_at, t, st.lang, tz)
+            say.speak(response, prompts.MAINTENANCE_PLANNED, start=start, end=end)
+        text = (window.description_de if st.lang == "de" else window.description_nl).strip()
+        if says_more_than_maintenance(text):
+            say.speak(response, prompts.MAINTENANCE_ABOUT, description=text.rstrip(". "))
     return twiml(go(response, next_step(Step.ANNOUNCE, DONE, cal.is_open(t)), st))
 
 
@@ -210,3 +230,15 @@ def _maintenance_to_announce(t):  # type: ignore[no-untyped-def]
     except SQLAlchemyError as exc:
         log.error("maintenance windows unavailable (%s)", type(exc).__name__)
         return []
+
+
+def choice_texts() -> dict[str, set[str]]:
+    """By key, each sentence that names a choice, in either language: where a caller who knows
+    the line presses (`ivr.phone.timing`)."""
+    texts: dict[str, set[str]] = {}
+    for key, prompt in (("1", prompts.CHOOSE_DUTCH), ("2", prompts.CHOOSE_GERMAN)):
+        texts.setdefault(key, set()).update(speaker(lang).text(prompt) for lang in ("nl", "de"))
+    for choices in CHOICE_PROMPTS.values():
+        for key, prompt in choices.items():
+            texts.setdefault(key, set()).update(speaker(lang).text(prompt) for lang in ("nl", "de"))
+    return texts

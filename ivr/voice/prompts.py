@@ -6,56 +6,61 @@ with placeholders is always synthesised, one without may have a studio recording
 
 from ivr.prompts import prompt
 
-# Language
+# Language: the welcome and the two choices are one interruptible menu.
 GREETING = prompt("greeting", "Welcome to the servicedesk.")
-CHOOSE_DUTCH = prompt("choose_dutch", "For Dutch, press 1.")
-CHOOSE_GERMAN = prompt("choose_german", "For German, press 2.")
+CHOOSE_DUTCH = prompt("choose_dutch", "Dutch: press 1.")
+CHOOSE_GERMAN = prompt("choose_german", "German: press 2.")
 # Said in the language it offers, so a caller remembered wrongly understands it.
-SWITCH_TO_THIS_LANGUAGE = prompt(
-    "switch_to_this_language", "To continue in this language, press 9 at any time."
-)
+SWITCH_TO_THIS_LANGUAGE = prompt("switch_to_this_language", "This language: press 9.")
 
-# Announcements
-CLOSED_TODAY = prompt("closed_today", "Today the servicedesk is closed: {reason}.")
-CLOSED_NOW = prompt(
-    "closed_now", "The servicedesk is closed at the moment. We are open again {when}."
+# Announcements. "Closed" is said once, with the reason when there is one.
+CLOSED_NOW = prompt("closed_now", "We are closed now and open again {when}.")
+CLOSED_TODAY = prompt(
+    "closed_today", "Today the servicedesk is closed: {reason}. We are open again {when}."
 )
 # No opening in sight (a closure without a known end): the truth, never a made-up date.
 CLOSED_UNTIL_FURTHER_NOTICE = prompt(
     "closed_until_further_notice", "The servicedesk is closed until further notice."
 )
+CLOSED_UNTIL_FURTHER_NOTICE_FOR = prompt(
+    "closed_until_further_notice_for", "The servicedesk is closed until further notice: {reason}."
+)
 MAINTENANCE_PLANNED = prompt(
     "maintenance_planned",
-    "Please note: planned maintenance. {description}. It starts {start} and is finished {end}.",
+    "Please note: planned maintenance starts {start} and is finished {end}.",
 )
 MAINTENANCE_RUNNING = prompt(
-    "maintenance_running",
-    "Please note: planned maintenance is in progress. {description}. It is finished {end}.",
+    "maintenance_running", "Please note: planned maintenance is in progress; it is finished {end}."
 )
+# Only when the description says more than "maintenance" (ivr.domain.maintenance).
+MAINTENANCE_ABOUT = prompt("maintenance_about", "Subject: {description}.")
 
-# Menus
-PURPOSE_MENU = prompt(
-    "purpose_menu", "To report a disruption, press 1. For a question or advice, press 2."
-)
-IMPACT_MENU = prompt(
-    "impact_menu",
-    "How many users are affected? All users, press 1. Several users, press 2. Only you, press 3.",
-)
-SEVERITY_MENU = prompt(
-    "severity_menu",
-    "How bad is it? If you cannot make calls or cannot work at all, press 1. If certain "
-    "functions do not work, press 2. If you can still work, but in a cumbersome way, press 3.",
-)
-REPEAT_HINT = prompt("repeat_hint", "To hear the choices again, press star.")
+# Menus: one sentence per choice, the choice first and its key last, so a caller who knows
+# the line presses as soon as they hear theirs (barge-in: every menu is inside `<Gather>`).
+PURPOSE_INCIDENT = prompt("purpose_incident", "Disruption: press 1.")
+PURPOSE_QUESTION = prompt("purpose_question", "Question: press 2.")
+PURPOSE_STANDARD_CHANGE = prompt("purpose_standard_change", "Standard change: press 3.")
+IMPACT_QUESTION = prompt("impact_question", "Who is affected?")
+IMPACT_ALL = prompt("impact_all", "Everyone: press 1.")
+IMPACT_SOME = prompt("impact_some", "Several people: press 2.")
+IMPACT_ONE = prompt("impact_one", "Only you: press 3.")
+SEVERITY_CANNOT_WORK = prompt("severity_cannot_work", "You cannot work or call? Press 1.")
+SEVERITY_FUNCTIONS_FAIL = prompt("severity_functions_fail", "Some functions fail? Press 2.")
+SEVERITY_CUMBERSOME = prompt("severity_cumbersome", "It works, but only with detours? Press 3.")
+CALLBACK_KEEP = prompt("callback_keep", "Correct: press 1.")
+CALLBACK_OTHER = prompt("callback_other", "Another number: press 2.")
+# Said once per call, after the first menu's choices.
+REPEAT_HINT = prompt("repeat_hint", "Repeat: star.")
 INVALID_CHOICE = prompt("invalid_choice", "Sorry, that is not one of the choices.")
 NO_INPUT = prompt("no_input", "Sorry, we did not hear a choice.")
 
-# Routing in opening hours
-CONNECTING = prompt("connecting", "One moment please, we are connecting you with a colleague.")
-NO_AGENT = prompt("no_agent", "All our colleagues are busy at the moment.")
+# Routing in opening hours. Only what is true: ringing, nobody on duty, nobody answered.
+CONNECTING = prompt("connecting", "You are being connected.")
+NOBODY_ON_DUTY = prompt("nobody_on_duty", "No colleague is available at the moment.")
+NOBODY_ANSWERED = prompt("nobody_answered", "Nobody is answering at the moment.")
 LEAVE_REPORT_ASAP = prompt(
     "leave_report_asap",
-    "Please leave your report. A colleague will pick it up as soon as one is free.",
+    "Please leave your report; afterwards you will hear when we react.",
 )
 WHISPER_INCIDENT = prompt(
     "whisper_incident",
@@ -68,51 +73,51 @@ WHISPER_UNCLASSIFIED = prompt(
 WHISPER_QUESTION = prompt(
     "whisper_question", "Servicedesk call in {language}, a question, reference {reference}."
 )
+WHISPER_STANDARD_CHANGE = prompt(
+    "whisper_standard_change",
+    "Servicedesk call in {language}, a standard change, reference {reference}.",
+)
 LANGUAGE_NAME_NL = prompt("language_name_nl", "Dutch")
 LANGUAGE_NAME_DE = prompt("language_name_de", "German")
 
 # Taking a report
 RECORDING_NOTICE = prompt(
-    "recording_notice",
-    "Your message will be recorded so that we can handle your report. We keep the recording "
-    "for {days} days.",
+    "recording_notice", "Your report is recorded to handle it, and kept for {days} days."
 )
 RECORD_INCIDENT = prompt(
-    "record_incident",
-    "After the tone, please describe the problem. Press the hash key when you are done.",
+    "record_incident", "After the tone, describe the problem; then press hash."
 )
-RECORD_QUESTION = prompt(
-    "record_question",
-    "After the tone, please ask your question. Press the hash key when you are done.",
+RECORD_QUESTION = prompt("record_question", "After the tone, ask your question; then press hash.")
+RECORD_STANDARD_CHANGE = prompt(
+    "record_standard_change",
+    "After the tone, say which standard change you need and for whom; then press hash.",
 )
 NOTHING_RECORDED = prompt("nothing_recorded", "We did not hear a message.")
 
-# Callback number
-CALLBACK_CONFIRM = prompt(
-    "callback_confirm",
-    "We will call you back on the number ending in {digits}. To confirm, press 1. "
-    "For another number, press 2.",
-)
+# Callback number, read back in the groups people use ("06 12 34 56 78").
+CALLBACK_CONFIRM = prompt("callback_confirm", "We will call you back on {number}.")
 CALLBACK_ENTER = prompt(
     "callback_enter",
-    "Please enter the phone number we can call you back on, including the area code, and end "
-    "with the hash key.",
+    "Please key in the number we can call you back on, with the area code, and end with hash.",
 )
 CALLBACK_INVALID = prompt("callback_invalid", "That is not a valid phone number.")
 CALLBACK_SAVED = prompt("callback_saved", "We will call you back on {number}.")
 
 # Closing the report
 REFERENCE = prompt("reference", "Your reference is {reference}. Once more: {reference}.")
-PICKUP_AT = prompt("pickup_at", "A colleague will pick up your report {when}.")
+# Out of hours nothing is handled until the next opening: the sentence says so.
+PICKUP_AT = prompt(
+    "pickup_at", "Outside opening hours nothing is handled; we pick up your report {when}."
+)
 PICKUP_WHEN_REOPENED = prompt(
     "pickup_when_reopened",
-    "The servicedesk is closed until further notice. A colleague will pick up your report as "
-    "soon as it is open again.",
+    "The servicedesk is closed until further notice. Your report is picked up as soon as it is "
+    "open again.",
 )
-PICKUP_ASAP = prompt("pickup_asap", "A colleague will pick up your report as soon as possible.")
+PICKUP_ASAP = prompt("pickup_asap", "Your report is picked up as soon as possible.")
 REACTION_TARGET = prompt(
     "reaction_target",
-    "For this category we react within {duration} of opening time, at the latest {when}.",
+    "For this category we react within {duration} during opening hours, at the latest {when}.",
 )
 GOODBYE = prompt("goodbye", "Thank you for calling. Goodbye.")
 

@@ -63,7 +63,7 @@ def route() -> Response:
         return twiml(response)
     if not agents:
         keep("call_route", route="open", outcome="no agent on duty")
-        say.speak(response, prompts.NO_AGENT)
+        say.speak(response, prompts.NOBODY_ON_DUTY)  # nobody was rung: nobody is "busy"
         say.speak(response, prompts.LEAVE_REPORT_ASAP)
         return twiml(go(response, next_step(Step.ROUTE, NOT_ANSWERED, True), st.but(asap=True)))
     say.speak(response, prompts.CONNECTING)
@@ -101,7 +101,7 @@ def route_result() -> Response:
     log.info("no agent answered call %s (%s)", field("CallSid"), dial_status or "no status")
     keep("call_route", outcome="no agent answered")
     say = speaker(st.lang)
-    say.speak(response, prompts.NO_AGENT)
+    say.speak(response, prompts.NOBODY_ANSWERED)  # rung, and nobody picked up
     say.speak(response, prompts.LEAVE_REPORT_ASAP)
     return twiml(go(response, next_step(Step.ROUTE, NOT_ANSWERED, True), st.but(asap=True)))
 
@@ -119,6 +119,8 @@ def whisper() -> Response:
     response = VoiceResponse()
     if st.kind == "question":
         say.speak(response, prompts.WHISPER_QUESTION, language=language, reference=reference)
+    elif st.kind == "standard_change":
+        say.speak(response, prompts.WHISPER_STANDARD_CHANGE, language=language, reference=reference)
     elif category is None:
         say.speak(response, prompts.WHISPER_UNCLASSIFIED, language=language, reference=reference)
     else:

@@ -16,7 +16,7 @@ from ivr.domain.call_flow import MAX_ATTEMPTS, MENUS, Step
 from ivr.domain.reference import is_valid_reference
 from ivr.i18n import DEFAULT_LOCALE, LOCALES
 
-KINDS = ("incident", "question")
+KINDS = ("incident", "question", "standard_change")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -36,6 +36,7 @@ class CallState:
     # When the incident was received (microseconds since the epoch): every SLA clock starts
     # there, and the caller hears deadlines from it even if the database could not be read.
     rcv: int = 0
+    hinted: bool = False  # "star repeats" has been said: once per call
 
     @classmethod
     def from_query(cls, args: MultiDict[str, str]) -> CallState:
@@ -56,6 +57,7 @@ class CallState:
             ref=ref if is_valid_reference(ref) else "",
             attempt=min(int(attempt), MAX_ATTEMPTS) if attempt.isdigit() else 0,
             asap=args.get("asap") == "1",
+            hinted=args.get("hinted") == "1",
             rcv=int(rcv) if rcv.isdigit() and len(rcv) <= 16 else 0,  # before 2287
         )
 
@@ -63,6 +65,7 @@ class CallState:
         """URL parameters for the next step: only what is set, so URLs stay short."""
         values = asdict(self)
         values["asap"] = "1" if self.asap else ""
+        values["hinted"] = "1" if self.hinted else ""
         return {k: v for k, v in values.items() if v not in ("", 0)}
 
     def but(self, **changes: Any) -> CallState:

@@ -62,8 +62,10 @@ def test_out_of_hours_in_german_over_http(phone_app: Flask, server: str, tmp_pat
         "--keys",
         "2,1,1,2,1",
     )
-    assert "[de-DE] Heute ist der Servicedesk geschlossen: Königstag." in text
-    assert "Wir sind wieder erreichbar morgen um 08:30 Uhr." in text
+    assert (
+        "[de-DE] Der Servicedesk ist heute geschlossen: Königstag. "
+        "Wir sind morgen um 08:30 Uhr wieder erreichbar." in text
+    )
     assert "Ihre Referenznummer lautet" in text
 
 
@@ -79,7 +81,7 @@ def test_in_hours_in_dutch_over_http(phone_app: Flask, server: str, tmp_path: Pa
         "--keys",
         "1,1,3,3",
     )
-    assert "[nl-NL] Een ogenblik geduld alstublieft" in text
+    assert "[nl-NL] U wordt doorverbonden." in text
     assert "whisper: +31687654321: Servicedesk-gesprek in het Nederlands, categorie 4" in text
 
 
