@@ -141,6 +141,12 @@ SETTINGS: tuple[Setting, ...] = (
     # Twilio's <Say> takes Amazon Polly voices as Polly.<Name>[-Neural]; Laura (nl-NL) and
     # Vicki (de-DE) are Polly's neural voices for these languages
     # (twilio.com/docs/voice/twiml/say/text-speech).
+    Setting(
+        "SPEECH_MODEL",
+        "",
+        "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE), e.g. "
+        '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
+    ),
     Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch (nl-NL)"),
     Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German (de-DE)"),
     Setting(

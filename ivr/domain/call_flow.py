@@ -43,8 +43,10 @@ class Menu:
     step: Step
     choices: tuple[Choice, ...]
 
-    def hints(self, locale: str) -> str:
-        return ", ".join(phrase for c in self.choices for phrase in c.words.get(locale, ()))
+    def hints(self, *locales: str) -> str:
+        """The phrases to expect, for the recogniser; several locales where callers mix them."""
+        phrases = (p for loc in locales for c in self.choices for p in c.words.get(loc, ()))
+        return ", ".join(dict.fromkeys(phrases))
 
 
 NUMBER_WORDS = {
@@ -66,9 +68,11 @@ LANGUAGE_MENU = Menu(
             "1",
             "nl",
             ("nederlands", "dutch", "holländisch", "niederländisch"),
-            ("niederländisch", "nederlands"),
+            ("niederländisch", "holländisch", "nederlands"),
         ),
-        _choice("2", "de", ("duits", "deutsch", "german"), ("deutsch", "duits")),
+        _choice(
+            "2", "de", ("duits", "deutsch", "deutsche", "german"), ("deutsch", "deutsche", "duits")
+        ),
     ),
 )
 PURPOSE_MENU = Menu(

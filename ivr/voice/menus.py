@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, url_for
+from flask import Response, abort, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
@@ -90,7 +90,11 @@ def menu(step: str) -> Response:
         method="POST",
         action_on_empty_result=True,
         language=SAY_LANGUAGE[st.lang],
-        hints=current.hints(st.lang),
+        # The first menu is bilingual: it listens in Dutch, expecting German words too.
+        hints=current.hints("nl", "de")
+        if current.step is Step.LANGUAGE
+        else current.hints(st.lang),
+        speech_model=current_app.config["SPEECH_MODEL"] or None,
     )
     ask(gather, current.step, st)
     if hint:

@@ -1,0 +1,30 @@
+"""`flask --app app twilio fallback-twiml`: what Twilio plays when the app cannot answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ivr.voice.fallback_document import fallback_document
+
+cli = AppGroup("twilio", help="Configuration to paste into the Twilio console.")
+
+
+@cli.command("fallback-twiml")
+@click.option(
+    "--base-url",
+    required=True,
+    help="The app's public URL as Twilio reaches it, e.g. https://ivr.example.nl",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file")
+def fallback_twiml(base_url: str, output: Path | None) -> None:
+    """TwiML for the number's "Primary handler fails": a TwiML Bin or a static file."""
+    document = fallback_document(current_app.config, base_url)
+    if output:
+        output.write_text(document + "\n", encoding="utf-8")
+        click.echo(f"written to {output}", err=True)
+    else:
+        click.echo(document)

@@ -1,0 +1,93 @@
+"""The "Primary handler fails" document: callers are never dropped even when the app is down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Flask
+
+from ivr.i18n import render
+from ivr.phone.transport import Form, InProcess, Reply
+from ivr.phone.twilio_call import TwilioCall
+from ivr.voice import prompts
+from tests.conftest import TOKEN
+from tests.twiml import parse, spoken
+from tests.voice.conftest import incidents
+
+BASE = "https://ivr.example.test"
+BIN_URL = "https://handler.twilio.com/twiml/EH0123"
+FALLBACK = "+31201234567"
+
+
+def _document(app: Flask, *extra: str) -> str:
+    result = app.test_cli_runner().invoke(
+        args=["twilio", "fallback-twiml", "--base-url", BASE, *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_apologises_in_both_languages_without_the_app(make_app) -> None:
+    root = parse(_document(make_app()))
+    languages = [say.get("language") for say in root.iter("Say")]
+    assert "nl-NL" in languages and "de-DE" in languages
+    text = spoken(root)
+    for locale in ("nl", "de"):
+        assert render(prompts.APOLOGY, locale) in text
+        assert render(prompts.APOLOGY_RECORD, locale) in text
+    assert root.find("Play") is None  # studio audio lives on the app, which may be down
+
+
+def test_dials_the_fallback_number_then_records(make_app) -> None:
+    root = parse(_document(make_app(FALLBACK_NUMBER=FALLBACK, TWILIO_NUMBER="+31413741742")))
+    verbs = [child.tag for child in root]
+    assert verbs.index("Dial") < verbs.index("Record")
+    dial = root.find("Dial")
+    assert dial is not None and (dial.text or "").strip() == FALLBACK
+    # No action: unanswered, Twilio goes on with this document (the app may be down).
+    assert dial.get("action") is None
+    assert dial.get("callerId") == "+31413741742"
+    record = root.find("Record")
+    assert record is not None
+    assert record.get("recordingStatusCallback") == f"{BASE}/voice/safe/recorded"
+    assert record.get("action") == f"{BASE}/voice/safe/recorded"
+
+
+def test_without_fallback_number_only_records(make_app) -> None:
+    root = parse(_document(make_app()))
+    assert root.find("Dial") is None and root.find("Record") is not None
+
+
+def test_writes_the_document_to_a_file(make_app, tmp_path) -> None:
+    path = tmp_path / "fallback.xml"
+    _document(make_app(), "--output", str(path))
+    parse(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class _TwilioBin:
+    """A TwiML Bin serving the document; every other URL is the app (back up by then)."""
+
+    document: str
+    app: InProcess
+    base_url: str = BIN_URL
+
+    def post(self, url: str, form: Form, headers: Mapping[str, str] | None = None) -> Reply:
+        if url.startswith(BIN_URL):
+            return Reply(200, self.document, "text/xml")
+        return self.app.post(url, form, headers)
+
+
+def test_a_caller_nobody_answers_leaves_a_message_the_app_keeps(make_app) -> None:
+    app = make_app(FALLBACK_NUMBER=FALLBACK)
+    transport = _TwilioBin(_document(app), InProcess(app, token=TOKEN, base_url=BASE))
+    call = TwilioCall(transport, incoming_url=BIN_URL, status_url=f"{BASE}/voice/status")
+    call.start()
+    assert call.waiting_for == "dial" and call.dialled == [FALLBACK]
+    call.dial_outcome("no-answer")
+    assert call.waiting_for == "record"
+    call.record(duration=9)
+    assert call.waiting_for is None
+    (incident,) = incidents(app)
+    assert incident.recording_duration == 9 and incident.recording_url
