@@ -173,6 +173,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SESSION_MINUTES", "480", "console sessions expire after this many minutes", int),
     Setting(
+        "WORKLIST_POLL_SECONDS",
+        "5",
+        "how often an open work list asks for changes (new incidents, states, SLA clocks)",
+        float,
+    ),
+    Setting(
         "IVR_ALLOW_CLOCK_HEADER",
         "0",
         "testing only: honour an `X-IVR-Clock` header that sets the app's clock for one request",

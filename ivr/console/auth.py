@@ -32,6 +32,10 @@ def require_login() -> Response | None:
     idle_limit = current_app.config["SESSION_MINUTES"] * 60
     if not user or time.time() - seen > idle_limit:
         session.clear()
+        if request.headers.get("HX-Request"):
+            # A live part asking after the session ended: send the whole page to the login,
+            # rather than swapping the login form into the list.
+            return Response(status=204, headers={"HX-Redirect": url_for("console.login")})
         return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
     session["seen"] = time.time()
     g.user = user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 
-from ivr.console import bp
+from ivr.console import bp, live_list
 from ivr.console.helpers import calendar, now
 from ivr.console.recordings import stream_recording
 from ivr.db import get_session
@@ -37,9 +37,13 @@ def _filters() -> Filters:
 
 @bp.get("/")
 def work_list() -> str:
-    filters = _filters()
-    items = console.work_list(get_session(), calendar(), now(), filters)
-    return render_template("console/work_list.html", items=items, filters=filters)
+    return live_list.page(_filters())
+
+
+@bp.get("/work-list/live")
+def work_list_live() -> Response:
+    """The list's live part, polled by the open page; 204 when nothing changed since `seen`."""
+    return live_list.fragment(_filters(), request.args.get("seen", ""))
 
 
 @bp.get("/incidents/<reference>")

@@ -93,6 +93,14 @@ def work_list(
     )
 
 
+def open_category_one(session: Session) -> list[str]:
+    """References of open category-1 incidents: the page announces one it has not seen yet."""
+    query = select(Incident.reference).where(
+        Incident.status.in_(OPEN_STATUSES), Incident.category == 1
+    )
+    return sorted(session.scalars(query))
+
+
 def find(session: Session, reference: str) -> Incident | None:
     return session.scalar(select(Incident).where(Incident.reference == reference.replace(" ", "")))
 
