@@ -45,6 +45,14 @@ def signed_url() -> str:
     return url
 
 
+def _validator(token: str) -> RequestValidator:
+    """One validator per app (the token is fixed at start-up)."""
+    validator = current_app.extensions.get("ivr.request_validator")
+    if validator is None or validator.token != token.encode():
+        validator = current_app.extensions["ivr.request_validator"] = RequestValidator(token)
+    return validator
+
+
 def require_twilio_signature() -> None:
     token = current_app.config["TWILIO_AUTH_TOKEN"]
     if not token:
@@ -54,8 +62,6 @@ def require_twilio_signature() -> None:
     signature = request.headers.get(SIGNATURE_HEADER, "")
     params = request.form if request.method == "POST" else {}
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-    if not signature or not RequestValidator(token).validate(
-        signed_url(), params, signature, algorithm
-    ):
+    if not signature or not _validator(token).validate(signed_url(), params, signature, algorithm):
         log.warning("refused unsigned or wrongly signed request to %s", request.path)
         abort(403)

@@ -6,7 +6,8 @@ step, with or without the database.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+import functools
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ KINDS = ("incident", "question", "standard_change")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@functools.cache
 def _allowed(step: Step) -> tuple[str, ...]:
     return tuple(choice.value for choice in MENUS[step].choices)
 
@@ -63,7 +65,7 @@ class CallState:
 
     def query(self) -> dict[str, Any]:
         """URL parameters for the next step: only what is set, so URLs stay short."""
-        values = asdict(self)
+        values = {name: getattr(self, name) for name in _FIELDS}  # asdict() deep-copies: slow
         values["asap"] = "1" if self.asap else ""
         values["hinted"] = "1" if self.hinted else ""
         return {k: v for k, v in values.items() if v not in ("", 0)}
@@ -83,3 +85,6 @@ class CallState:
     @property
     def other_lang(self) -> str:
         return "de" if self.lang == "nl" else "nl"
+
+
+_FIELDS = tuple(f.name for f in fields(CallState))

@@ -10,7 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.caller_id import callable_number
 from ivr.i18n import LOCALES
 from ivr.voice.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
-from ivr.voice.speaker import Speaker
+from ivr.voice.speaker import Speaker, StudioTakes
 
 
 def twiml(response: VoiceResponse) -> Response:
@@ -18,11 +18,21 @@ def twiml(response: VoiceResponse) -> Response:
 
 
 def speaker_for(locale: str) -> Speaker:
-    config = current_app.config
-    voice = config["VOICE_DE"] if locale == "de" else config["VOICE_NL"]
-    return Speaker(
-        locale=locale, voice=voice, audio_url=_audio_url, audio_dir=Path(config["AUDIO_DIR"])
-    )
+    """The app's speaker of `locale`, made once per app (its settings never change)."""
+    speakers: dict[str, Speaker] = current_app.extensions.setdefault("ivr.speakers", {})
+    speaker = speakers.get(locale)
+    if speaker is None:
+        config = current_app.config
+        audio_dir = Path(config["AUDIO_DIR"])
+        takes = current_app.extensions.setdefault("ivr.studio_takes", StudioTakes(audio_dir))
+        speaker = speakers[locale] = Speaker(
+            locale=locale,
+            voice=config["VOICE_DE"] if locale == "de" else config["VOICE_NL"],
+            audio_url=_audio_url,
+            audio_dir=audio_dir,
+            takes=takes,
+        )
+    return speaker
 
 
 def _audio_url(locale: str, filename: str) -> str:
