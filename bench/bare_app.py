@@ -3,11 +3,19 @@
 No database, no signature check, no catalogs: what any Flask app on the same gunicorn costs.
 Its `<Gather>` points back at itself, so the benchmark's Twilio-like client walks it the same
 way it walks the real line, request for request.
+
+`/twiml/commit` is the second yardstick: the same answer after one durable SQLite commit (a row
+with the CallSid, WAL with the default synchronous=FULL, as the line runs SQLite) in
+`BARE_SQLITE`: what any app that keeps a fact before it answers costs at least.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import os
+import sqlite3
+import threading
+
+from flask import Flask, Response, request
 
 TWIML = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -20,6 +28,30 @@ app = Flask(__name__)
 
 @app.post("/twiml")
 def twiml() -> Response:
+    return Response(TWIML, mimetype="text/xml")
+
+
+_local = threading.local()
+
+
+def _database() -> sqlite3.Connection:
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        connection = sqlite3.connect(os.environ["BARE_SQLITE"], timeout=3, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS calls (call_sid TEXT PRIMARY KEY)")
+        _local.connection = connection
+    return connection
+
+
+@app.post("/twiml/commit")
+def twiml_after_commit() -> Response:
+    database = _database()
+    database.execute("BEGIN IMMEDIATE")
+    database.execute(
+        "INSERT OR IGNORE INTO calls (call_sid) VALUES (?)", (request.form.get("CallSid", ""),)
+    )
+    database.execute("COMMIT")
     return Response(TWIML, mimetype="text/xml")
 
 

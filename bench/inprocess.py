@@ -41,7 +41,11 @@ NIGHT = datetime(2026, 11, 28, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
 def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str, Any]:
-    """`calls` whole calls against a migrated database at `url`; figures per call and webhook."""
+    """`calls` whole calls against a migrated database at `url`; figures per call and webhook.
+
+    The callers are new to the line (numbers no other benchmark phase uses): each chooses a
+    language, as in bin/bench's calls.
+    """
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -67,7 +71,7 @@ def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str
     app.wsgi_app = timed  # type: ignore[method-assign]
 
     def one_call(i: int, transport_of: Any) -> int:
-        call = TwilioCall(transport_of(InProcess(app, token=TOKEN)), from_number=f"+3162{i:07d}")
+        call = TwilioCall(transport_of(InProcess(app, token=TOKEN)), from_number=f"+3165{i:07d}")
         if not out_of_hours_report(call).reference:
             raise RuntimeError("the caller was not told a reference")
         return len(call.transcript)
