@@ -31,3 +31,14 @@ def post_worker_init(_worker: object) -> None:
 
     gc.collect()
     gc.freeze()
+
+
+def when_ready(server) -> None:  # type: ignore[no-untyped-def]
+    """Say once, at start, that webhooks will not be verified or will all be refused."""
+    from ivr.config import load_config
+    from ivr.voice.security import WARNED, token_warning
+
+    message = token_warning(load_config())
+    if message:
+        server.log.warning(message)
+        os.environ[WARNED] = "1"  # the workers, forked after this, need not say it again

@@ -11,29 +11,55 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ivr.clock import FixedClock
-from ivr.phone.terminal import DIAL_OUTCOMES, Script, TerminalPhone
+from ivr.caller_id import callable_number
+from ivr.clock import FixedClock, SystemClock
+from ivr.phone.terminal import (
+    DIAL_OUTCOMES,
+    SAY_PREFIX,
+    EndOfInput,
+    Script,
+    TerminalPhone,
+    keys_to_answers,
+)
 from ivr.phone.transport import InProcess, OverHttp, Transport
 from ivr.phone.twilio_call import TwilioCall, TwimlError
 
 
 @click.command("call")
 @click.option("--url", help="A running server, e.g. http://127.0.0.1:8000 (default: in-process)")
-@click.option("--from", "from_number", default="+31612345678", show_default=True)
+@click.option(
+    "--from",
+    "from_number",
+    help="The caller's number (default: a fresh Dutch mobile number each call, so no language "
+    "remembered from an earlier call)",
+)
 @click.option("--to", "to_number", default="+31201234567", show_default=True)
 @click.option("--at", "at", help='The desk\'s clock for this call, e.g. "2027-04-27 10:00"')
-@click.option("--keys", default="", help='Answers at each menu, in order, e.g. "2,1,1,1"')
-@click.option("--say", "says", multiple=True, help="A spoken answer, after the --keys")
+@click.option(
+    "--keys",
+    default="",
+    callback=lambda ctx, _p, value: _in_order(ctx, keys_to_answers(value)),
+    help='Answers at each menu, e.g. "2,1,1,1" (with --say: in the order given)',
+)
+@click.option(
+    "--say",
+    "says",
+    multiple=True,
+    callback=lambda ctx, _p, value: _in_order(ctx, [SAY_PREFIX + s for s in value]),
+    help="A spoken answer (repeatable; --say and --keys are used in the order given)",
+)
+@click.option("--record-text", help="What the unattended caller says into the recording")
 @click.option("--dial", "dial_outcome", type=click.Choice(DIAL_OUTCOMES), default="completed")
 @click.option("--transcript", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def cli(  # noqa: PLR0917 - one option each, as click passes them
     url: str | None,
-    from_number: str,
+    from_number: str | None,
     to_number: str,
     at: str | None,
-    keys: str,
-    says: tuple[str, ...],
+    keys: list[str],
+    says: list[str],
+    record_text: str | None,
     dial_outcome: str,
     transcript: Path | None,
 ) -> None:
@@ -53,14 +79,16 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
         transport = InProcess(app, token=token)
         if when:
             app.extensions["ivr.clock"] = FixedClock(when)
-    call = TwilioCall(transport, from_number=from_number, to_number=to_number, headers=headers)
-    unattended = bool(keys or says)
-    phone = TerminalPhone(
-        call,
-        show=click.echo,
-        script=Script.build(keys, says, dial_outcome),
-        ask=None if unattended else _ask,
+    call = TwilioCall(
+        transport,
+        from_number=from_number or _fresh_mobile_number(),
+        to_number=to_number,
+        headers=headers,
     )
+    answers = click.get_current_context().meta.get(ANSWERS, [])
+    unattended = bool(answers or record_text)
+    script = Script(answers, dial_outcome=dial_outcome, recording_text=record_text)
+    phone = TerminalPhone(call, show=click.echo, script=script, ask=None if unattended else _ask)
     try:
         phone.run()
     except TwimlError as exc:
@@ -70,6 +98,11 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     finally:
         if transcript:
             transcript.write_text(call.as_text() + "\n", encoding="utf-8")
+    if when and not url:
+        from ivr.db import get_session
+        from ivr.services.outbox import due_now_for_call
+
+        due_now_for_call(get_session(), call.call_sid, SystemClock().now())
     if transcript:
         click.echo(f"transcript written to {transcript}")
 
@@ -82,5 +115,25 @@ def _parse_at(text: str, tz: ZoneInfo) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=tz)
 
 
+ANSWERS = "ivr.call.answers"
+
+
+def _in_order(ctx: click.Context, answers: list[str]) -> list[str]:
+    """Click processes options in command-line order: collect --say and --keys as given."""
+    ctx.meta.setdefault(ANSWERS, []).extend(answers)
+    return answers
+
+
+def _fresh_mobile_number() -> str:
+    """A valid Dutch mobile number no earlier test call is likely to have used."""
+    while True:
+        number = f"+316{secrets.randbelow(10**8):08d}"
+        if callable_number(number):
+            return number
+
+
 def _ask(question: str) -> str:
-    return click.prompt(question, default="", show_default=False)
+    try:
+        return click.prompt(question, default="", show_default=False)
+    except click.Abort as exc:  # end of input (Ctrl-D): the caller puts the phone down
+        raise EndOfInput from exc

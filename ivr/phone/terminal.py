@@ -25,15 +25,23 @@ class Script:
     answers: list[str] = field(default_factory=list)
     recording_seconds: int = 20
     dial_outcome: str = "completed"
-
-    @classmethod
-    def build(cls, keys: str, says: tuple[str, ...], dial_outcome: str) -> Script:
-        answers = [k.strip() for k in keys.split(",") if k.strip()]
-        answers += [SAY_PREFIX + s for s in says]
-        return cls(answers, dial_outcome=dial_outcome)
+    recording_text: str | None = None
 
     def next_answer(self) -> str | None:
         return self.answers.pop(0) if self.answers else None
+
+
+def keys_to_answers(keys: str) -> list[str]:
+    """ "2,1,1" -> one answer per menu."""
+    return [k.strip() for k in keys.split(",") if k.strip()]
+
+
+def seconds_to_say(words: str) -> int:
+    return max(2, len(words.split()) // 2)  # about two words a second
+
+
+class EndOfInput(Exception):
+    """The person at the keyboard ended the input (Ctrl-D): the caller puts the phone down."""
 
 
 Ask = Callable[[str], str]
@@ -57,7 +65,11 @@ class TerminalPhone:
             self._print_new()
             if self.call.waiting_for is None:
                 break
-            self._answer(self.call.waiting_for)
+            try:
+                self._answer(self.call.waiting_for)
+            except EndOfInput:
+                self.call.hang_up()
+                break
         else:
             self.show(f"hanging up after {max_turns} turns")
             self.call.hang_up()
@@ -90,6 +102,10 @@ class TerminalPhone:
 
     def _record(self) -> None:
         seconds = self.script.recording_seconds
+        words = self.script.recording_text
+        if words:
+            self.call.record(duration=seconds_to_say(words), words=words)
+            return
         if self.ask is not None:
             said = self.ask("what do you say for the recording (empty: nothing, 'hangup')")
             if said.strip() == "hangup":
@@ -98,7 +114,8 @@ class TerminalPhone:
             if not said.strip():
                 self.call.silence()
                 return
-            seconds = max(2, len(said.split()) // 2)  # about two words a second
+            self.call.record(duration=seconds_to_say(said), words=said.strip())
+            return
         self.call.record(duration=seconds)
 
     def _dial(self) -> None:

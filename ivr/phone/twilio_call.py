@@ -105,8 +105,16 @@ class TwilioCall:
         else:
             self._continue_after(verb)
 
-    def record(self, duration: int = 10, callback_first: bool = False, key: str = "#") -> None:
+    def record(
+        self,
+        duration: int = 10,
+        callback_first: bool = False,
+        key: str = "#",
+        words: str | None = None,
+    ) -> None:
         verb = self._expect("Record")
+        if words:
+            self._did(f'says "{words}"')
         self._did(f"speaks for {duration} s, then presses {key}")
         recording = self._recording(duration)
         if callback_first:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr.models import Incident, OutboxMessage
+from ivr.models import Call, Incident, OutboxMessage
 from ivr.services.records import as_record
 
 log = logging.getLogger(__name__)
@@ -174,3 +174,21 @@ def retry_now(session: Session, message_id: int, now: datetime) -> bool:
     message.next_attempt_at = now
     session.commit()
     return True
+
+
+def due_now_for_call(session: Session, call_sid: str, now: datetime) -> int:
+    """The call's waiting messages fall due at `now`, the real clock's time.
+
+    `flask call --at` plays a call at a simulated time; what it queues for the ticket system
+    must still be sent by the next `outbox run` pass, not when the simulated time comes round.
+    """
+    incident_ids = (
+        select(Incident.id).join(Call, Incident.call_id == Call.id).where(Call.call_sid == call_sid)
+    )
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.incident_id.in_(incident_ids), OutboxMessage.delivered_at.is_(None))
+        .values(next_attempt_at=now)
+    )
+    session.commit()
+    return result.rowcount

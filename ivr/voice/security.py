@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, abort, current_app, request
@@ -24,14 +27,32 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
-    if not app.config["TWILIO_AUTH_TOKEN"]:
-        if app.config["IVR_DEV_UNSIGNED"]:
-            log.warning(
-                "!!! TWILIO_AUTH_TOKEN is not set and IVR_DEV_UNSIGNED=1: webhooks are NOT "
-                "verified. Anyone can drive this phone line. Never run like this in production. !!!"
-            )
-        else:
-            log.warning("TWILIO_AUTH_TOKEN is not set: every /voice request will be refused (403)")
+
+
+WARNED = "IVR_TOKEN_WARNED"  # set by gunicorn's master once it said it: workers stay quiet
+
+
+def token_warning(config: Mapping[str, Any]) -> str | None:
+    """What to say when webhooks are served without TWILIO_AUTH_TOKEN (None: nothing)."""
+    if config["TWILIO_AUTH_TOKEN"]:
+        return None
+    if config["IVR_DEV_UNSIGNED"]:
+        return (
+            "!!! TWILIO_AUTH_TOKEN is not set and IVR_DEV_UNSIGNED=1: webhooks are NOT "
+            "verified. Anyone can drive this phone line. Never run like this in production. !!!"
+        )
+    return "TWILIO_AUTH_TOKEN is not set: every /voice request will be refused (403)"
+
+
+def _warn_once_when_serving() -> None:
+    """Said at the first webhook a process serves, not by every CLI command that builds the app."""
+    app = current_app
+    if app.extensions.get(WARNED) or os.environ.get(WARNED):
+        return
+    app.extensions[WARNED] = True
+    message = token_warning(app.config)
+    if message:
+        log.warning(message)
 
 
 def signed_url() -> str:
@@ -56,6 +77,7 @@ def _validator(token: str) -> RequestValidator:
 def require_twilio_signature() -> None:
     token = current_app.config["TWILIO_AUTH_TOKEN"]
     if not token:
+        _warn_once_when_serving()
         if current_app.config["IVR_DEV_UNSIGNED"]:
             return
         abort(403)
