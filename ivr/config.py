@@ -74,6 +74,19 @@ SETTINGS: tuple[Setting, ...] = (
         "the line's own Twilio number (E.164): the caller ID of the calls the line places",
     ),
     Setting(
+        "MESSAGES_FROM",
+        "",
+        "sender of text messages to callers: a Twilio number (E.164) or a Messaging Service SID "
+        "(`MG...`); empty: no text messages are sent",
+    ),
+    Setting(
+        "DISRUPTION_ALL_USERS_AT",
+        "20",
+        "a known disruption with at least this many affected callers counts as affecting all "
+        "users in the category matrix (fewer: several users)",
+        int,
+    ),
+    Setting(
         "TWILIO_API_BASE",
         "https://api.twilio.com",
         "Twilio's REST API; only recording URLs on this host are fetched with the account's "

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,16 +187,73 @@ class ApiToken(Base):
 
 
 class OutboxMessage(Base):
-    """An incident waiting to be handed to the ticket system; delivered at least once, then kept."""
+    """Something to send: an incident for the ticket system (channel "ticket") or a text message
+    to a caller (channel "sms"); sent at least once, then kept as sent."""
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    channel: Mapped[str] = mapped_column(String(8), default="ticket", server_default="ticket")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
+    # A text message: who gets it (personal data, purged after RETENTION_DAYS), in which language,
+    # and a key that makes queueing the same message twice a no-op.
+    recipient: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(2))
+    dedupe_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(64))  # Twilio's message SID
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    given_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # refused for good
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MessageOptOut(Base):
+    """A caller who said no to text messages, by a keyed hash of the number (not the number)."""
+
+    __tablename__ = "message_opt_outs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Disruption(Base):
+    """A known disruption announced to every caller while it lasts."""
+
+    __tablename__ = "disruptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_nl: Mapped[str] = mapped_column(String(300))
+    text_de: Mapped[str] = mapped_column(String(300))
+    severity: Mapped[str] = mapped_column(String(16))
+    category_set: Mapped[int | None] = mapped_column(Integer)  # staff's choice over the matrix
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    started_by: Mapped[str] = mapped_column(String(80))
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_by: Mapped[str | None] = mapped_column(String(80))
+
+    incident: Mapped[Incident | None] = relationship()
+    affected: Mapped[list[AffectedCaller]] = relationship(
+        back_populates="disruption", order_by="AffectedCaller.id"
+    )
+
+
+class AffectedCaller(Base):
+    """A caller who pressed 1: "this is my problem"."""
+
+    __tablename__ = "disruption_callers"
+    __table_args__ = (UniqueConstraint("disruption_id", "call_sid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disruption_id: Mapped[int] = mapped_column(ForeignKey("disruptions.id"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64))
+    caller_number: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(2))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    disruption: Mapped[Disruption] = relationship(back_populates="affected")

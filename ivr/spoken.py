@@ -38,6 +38,13 @@ def when_phrase(when: datetime, now: datetime, locale: str, tz: ZoneInfo) -> str
     return f"{day} {time_phrase(local, locale, tz)}"
 
 
+def date_phrase(when: datetime, locale: str, tz: ZoneInfo) -> str:
+    """For a text read later: never "tomorrow". "op maandag 28 december om 08:30"."""
+    local = when.astimezone(tz)
+    day = format_date(local, _DATE[locale], locale=locale)
+    return f"{_WORDS[locale]['on'].format(date=day)} {time_phrase(local, locale, tz)}"
+
+
 def digits(text: str) -> str:
     """Read one digit at a time, in groups of four: "1 2 3 4, 5 6 7 8"."""
     chars = [c for c in text if c.isdigit()]

@@ -1,4 +1,4 @@
-"""Twilio's REST API, the one place the line talks to it: outbound calls and call updates.
+"""Twilio's REST API, the one place the line talks to it: outbound calls, call updates, messages.
 
 Built on the `twilio` library's unchanged `Client`. Its requests go to `TWILIO_API_BASE`: the
 real API by default, the local fake (`ivr.phone.fake_twilio`) in tests and simulations. Services
@@ -70,6 +70,12 @@ class RebasedHttpClient(TwilioHttpClient):
 
 @dataclass(frozen=True)
 class OutboundCall:
+    sid: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SentMessage:
     sid: str
     status: str
 
@@ -158,6 +164,24 @@ class TwilioRest:
             # 404: no such call any more; 21220: "Call is not in-progress" (it ended already).
             if exc.status != 404 and exc.code != NOT_IN_PROGRESS:
                 raise
+
+    # Messages ----------------------------------------------------------------------------------
+
+    def send_message(self, to: str, body: str, sender: str) -> SentMessage:
+        """A text message through the Messaging API; `sender` is a number or a Messaging Service
+        SID (`MG...`), which lets Twilio pick the number from the service's pool."""
+        if not sender:
+            raise TwilioUnavailable("no sender: MESSAGES_FROM is not configured")
+        by_service = sender.startswith("MG")
+        message = self._do(
+            "send a message",
+            lambda: self._client.messages.create(
+                to=to,
+                body=body,
+                **({"messaging_service_sid": sender} if by_service else {"from_": sender}),
+            ),
+        )
+        return SentMessage(sid=message.sid, status=message.status)
 
     def _do(self, what: str, request: Any) -> Any:
         if not self.configured:

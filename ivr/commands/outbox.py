@@ -1,4 +1,5 @@
-"""`flask --app app outbox ...`: incidents on their way to the ticket system."""
+"""`flask --app app outbox ...`: incidents on their way to the ticket system, text messages on
+their way to callers."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from flask.cli import AppGroup
 
 from ivr import services
 from ivr.db import get_session
-from ivr.services import outbox
+from ivr.privacy import mask_number
+from ivr.services import messages, outbox
 
-cli = AppGroup("outbox", help="Hand-off to the ticket system: list, deliver, retry, run.")
+cli = AppGroup(
+    "outbox", help="Hand-off to the ticket system and text messages: list, deliver, retry, run."
+)
 
 
 def _receiver() -> outbox.Receiver:
@@ -27,8 +31,20 @@ def _receiver() -> outbox.Receiver:
 
 
 def _deliver() -> outbox.Pass:
+    """One pass over whatever is configured: the ticket system, text messages, or both."""
+    config = current_app.config
+    if not (config["INCIDENT_WEBHOOK_URL"] or config["MESSAGES_FROM"]):
+        _receiver()  # says what is missing
     sessions = current_app.extensions["ivr.db"].sessions
-    return outbox.deliver_due(sessions, _receiver(), services.now())
+    delivered = failed = 0
+    if config["INCIDENT_WEBHOOK_URL"]:
+        tickets = outbox.deliver_due(sessions, _receiver(), services.now())
+        delivered, failed = tickets.delivered, tickets.failed
+    if config["MESSAGES_FROM"]:
+        rest = current_app.extensions["ivr.twilio"]
+        texts = messages.send_due(sessions, rest, config["MESSAGES_FROM"], services.now())
+        delivered, failed = delivered + texts.delivered, failed + texts.failed
+    return outbox.Pass(delivered, failed)
 
 
 @cli.command("list")
@@ -40,8 +56,11 @@ def list_messages() -> None:
             if m.delivered_at
             else (f"waiting, next try {m.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC")
         )
+        if m.given_up_at:
+            state = f"refused {m.given_up_at:%Y-%m-%d %H:%M}"
         error = f"  last error: {m.last_error}" if m.last_error else ""
-        click.echo(f"{m.id:>6} {m.event:<20} attempts {m.attempts:<3} {state}{error}")
+        to = f" to {mask_number(m.recipient)}" if m.recipient else ""
+        click.echo(f"{m.id:>6} {m.event:<20}{to} attempts {m.attempts:<3} {state}{error}")
 
 
 @cli.command("deliver")
@@ -64,7 +83,6 @@ def retry(message_id: int) -> None:
 @click.option("--interval", default=10.0, show_default=True, help="seconds between passes")
 def run(interval: float) -> None:
     """Deliver forever: run this beside the web service (a sidecar or a systemd unit)."""
-    _receiver()
     while True:
         result = _deliver()
         if result.delivered or result.failed:

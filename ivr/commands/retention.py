@@ -32,5 +32,6 @@ def purge_command(days: int | None) -> None:
     click.echo(
         f"erased {result.recordings} recordings; masked numbers of {result.incidents} "
         f"incidents and {result.calls} calls; forgot {result.remembered_languages} "
-        "remembered languages"
+        f"remembered languages; deleted {result.text_messages} text messages; masked "
+        f"{result.affected_callers} numbers of callers affected by a disruption"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, g, redirect, request, url_for
 
 from ivr.console import bp
-from ivr.console.helpers import calendar, now, parse_local
+from ivr.console.helpers import calendar, desk, now, parse_local
 from ivr.db import get_session
 from ivr.services import console, history
 from ivr.services.history import HistoryError
@@ -20,8 +20,9 @@ def post_update(reference: str) -> Response:
     session = get_session()
     row = console.find(session, reference) or abort(404)
     try:
+        text = request.form.get("text", "")
         history.post_update(
-            session, calendar(), row, request.form.get("text", ""), author=g.user, now=now()
+            session, calendar(), row, text, author=g.user, now=now(), messaging=desk().messaging()
         )
     except HistoryError as exc:
         flash(str(exc), "error")

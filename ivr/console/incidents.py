@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from ivr.console import bp, live_list
-from ivr.console.helpers import calendar, now
+from ivr.console.helpers import calendar, desk, now
 from ivr.console.recordings import stream_recording
 from ivr.db import get_session
 from ivr.domain.triage import Impact, Severity
@@ -71,7 +71,7 @@ def acknowledge(reference: str) -> Response:
 def resolve(reference: str) -> Response:
     session = get_session()
     row = console.find(session, reference) or abort(404)
-    console.resolve(session, row, g.user, now())
+    console.resolve(session, row, g.user, now(), desk().messaging())
     return redirect(url_for("console.incident", reference=row.reference))
 
 

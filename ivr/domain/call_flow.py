@@ -146,6 +146,13 @@ CALLBACK_MENU = Menu(
         _choice(
             "2", "other", ("nee", "ander nummer", "ander"), ("nein", "andere nummer", "andere")
         ),
+        # Offered only when the line sends text messages: this number, but no messages.
+        _choice(
+            "3",
+            "no_messages",
+            ("geen sms", "geen berichten", "geen sms'jes"),
+            ("keine sms", "keine nachrichten"),
+        ),
     ),
 )
 MENUS = {
@@ -265,6 +272,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.INTAKE, DONE, Step.CALLBACK),
     Transition(Step.CALLBACK, "keep", Step.CONFIRM),
     Transition(Step.CALLBACK, "other", Step.CALLBACK_NUMBER),
+    Transition(Step.CALLBACK, "no_messages", Step.CONFIRM),
     Transition(Step.CALLBACK, GIVE_UP, Step.CONFIRM),
     Transition(Step.CALLBACK_NUMBER, VALID, Step.CONFIRM),
     Transition(Step.CALLBACK_NUMBER, GIVE_UP, Step.CONFIRM),

@@ -112,6 +112,7 @@ class FakeTwilio:
         self.auth_token = auth_token
         self.requests: list[ApiRequest] = []
         self.calls: dict[str, FakeCall] = {}
+        self.messages: list[dict[str, Any]] = []  # text messages accepted, as resources
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -119,6 +120,7 @@ class FakeTwilio:
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         _calls_routes(self)
+        _messages_routes(self)
 
     @property
     def base_url(self) -> str:
@@ -241,6 +243,42 @@ def _calls_routes(fake: FakeTwilio) -> None:
         elif request.value("Url"):
             call.redirects.append(request.value("Url"))
         return 200, call.resource()
+
+
+def _messages_routes(fake: FakeTwilio) -> None:
+    """Messages.json: send a text message (twilio.com/docs/messaging/api/message-resource)."""
+
+    @fake.route("POST", r"/Messages\.json")
+    def create(fake: FakeTwilio, request: ApiRequest, _m: re.Match[str]) -> tuple[int, dict]:
+        if not request.value("To"):
+            raise ApiError(400, 21604, "A 'To' phone number is required.")
+        if not (request.value("From") or request.value("MessagingServiceSid")):
+            raise ApiError(400, 21603, "A 'From' phone number is required.")
+        if not request.value("Body"):
+            raise ApiError(400, 21602, "Message body is required.")
+        stamp = format_datetime(datetime.now(UTC))
+        sid = "SM" + secrets.token_hex(16)
+        message = {
+            "sid": sid,
+            "account_sid": fake.account_sid,
+            "to": request.value("To"),
+            "from": request.value("From") or None,
+            "messaging_service_sid": request.value("MessagingServiceSid") or None,
+            "body": request.value("Body"),
+            "status": "queued",
+            "direction": "outbound-api",
+            "num_segments": "1",
+            "api_version": API_VERSION,
+            "date_created": stamp,
+            "date_updated": stamp,
+            "date_sent": None,
+            "error_code": None,
+            "error_message": None,
+            "price": None,
+            "uri": f"/{API_VERSION}/Accounts/{fake.account_sid}/Messages/{sid}.json",
+        }
+        fake.messages.append(message)
+        return 201, message
 
 
 def _call(fake: FakeTwilio, sid: str) -> FakeCall:

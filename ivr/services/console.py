@@ -12,7 +12,10 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.sla import SlaState, sla_state, status_report_state
 from ivr.domain.triage import Category
 from ivr.models import Call, Incident
-from ivr.services.history import add_event
+from ivr.services import messages
+from ivr.services.history import add_event, spaced
+from ivr.services.messages import Messaging
+from ivr.voice import prompts
 
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 URGENCY = {SlaState.BREACHED: 0, SlaState.DUE_SOON: 1, SlaState.ON_TIME: 2, SlaState.MET: 3}
@@ -116,8 +119,15 @@ def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -
     session.commit()
 
 
-def resolve(session: Session, incident: Incident, who: str, now: datetime) -> None:
-    """Service restored: the restore clock stops (and the reaction clock, if still running)."""
+def resolve(
+    session: Session,
+    incident: Incident,
+    who: str,
+    now: datetime,
+    messaging: Messaging | None = None,
+) -> None:
+    """Service restored: the restore clock stops (and the reaction clock, if still running); the
+    caller is told by text message."""
     if incident.status == "resolved":
         return
     if incident.acknowledged_at is None:
@@ -127,6 +137,18 @@ def resolve(session: Session, incident: Incident, who: str, now: datetime) -> No
     incident.status_report_due = None  # the resolution is the last report
     add_event(session, incident, "resolved", now, author=who)
     incident.updated_at = now
+    if messaging is not None:
+        messages.queue(
+            session,
+            messaging,
+            to=incident.callback_number,
+            language=incident.language,
+            template=prompts.SMS_RESOLVED,
+            key=f"resolved:{incident.id}",
+            now=now,
+            incident_id=incident.id,
+            reference=spaced(incident.reference),
+        )
     session.commit()
 
 

@@ -19,6 +19,7 @@ from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
 from ivr.models import Closure as ClosureRow
 from ivr.models import MaintenanceWindow
+from ivr.services.messages import Messaging
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Desk:
     caller_key_secret: str
     fallback_number: str
     handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
+    messages_from: str = ""  # text messages to callers are sent (MESSAGES_FROM is set)
     closures: ClosureCache = field(default_factory=lambda: ClosureCache(0), compare=False)
 
     @classmethod
@@ -79,8 +81,12 @@ class Desk:
             caller_key_secret=config["SECRET_KEY"],
             fallback_number=config["FALLBACK_NUMBER"],
             handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
+            messages_from=config["MESSAGES_FROM"],
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
         )
+
+    def messaging(self) -> Messaging:
+        return Messaging(self.messages_from, self.caller_key_secret)
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
         return BusinessCalendar(self.hours, self.tz, self.holidays, closures)

@@ -12,6 +12,9 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.sla import status_report_due, targets_for
 from ivr.domain.triage import Category
 from ivr.models import Incident, IncidentEvent
+from ivr.services import messages
+from ivr.services.messages import Messaging
+from ivr.voice import prompts
 
 MAX_UPDATE = 480  # characters: three text messages at most
 
@@ -46,8 +49,10 @@ def post_update(
     *,
     author: str,
     now: datetime,
+    messaging: Messaging | None = None,
 ) -> IncidentEvent:
-    """A status update in the caller's language: kept, and the report clock starts again."""
+    """A status update in the caller's language: kept, sent to the caller by text message, and
+    the report clock starts again."""
     text = " ".join(text.split())
     if not text:
         raise HistoryError("Write the update first.")
@@ -60,8 +65,26 @@ def post_update(
     )
     reset_report_clock(calendar, incident, now)
     incident.updated_at = now
+    session.flush()  # the entry's id names the message
+    if messaging is not None:
+        messages.queue(
+            session,
+            messaging,
+            to=incident.callback_number,
+            language=incident.language,
+            template=prompts.SMS_UPDATE,
+            key=f"update:{entry.id}",
+            now=now,
+            incident_id=incident.id,
+            reference=spaced(incident.reference),
+            description=text,
+        )
     session.commit()
     return entry
+
+
+def spaced(reference: str) -> str:
+    return f"{reference[:4]} {reference[4:]}"
 
 
 def agree_appointment(

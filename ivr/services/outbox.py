@@ -91,13 +91,17 @@ def deliver_due(
     with sessions() as session:
         due = session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.delivered_at.is_(None), OutboxMessage.next_attempt_at <= now)
+            .where(
+                OutboxMessage.channel == "ticket",
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
             .order_by(OutboxMessage.id)
             .limit(BATCH)
         ).all()
     delivered = failed = 0
     for message_id in due:
-        if not _claim(sessions, message_id, now):
+        if not claim(sessions, message_id, now):
             continue
         if _send(sessions, message_id, receiver, now, post):
             delivered += 1
@@ -106,13 +110,15 @@ def deliver_due(
     return Pass(delivered, failed)
 
 
-def _claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
+def claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
+    """Take a due message for `LEASE`: of several workers, exactly one gets it."""
     with sessions.begin() as session:
         claimed = session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
                 OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
             )
             .values(next_attempt_at=now + LEASE)
@@ -171,6 +177,7 @@ def retry_now(session: Session, message_id: int, now: datetime) -> bool:
     message = session.get(OutboxMessage, message_id)
     if message is None or message.delivered_at is not None:
         return False
+    message.given_up_at = None  # staff ask to try once more
     message.next_attempt_at = now
     session.commit()
     return True

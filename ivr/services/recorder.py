@@ -29,14 +29,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ivr import spool
+from ivr import spoken, spool
 from ivr.db import Database
 from ivr.domain.reference import new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
+from ivr.services import messages
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.outbox import enqueue_incident
+from ivr.voice import prompts
 
 log = logging.getLogger(__name__)
 
@@ -347,7 +349,32 @@ def _incident(
         raise RuntimeError(f"no free reference for call {event['call_sid']}")
     if desk.handoff and was_partial and row.status != "partial":
         enqueue_incident(session, row, "incident.completed", _at(event))
+    if desk.messages_from and was_partial and row.status != "partial":
+        _text_reference(session, desk, row, _at(event))
     return row
+
+
+def _text_reference(session: Session, desk: Desk, row: Row, at: datetime) -> None:
+    """Out of hours the caller gets the reference and the pick-up time in writing too."""
+    if not row.taken_out_of_hours or row.pickup_at is None:
+        return
+    language = row.language or "nl"
+    messages.queue(
+        session,
+        desk.messaging(),
+        to=row.callback_number,
+        language=language,
+        template=prompts.SMS_REPORTED,
+        key=f"reported:{row.id}",
+        now=at,
+        incident_id=row.id,
+        reference=f"{row.reference[:4]} {row.reference[4:]}",
+        when=spoken.date_phrase(row.pickup_at, language, desk.tz),
+    )
+
+
+def message_opt_out(session: Session, _desk: Desk, event: Event) -> None:
+    messages.opt_out(session, event["caller_key"], _at(event))
 
 
 def _new_incident(call: Row, event: Event, reference: str) -> Row:
@@ -468,6 +495,7 @@ HANDLERS: dict[str, Callable[[Session, Desk, Event], Any]] = {
     "incident": incident,
     "recording": recording,
     "agent_answered": agent_answered,
+    "message_opt_out": message_opt_out,
 }
 
 

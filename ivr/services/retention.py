@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from ivr.models import Call, CallerLanguage, Incident
+from ivr.models import AffectedCaller, Call, CallerLanguage, Incident, OutboxMessage
 from ivr.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ class Purged:
     incidents: int
     calls: int
     remembered_languages: int
+    text_messages: int = 0
+    affected_callers: int = 0
 
 
 def purge(
@@ -64,11 +66,29 @@ def purge(
     )
     for call in calls:
         call.from_number = _masked(call.from_number)
+    # Text messages hold a number and what was said to it; an affected caller's number is kept
+    # only to send the message that ends the disruption.
+    texts = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.channel == "sms", OutboxMessage.created_at < cutoff
+        )
+    ).rowcount
+    affected = list(
+        session.scalars(
+            select(AffectedCaller).where(
+                AffectedCaller.at < cutoff, _unmasked(AffectedCaller.caller_number)
+            )
+        )
+    )
+    for caller in affected:
+        caller.caller_number = _masked(caller.caller_number)
     languages = session.execute(
         delete(CallerLanguage).where(CallerLanguage.updated_at < cutoff)
     ).rowcount
     session.commit()
-    result = Purged(recordings, len(incidents), len(calls), languages or 0)
+    result = Purged(
+        recordings, len(incidents), len(calls), languages or 0, texts or 0, len(affected)
+    )
     log.info("retention purge before %s: %s", cutoff.isoformat(), result)
     return result
 

@@ -26,6 +26,7 @@ from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
 from ivr.prompts import Prompt
 from ivr.services.desk import maintenance_windows
+from ivr.services.messages import can_receive
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -61,7 +62,11 @@ CHOICE_PROMPTS: dict[Step, dict[str, Prompt]] = {
         "2": prompts.SEVERITY_FUNCTIONS_FAIL,
         "3": prompts.SEVERITY_CUMBERSOME,
     },
-    Step.CALLBACK: {"1": prompts.CALLBACK_KEEP, "2": prompts.CALLBACK_OTHER},
+    Step.CALLBACK: {
+        "1": prompts.CALLBACK_KEEP,
+        "2": prompts.CALLBACK_OTHER,
+        "3": prompts.CALLBACK_NO_MESSAGES,
+    },
 }
 
 
@@ -112,13 +117,20 @@ def ask(gather: Gather, step: Step, st: CallState) -> None:
         speaker("de").speak(gather, prompts.CHOOSE_GERMAN)
         return
     say = speaker(st.lang)
+    number = ""
     if step is Step.CALLBACK:  # reached only with a real caller ID (intake decides)
         number = callable_number(field("From")) or ""
         say.speak(gather, prompts.CALLBACK_CONFIRM, number=spoken.phone_number(number))
     elif step in MENU_QUESTIONS:
         say.speak(gather, MENU_QUESTIONS[step])
     for choice in MENUS[step].choices:
+        if step is Step.CALLBACK and choice.value == "no_messages" and not _texts_to(number):
+            continue  # offered only when the line sends text messages, to a mobile number
         say.speak(gather, CHOICE_PROMPTS[step][choice.key])
+
+
+def _texts_to(number: str) -> bool:
+    return bool(desk().messages_from) and can_receive(number)
 
 
 @bp.post("/menu/<step>/answer")
@@ -137,6 +149,8 @@ def answer(step: str) -> Response:
         return twiml(_try_again(response, current.step, st, heard.signal))
     assert heard.choice is not None
     st = CHOSEN[current.step](st, heard.choice.value)
+    if heard.choice.value == "no_messages":
+        speaker(st.lang).speak(response, prompts.MESSAGES_DECLINED)
     t = now()
     return twiml(
         go(response, next_step(current.step, heard.choice.value, calendar(t).is_open(t)), st)
@@ -179,8 +193,13 @@ def _chose_severity(st: CallState, value: str) -> CallState:
     return report(st.but(severity=value, attempt=0), severity=value)
 
 
-def _chose_callback(st: CallState, _value: str) -> CallState:
-    return st.but(attempt=0)  # "keep" needs nothing: the caller ID is the callback by default
+def _chose_callback(st: CallState, value: str) -> CallState:
+    # "keep" needs nothing: the caller ID is the callback by default.
+    if value == "no_messages":  # remembered for this number, by keyed hash
+        number = callable_number(field("From"))
+        if number:
+            keep("message_opt_out", caller_key=caller_key(number, desk().caller_key_secret))
+    return st.but(attempt=0)
 
 
 CHOSEN = {

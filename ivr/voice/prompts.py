@@ -100,6 +100,8 @@ CALLBACK_ENTER = prompt(
     "callback_enter",
     "Please key in the number we can call you back on, with the area code, and end with hash.",
 )
+CALLBACK_NO_MESSAGES = prompt("callback_no_messages", "No text messages about it: press 3.")
+MESSAGES_DECLINED = prompt("messages_declined", "You will not receive text messages from us.")
 CALLBACK_INVALID = prompt("callback_invalid", "That is not a valid phone number.")
 CALLBACK_SAVED = prompt("callback_saved", "We will call you back on {number}.")
 
@@ -128,4 +130,15 @@ APOLOGY_RECORD = prompt(
     "apology_record",
     "Please leave your name, your phone number and a short description of the problem after "
     "the tone. This message is recorded. Press the hash key when you are done.",
+)
+
+# Text messages to the caller (not spoken: sent through Twilio's Messaging API)
+SMS_REPORTED = prompt(
+    "sms_reported",
+    "Servicedesk: your report has reference {reference}. A colleague will pick it up {when}.",
+)
+SMS_UPDATE = prompt("sms_update", "Servicedesk, report {reference}: {description}")
+SMS_RESOLVED = prompt("sms_resolved", "Servicedesk: your report {reference} has been resolved.")
+SMS_DISRUPTION_ENDED = prompt(
+    "sms_disruption_ended", "Servicedesk: the disruption you reported is over: {description}."
 )

@@ -1,0 +1,182 @@
+"""Text messages to callers: queued in the outbox by what caused them, sent through Twilio.
+
+A message is queued in the same transaction as its cause (the report completed, a status update,
+the resolution, a disruption's end), with a key naming that cause: queueing it twice is a no-op.
+`send_due` claims each due message with a lease (ivr/services/outbox.py), so two senders never
+send one message, and retries with back-off while Twilio is down or failing. Messages go only to
+numbers that can receive them (mobile, by `phonenumbers`), only when `MESSAGES_FROM` is set, in the
+caller's language, and never to a caller who said no in a call (remembered by a keyed hash).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from ivr.i18n import DEFAULT_LOCALE, LOCALES, render
+from ivr.models import MessageOptOut, OutboxMessage
+from ivr.privacy import caller_key, mask_number
+from ivr.prompts import Prompt
+from ivr.services.outbox import Pass, backoff, claim
+from ivr.twilio_rest import TwilioRest, TwilioUnavailable
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+MOBILE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class Messaging:
+    """What queueing needs to know: the sender (empty: no messages) and the caller-key secret."""
+
+    sender: str
+    secret: str
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.sender)
+
+
+def can_receive(number: str | None) -> bool:
+    """A valid mobile number (E.164); landlines, SIP addresses and withheld numbers cannot."""
+    if not number or not number.startswith("+"):
+        return False
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in MOBILE
+
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def opt_out(session: Session, key: str, at: datetime) -> None:
+    """Remember a caller's no (by keyed hash); saying it twice is the same no."""
+    statement = _insert(session)(MessageOptOut).values(caller_key=key, created_at=at)
+    session.execute(statement.on_conflict_do_nothing())
+
+
+def opted_out(session: Session, messaging: Messaging, number: str) -> bool:
+    key = caller_key(number, messaging.secret)
+    return (
+        session.scalar(select(MessageOptOut.id).where(MessageOptOut.caller_key == key)) is not None
+    )
+
+
+def queue(
+    session: Session,
+    messaging: Messaging,
+    *,
+    to: str | None,
+    language: str | None,
+    template: Prompt,
+    key: str,
+    now: datetime,
+    incident_id: int | None = None,
+    **params: object,
+) -> bool:
+    """Queue `template` (filled with `params`) for `to` in `language`, once per `key`; False
+    when it is not to be sent (no sender, not a mobile number, the caller said no)."""
+    if not messaging.enabled or not can_receive(to) or opted_out(session, messaging, to or ""):
+        return False
+    language = language if language in LOCALES else DEFAULT_LOCALE
+    body = render(template, language, **params)
+    statement = _insert(session)(OutboxMessage).values(
+        channel=CHANNEL,
+        incident_id=incident_id,
+        event=template.id,
+        payload=json.dumps({"body": body}, ensure_ascii=False),
+        recipient=to,
+        language=language,
+        dedupe_key=key,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return True
+
+
+def send_due(sessions: sessionmaker[Session], rest: TwilioRest, sender: str, now: datetime) -> Pass:
+    """One pass over the text messages that are due. Safe to run in several processes at once."""
+    with sessions() as session:
+        due = session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.channel == CHANNEL,
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(BATCH)
+        ).all()
+    sent = failed = 0
+    for message_id in due:
+        if not claim(sessions, message_id, now):
+            continue
+        if _send(sessions, message_id, rest, sender, now):
+            sent += 1
+        else:
+            failed += 1
+    return Pass(sent, failed)
+
+
+def _send(
+    sessions: sessionmaker[Session], message_id: int, rest: TwilioRest, sender: str, now: datetime
+) -> bool:
+    with sessions() as session:  # no transaction stays open while Twilio answers
+        message = session.get_one(OutboxMessage, message_id)
+        to, body = message.recipient or "", json.loads(message.payload)["body"]
+        attempts = message.attempts + 1
+    values: dict[str, Any] = {"attempts": attempts}
+    try:
+        sent = rest.send_message(to, body, sender)
+    except TwilioUnavailable as exc:
+        # A 4xx other than 429 (too many requests) is Twilio refusing this message for good: a
+        # number that cannot receive it, a caller who replied STOP. Anything else may pass later.
+        refused = exc.status is not None and 400 <= exc.status < 500 and exc.status not in (
+            401, 403, 429
+        )  # fmt: skip
+        error = f"{exc} (HTTP {exc.status}, code {exc.code})"[:500]
+        values["last_error"] = error
+        if refused:
+            values["given_up_at"] = now
+        else:
+            values["next_attempt_at"] = now + backoff(attempts)
+        log.warning("text message %s to %s not sent: %s", message_id, mask_number(to), error)
+        ok = False
+    else:
+        values |= {"delivered_at": now, "external_id": sent.sid, "last_error": None}
+        ok = True
+    with sessions.begin() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(values))
+    return ok
+
+
+def sent_to(session: Session, number: str) -> list[OutboxMessage]:
+    """The messages for `number`, oldest first (the console and tests read them)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == CHANNEL, OutboxMessage.recipient == number)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def body_of(message: OutboxMessage) -> str:
+    return str(json.loads(message.payload).get("body", ""))
