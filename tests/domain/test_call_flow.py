@@ -26,7 +26,7 @@ LANGUAGE, PURPOSE, IMPACT, SEVERITY, CALLBACK = (
         (PURPOSE, {"1": "incident", "2": "question", "3": "standard_change"}),
         (IMPACT, {"1": "all_users", "2": "some_users", "3": "one_user"}),
         (SEVERITY, {"1": "cannot_work", "2": "functions_fail", "3": "cumbersome"}),
-        (CALLBACK, {"1": "keep", "2": "other"}),
+        (CALLBACK, {"1": "keep", "2": "other", "3": "no_messages"}),
     ],
     ids=lambda v: getattr(v, "step", ""),
 )
