@@ -135,8 +135,8 @@ def test_no_message_to_a_landline_or_without_a_sender(
 
 
 @pytest.mark.parametrize(("language", "offer", "declined"), [
-    ("1", "Wilt u geen sms-berichten, druk dan op 3.", "U ontvangt geen sms-berichten van ons."),
-    ("2", "Wenn Sie keine SMS möchten, drücken Sie die 3.", "Sie erhalten von uns keine SMS."),
+    ("1", "Geen sms over uw melding: druk 3.", "U ontvangt geen sms-berichten van ons."),
+    ("2", "Keine SMS zu Ihrer Meldung: Taste 3.", "Sie erhalten von uns keine SMS."),
 ])  # fmt: skip
 def test_a_caller_says_no_to_messages_with_one_key_and_it_is_remembered(
     app: Flask, staff: FlaskClient, fake: FakeTwilio, clock: FixedClock, language, offer, declined
@@ -173,7 +173,7 @@ def test_the_offer_is_not_made_without_a_sender(make_app, clock: FixedClock) -> 
     for key in ("1", "1", "1", "2"):
         call.press(key)
     call.record(duration=12)
-    assert "Druk op 1 om dit te bevestigen" in call.heard and "sms" not in call.heard.lower()
+    assert "Klopt dat? Druk 1." in call.heard and "sms" not in call.heard.lower()
 
 
 def test_two_senders_at_once_send_each_message_once(app: Flask, report, fake: FakeTwilio) -> None:
