@@ -162,6 +162,7 @@ class _Statements:
     """The recorder's writes, built once per dialect: only their parameters change per event."""
 
     call: Any
+    call_started_remembering: Any
     call_ended: Any
     caller_language: Any
     new_incident: Any
@@ -184,6 +185,24 @@ def _built(dialect: str) -> _Statements:
             "started_at": earliest(calls.c.started_at, new.started_at),
         },
     )
+    remembered = (
+        select(caller_languages.c.language)
+        .where(caller_languages.c.caller_key == bindparam("caller_key"))
+        .scalar_subquery()
+    )
+    started = insert(calls).values(
+        {**{c: bindparam(c) for c in _CALL_FACTS[:4]}, "language": remembered}
+    )
+    new = started.excluded
+    started = started.on_conflict_do_update(
+        index_elements=[calls.c.call_sid],
+        set_={
+            "from_number": func.coalesce(calls.c.from_number, new.from_number),
+            "to_number": func.coalesce(calls.c.to_number, new.to_number),
+            "started_at": earliest(calls.c.started_at, new.started_at),
+            "language": func.coalesce(calls.c.language, new.language),
+        },
+    ).returning(calls.c.language)
     ended = insert(calls).values({c: bindparam(c) for c in _CALL_ENDED})
     new = ended.excluded
     ended = ended.on_conflict_do_update(
@@ -207,7 +226,7 @@ def _built(dialect: str) -> _Statements:
     # Nothing when the call has its incident already or the reference is taken: the caller
     # then sees which.
     incident = insert(incidents).on_conflict_do_nothing().returning(incidents.c.id)
-    return _Statements(call, ended, language, incident)
+    return _Statements(call, started, ended, language, incident)
 
 
 _LATEST_WINS = ("route", "outcome", "agent_name")
@@ -227,10 +246,16 @@ def _upsert_call(session: Session, event: Event, **values: Any) -> None:
     session.execute(_statements(session).call, params)
 
 
-def call_started(session: Session, _desk: Desk, event: Event) -> None:
-    _upsert_call(
-        session, event, from_number=event.get("from") or None, to_number=event.get("to") or None
-    )
+def call_started(session: Session, _desk: Desk, event: Event) -> str | None:
+    """The call began; with a `caller_key`, the call takes the language that caller chose last
+    time, read in the same statement, and that language is returned."""
+    numbers = {"from_number": event.get("from") or None, "to_number": event.get("to") or None}
+    if not event.get("caller_key"):
+        _upsert_call(session, event, **numbers)
+        return None
+    params = {"call_sid": event["call_sid"], "started_at": _at(event), **numbers}
+    params["caller_key"] = event["caller_key"]
+    return session.execute(_statements(session).call_started_remembering, params).scalar()
 
 
 def call_language(session: Session, _desk: Desk, event: Event) -> None:

@@ -5,20 +5,16 @@ from __future__ import annotations
 import logging
 
 from flask import Response
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import spool
 from ivr.caller_id import callable_number
-from ivr.db import get_session
 from ivr.domain.call_flow import KNOWN_LANGUAGE, NEW_CALLER, Step, next_step
 from ivr.domain.reference import new_reference
-from ivr.models import CallerLanguage
 from ivr.privacy import caller_key, mask_number
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
-from ivr.voice.context import call_sid, desk, field, go, keep, now, speaker
+from ivr.voice.context import call_sid, desk, field, go, keep, keep_and_read, now, speaker
 from ivr.voice.state import CallState
 from ivr.voice.twiml import record_message, twiml
 
@@ -28,31 +24,24 @@ ANSWERED_STATUSES = {"completed", "answered"}  # DialCallStatus of a `<Dial>` so
 
 
 def remembered_language(number: str | None) -> str | None:
-    """Only a real number has a language: withheld callers are all different people."""
-    if not number:
-        return None
-    key = caller_key(number, desk().caller_key_secret)
-    try:
-        return get_session().scalar(
-            select(CallerLanguage.language).where(CallerLanguage.caller_key == key)
-        )
-    except SQLAlchemyError as exc:
-        log.error("remembered language unavailable (%s)", type(exc).__name__)
-        return None
+    """Keeps that the call started and, in the same statement, reads the language its caller
+    chose last time (None when the database cannot say). Only a real number has a language:
+    withheld callers are all different people."""
+    key = caller_key(number, desk().caller_key_secret) if number else None
+    facts = {"from": number, "to": field("To"), "caller_key": key}
+    return keep_and_read("call_started", **facts)
 
 
 @bp.post("/incoming")
 def incoming() -> Response:
     number = callable_number(field("From"))
     log.info("call %s from %s", call_sid(), mask_number(number) if number else "no number")
-    keep("call_started", **{"from": number, "to": field("To")})
     response = VoiceResponse()
-    language = remembered_language(number)
+    language = remembered_language(number)  # the call's language too, from now on
     if language:
         st = CallState(lang=language)
         speaker(st.lang).speak(response, prompts.GREETING)
         speaker(st.other_lang).speak(response, prompts.SWITCH_TO_THIS_LANGUAGE)
-        keep("call_language", language=language)
         return twiml(go(response, next_step(Step.INCOMING, KNOWN_LANGUAGE, True), st))
     # A new caller is welcomed inside the language menu, where a key can cut it short.
     return twiml(go(response, next_step(Step.INCOMING, NEW_CALLER, True), CallState()))

@@ -110,6 +110,12 @@ def keep(event_type: str, for_call: str | None = None, **fields: Any) -> bool:
     return facts().record(event(event_type, for_call, **fields)) is not recorder.SPOOLED
 
 
+def keep_and_read(event_type: str, **fields: Any) -> Any:
+    """Record one fact; what its handler read back in the same statement (None when spooled)."""
+    kept = facts().record(event(event_type, **fields))
+    return None if kept is recorder.SPOOLED else kept
+
+
 def report(st: CallState, **fields: Any) -> CallState:
     """Add facts to the caller's report; it exists from the first thing there is to report."""
     if st.ref:
