@@ -47,7 +47,8 @@ def dial_caller_id() -> str | None:
     outgoing number (twilio.com/docs/api/errors/13214); a withheld caller's placeholder would make
     some networks reject the call, so it is replaced by the line's number.
     """
-    line = callable_number(request.form.get("To"))
+    # The number the caller dialled; over a SIP trunk that is an address: the configured one.
+    line = callable_number(request.form.get("To")) or current_app.config["TWILIO_NUMBER"] or None
     if current_app.config["AGENT_CALLER_ID"] == "caller":
         return callable_number(request.form.get("From")) or line
     return line

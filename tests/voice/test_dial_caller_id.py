@@ -56,3 +56,16 @@ def test_safety_net_dial_shows_the_lines_number(make_app, monkeypatch) -> None:
     call = TwilioCall(InProcess(app, token=TOKEN), from_number="anonymous", to_number=DESK_NUMBER)
     call.start()
     assert call.waiting_for == "dial" and _caller_id(call) == DESK_NUMBER
+
+
+def test_a_sip_trunk_call_shows_the_configured_line_number(make_app, agents, clock) -> None:
+    """Over a SIP trunk `To` is no phone number: TWILIO_NUMBER is the line's number then."""
+    app = make_app(TWILIO_NUMBER="+31413741742")
+    clock.set(OPEN_TUESDAY)
+    call = TwilioCall(
+        InProcess(app, token=TOKEN), from_number=CALLER, to_number="sip:desk@ivr.example.nl"
+    )
+    call.start()
+    for key in "1111":
+        call.press(key)
+    assert call.waiting_for == "dial" and _caller_id(call) == "+31413741742"
