@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from ivr.domain.calendar import BusinessCalendar
-from ivr.domain.sla import SlaState, sla_state, targets_for
+from ivr.domain.sla import SlaState, sla_state, status_report_due, targets_for
 from ivr.domain.triage import Category
 
 
@@ -75,6 +75,7 @@ class IncidentFacts:
     taken_out_of_hours: bool
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
+    status_updates: tuple[datetime, ...] = ()  # status reports written to the caller
 
 
 class Outcome(StrEnum):
@@ -114,6 +115,8 @@ class CategoryFigures:
     restore_times: list[timedelta] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
     restore_by_appointment: bool = False
+    status_met: int = 0
+    status_measured: int = 0  # reports owed whose time came: written in time, late, or missing
 
     @property
     def reaction_pct(self) -> float | None:
@@ -122,6 +125,10 @@ class CategoryFigures:
     @property
     def restore_pct(self) -> float | None:
         return percent(self.restore_met, self.restore_measured)
+
+    @property
+    def status_pct(self) -> float | None:
+        return percent(self.status_met, self.status_measured)
 
     @property
     def reaction_median(self) -> timedelta | None:
@@ -209,6 +216,7 @@ def _count_incident(
         figures.restore_by_appointment = True
     if clock_start is None:
         return  # closed until further notice: no clock has started, nothing to measure
+    _count_status_reports(calendar, figures, incident, as_of)
     clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
     if targets.restore is not None:
         clocks.append(("restore", targets.restore, incident.resolved_at))
@@ -242,6 +250,34 @@ def _count_incident(
                     target,
                 )
             )
+
+
+def _count_status_reports(
+    calendar: BusinessCalendar, figures: CategoryFigures, incident: IncidentFacts, as_of: datetime
+) -> None:
+    """Each report owed (every N hours of opening time from the clock start or the last report)
+    is on time when written before it is due; one written late restarts the interval."""
+    category = Category(figures.category)
+    if targets_for(category).status_report_every is None:
+        return  # by appointment: the agreed time is the report
+    written = sorted(incident.status_updates)
+    since, n = incident.received_at, 0
+    while True:
+        due = status_report_due(calendar, category, since)
+        if due is None:
+            return
+        update = written[n] if n < len(written) else None
+        if update is not None and update < due:
+            figures.status_met += 1
+            figures.status_measured += 1
+            since, n = update, n + 1
+            continue
+        if (incident.resolved_at is not None and incident.resolved_at < due) or as_of < due:
+            return  # restored before the report was owed, or it is not owed yet
+        figures.status_measured += 1  # late or missing
+        if update is None:
+            return
+        since, n = update, n + 1
 
 
 def _line(calendar: BusinessCalendar, period: Period, calls: list[CallFacts]) -> LineFigures:

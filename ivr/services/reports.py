@@ -67,7 +67,9 @@ def service_level(
     calendar = period_calendar(session, desk, period)
     start, end = period.bounds(calendar)
     incidents = session.scalars(
-        select(Incident).where(Incident.received_at >= start, Incident.received_at < end)
+        select(Incident)
+        .where(Incident.received_at >= start, Incident.received_at < end)
+        .options(selectinload(Incident.history))
     )
     calls = session.scalars(
         select(Call)
@@ -85,6 +87,7 @@ def service_level(
                 taken_out_of_hours=i.taken_out_of_hours,
                 acknowledged_at=i.acknowledged_at,
                 resolved_at=i.resolved_at,
+                status_updates=tuple(e.at for e in i.history if e.kind == "update"),
             )
             for i in incidents
         ],

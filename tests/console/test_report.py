@@ -72,10 +72,13 @@ class Month:
     def resolve(self, reference: str, when: datetime) -> None:
         self._act(reference, "resolve", when)
 
-    def _act(self, reference: str, action: str, when: datetime) -> None:
+    def status_update(self, reference: str, when: datetime) -> None:
+        self._act(reference, "updates", when, text="Leverancier werkt aan de storing.")
+
+    def _act(self, reference: str, action: str, when: datetime, **fields: str) -> None:
         self.clock.set(when)
         page = f"/console/incidents/{reference}"
-        assert post_form(self.staff, page, f"{page}/{action}").status_code == 302
+        assert post_form(self.staff, page, f"{page}/{action}", **fields).status_code == 302
 
 
 @pytest.fixture
@@ -93,6 +96,9 @@ def march(app: Flask, staff: FlaskClient, clock: FixedClock, agents: None) -> di
     # Easter Monday and the DST change: acknowledged exactly at the target (late).
     refs["c1_easter"] = m.report(local(2027, 3, 25, 16, 45), 1, in_hours=True)
     m.acknowledge(refs["c1_easter"], local(2027, 3, 30, 8, 45))
+    # Status reports every 2 opening hours: owed Tue 10:15, then 2 h after each one written.
+    m.status_update(refs["c1_easter"], local(2027, 3, 30, 10, 0))
+    m.status_update(refs["c1_easter"], local(2027, 3, 30, 11, 59))
     m.resolve(refs["c1_easter"], local(2027, 3, 30, 12, 14))  # 3 h 59 min: in time
     # Category 3. Four answered by agents at once, restored within an hour.
     mornings = [local(2027, 3, 3, 9, 0), local(2027, 3, 4, 9, 0)]
@@ -142,6 +148,10 @@ def test_the_generated_month_has_the_true_figures(app: Flask, march: dict[str, s
     assert (cats[1]["restore_met"], cats[1]["restore_measured"]) == (2, 3)
     assert (cats[1]["reaction_median_minutes"], cats[1]["reaction_p90_minutes"]) == (29, 30)
     assert (cats[1]["restore_median_minutes"], cats[1]["restore_p90_minutes"]) == (209.5, 239)
+    # Status reports: none for the first two (due 11:00 and 10:30, missed), two in time for
+    # the Easter one (due 10:15, written 10:00; due 12:00, written 11:59; restored 12:14).
+    assert (cats[1]["status_reports_on_time"], cats[1]["status_reports_measured"]) == (2, 4)
+    assert cats[1]["status_reports_on_time_pct"] == 50.0
     # Category 2: reactions 59 and 30 min; one restored in 7:59, one not by 15 April.
     assert (cats[2]["incidents"], cats[2]["reaction_met"], cats[2]["reaction_measured"]) == (
         2,

@@ -174,3 +174,30 @@ def test_closed_until_further_notice_counts_the_incident_but_measures_nothing() 
     cats, breaches = figures(closed, incident("60000001", 1, at(2027, 3, 2, 10, 0)))
     assert (cats[1].incidents, cats[1].reaction_measured, cats[1].restore_measured) == (1, 0, 0)
     assert breaches == []
+
+
+def test_status_reports_on_time_strictly_before_due(calendar: BusinessCalendar) -> None:
+    # Category 1, every 2 opening hours from Monday 08:30: due 10:30, written 10:29 (in time);
+    # then due 12:29, written exactly then (late); then due 14:29, restored 14:00 first.
+    reported = IncidentFacts(
+        "70000001",
+        1,
+        at(2027, 3, 1, 8, 30),
+        False,
+        at(2027, 3, 1, 8, 35),
+        at(2027, 3, 1, 14, 0),
+        (at(2027, 3, 1, 10, 29), at(2027, 3, 1, 12, 29)),
+    )
+    # Category 2, every 4 h: due 13:00, nothing written by 15 April: one missing.
+    silent = incident("70000002", 2, at(2027, 3, 1, 9, 0), ack=at(2027, 3, 1, 9, 5))
+    # Category 3, every 6 h: restored at 15:00, before the first was due (16:00): none owed.
+    quick = incident(
+        "70000003", 3, at(2027, 3, 1, 10, 0), ack=at(2027, 3, 1, 10, 1), resolved=at(2027, 3, 1, 15)
+    )
+    cats, _ = figures(calendar, reported, silent, quick)
+    assert (cats[1].status_met, cats[1].status_measured, cats[1].status_pct) == (1, 2, 50.0)
+    assert (cats[2].status_met, cats[2].status_measured) == (0, 1)
+    assert (cats[3].status_measured, cats[3].status_pct) == (0, None)
+    # Before the first is due, nothing is measured yet.
+    cats, _ = figures(calendar, silent, as_of=at(2027, 3, 1, 12, 59))
+    assert cats[2].status_measured == 0
