@@ -59,9 +59,11 @@ def configure_extensions(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from ivr import db, services, twilio_rest
+    from ivr.console import i18n as console_i18n
     from ivr.voice import security
 
     db.init_app(app)
+    console_i18n.init_app(app)
     services.init_app(app)
     twilio_rest.init_app(app)
     security.init_app(app)

@@ -19,6 +19,7 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from ivr import console_catalogs
 from ivr.config import ROOT
 from ivr.i18n import LOCALES, PROMPTS_DIR
 from ivr.prompts import REGISTRY
@@ -171,14 +172,18 @@ def _audio_files(audio_dir: Path) -> Iterable[Path]:
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) == 2 else ""
+    # Each command works on both domains: the prompts and the console's own (console_catalogs).
     if command == "extract":
         write_catalog(extract(), TEMPLATE)
-        print(f"wrote {TEMPLATE}")
+        write_catalog(console_catalogs.extract(), console_catalogs.TEMPLATE)
+        print(f"wrote {TEMPLATE} and {console_catalogs.TEMPLATE}")
     elif command == "update":
         for path in update(read_catalog(TEMPLATE)):
             print(f"updated {path}")
+        for path in console_catalogs.update(read_catalog(console_catalogs.TEMPLATE)):
+            print(f"updated {path}")
     elif command == "compile":
-        for path in compile_catalogs():
+        for path in compile_catalogs() + console_catalogs.compile_catalogs():
             print(f"compiled {path}")
     elif command == "check":
         problems = check()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ivr.console import bp
+from ivr.console.messages import translated
 from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents
@@ -24,9 +26,16 @@ def add_agent() -> Response:
             get_session(), form.get("name", ""), form.get("number", ""), languages
         )
     except agents.AgentError as exc:
-        flash(str(exc), "error")
+        flash(translated(str(exc)), "error")
     else:
-        flash(f"{agent.name} added, on duty, ringing {agent.address}.", "info")
+        flash(
+            _(
+                "%(name)s added, on duty, ringing %(address)s.",
+                name=agent.name,
+                address=agent.address,
+            ),
+            "info",
+        )
     return redirect(url_for("console.agent_list"))
 
 
@@ -36,5 +45,10 @@ def set_duty(agent_id: int) -> Response:
     agent = session.get(Agent, agent_id) or abort(404)
     on_duty = request.form.get("on_duty") == "1"
     agents.set_on_duty(session, agent.name, on_duty)
-    flash(f"{agent.name} is {'on' if on_duty else 'off'} duty.", "info")
+    flash(
+        _("%(name)s is on duty.", name=agent.name)
+        if on_duty
+        else _("%(name)s is off duty.", name=agent.name),
+        "info",
+    )
     return redirect(url_for("console.agent_list"))

@@ -16,10 +16,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from ivr.console import bp
+from ivr.console.i18n import LANGUAGES
 from ivr.db import get_session
-from ivr.services.users import authenticate
+from ivr.services.users import authenticate, set_language
 
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 
@@ -52,15 +54,27 @@ def login() -> Response | str:
             session.clear()
             session.permanent = True
             session["user"], session["seen"] = user.username, time.time()
+            if user.language:
+                session["language"] = user.language
             return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong name or password.", "error")
+        flash(_("Wrong name or password."), "error")
     return render_template("console/login.html")
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    """The user picks the console's language; kept with the user for their next login."""
+    chosen = request.form.get("language", "")
+    if chosen in LANGUAGES:
+        set_language(get_session(), g.user, chosen)
+        session["language"] = chosen
+    return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> Response:
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("console.login"))
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ivr.console import bp
 from ivr.console.helpers import calendar as desk_calendar
 from ivr.console.helpers import desk, now, parse_local
+from ivr.console.messages import translated
 from ivr.db import get_session
 from ivr.domain.maintenance import MaintenanceRuleError, announcements_due
 from ivr.models import Closure, MaintenanceWindow
@@ -63,8 +65,8 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
     except LongClosure as exc:
         return calendar_page([str(exc)], 422, confirm_long=True)
     except (ValueError, ClosureError) as exc:
-        return calendar_page([_plain(exc)], 422)
-    flash("Closure saved.", "info")
+        return calendar_page([translated(_plain(exc))], 422)
+    flash(_("Closure saved."), "info")
     return redirect(url_for("console.calendar_page"))
 
 
@@ -81,10 +83,10 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
         )
         closures.save_window(get_session(), desk(), now(), given, window_id)
     except MaintenanceRuleError as exc:
-        return calendar_page([v.message for v in exc.violations], 422)
+        return calendar_page([translated(v.message) for v in exc.violations], 422)
     except (ValueError, ClosureError) as exc:
-        return calendar_page([_plain(exc)], 422)
-    flash("Maintenance window saved; callers hear about it from three days ahead.", "info")
+        return calendar_page([translated(_plain(exc))], 422)
+    flash(_("Maintenance window saved; callers hear about it from three days ahead."), "info")
     return redirect(url_for("console.calendar_page"))
 
 
@@ -92,14 +94,14 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
 def delete_closure(row_id: int) -> Response:
     closures.delete(get_session(), Closure, row_id)
     desk().closures.clear()
-    flash("Closure removed.", "info")
+    flash(_("Closure removed."), "info")
     return redirect(url_for("console.calendar_page"))
 
 
 @bp.post("/maintenance/<int:row_id>/delete")
 def delete_window(row_id: int) -> Response:
     closures.delete(get_session(), MaintenanceWindow, row_id)
-    flash("Maintenance window removed.", "info")
+    flash(_("Maintenance window removed."), "info")
     return redirect(url_for("console.calendar_page"))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.dates import format_date
 from flask import current_app
 
 from ivr import services
+from ivr.console.i18n import LANGUAGE_NAMES, language, local_time
 from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.services.desk import Desk, business_calendar
@@ -24,9 +26,26 @@ def calendar() -> BusinessCalendar:
     return business_calendar(desk(), get_session(), now())
 
 
+# The console's strftime patterns as CLDR patterns: names of days and months in the user's language.
+CLDR_PATTERNS = {
+    "%a %d %b %H:%M": "EEE dd MMM HH:mm",
+    "%A %d %B %Y %H:%M": "EEEE dd MMMM yyyy HH:mm",
+    "%d-%m-%Y %H:%M": "dd-MM-yyyy HH:mm",
+    "%a %d %b %Y %H:%M": "EEE dd MMM yyyy HH:mm",
+}
+
+
 def shown(value: datetime | None, pattern: str = "%a %d %b %H:%M") -> str:
-    """A time as the desk reads it: in its own zone."""
-    return value.astimezone(desk().tz).strftime(pattern) if value else "—"
+    """A time as the desk reads it: in its own zone, in the user's language."""
+    if not value:
+        return "—"
+    if pattern in CLDR_PATTERNS:
+        return local_time(value, desk().tz, CLDR_PATTERNS[pattern])
+    return value.astimezone(desk().tz).strftime(pattern)
+
+
+def day_shown(day: date) -> str:
+    return format_date(day, "EEE dd MMM yyyy", locale=language())
 
 
 def parse_local(text: str) -> datetime:
@@ -38,4 +57,10 @@ def parse_local(text: str) -> datetime:
 def template_helpers() -> dict[str, object]:
     from ivr.privacy import mask_number
 
-    return {"shown": shown, "masked": mask_number}
+    return {
+        "shown": shown,
+        "day_shown": day_shown,
+        "masked": mask_number,
+        "ui_language": language,
+        "ui_languages": LANGUAGE_NAMES,
+    }

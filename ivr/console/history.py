@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 
 from ivr.console import bp
 from ivr.console.helpers import calendar, desk, now, parse_local
+from ivr.console.messages import translated
 from ivr.db import get_session
 from ivr.services import console, history
 from ivr.services.history import HistoryError
@@ -25,9 +27,9 @@ def post_update(reference: str) -> Response:
             session, calendar(), row, text, author=g.user, now=now(), messaging=desk().messaging()
         )
     except HistoryError as exc:
-        flash(str(exc), "error")
+        flash(translated(str(exc)), "error")
     else:
-        flash("Status update saved.", "info")
+        flash(_("Status update saved."), "info")
     return _back(row.reference)
 
 
@@ -39,9 +41,12 @@ def agree_appointment(reference: str) -> Response:
         when = parse_local(request.form.get("when", ""))
         history.agree_appointment(session, calendar(), row, when, author=g.user, now=now())
     except (ValueError, HistoryError) as exc:
-        flash(str(exc) if isinstance(exc, HistoryError) else "Give a date and time.", "error")
+        flash(
+            translated(str(exc)) if isinstance(exc, HistoryError) else _("Give a date and time."),
+            "error",
+        )
     else:
-        flash("Appointment saved.", "info")
+        flash(_("Appointment saved."), "info")
     return _back(row.reference)
 
 
@@ -54,7 +59,10 @@ def correct_restore_due(reference: str) -> Response:
         reason = request.form.get("reason", "")
         history.correct_restore_due(session, row, when, reason=reason, author=g.user, now=now())
     except (ValueError, HistoryError) as exc:
-        flash(str(exc) if isinstance(exc, HistoryError) else "Give a date and time.", "error")
+        flash(
+            translated(str(exc)) if isinstance(exc, HistoryError) else _("Give a date and time."),
+            "error",
+        )
     else:
-        flash("Restore deadline changed.", "info")
+        flash(_("Restore deadline changed."), "info")
     return _back(row.reference)

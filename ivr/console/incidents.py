@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 
 from ivr.console import bp, live_list
 from ivr.console.helpers import calendar, desk, now
@@ -12,12 +13,15 @@ from ivr.domain.triage import Impact, Severity
 from ivr.services import console
 from ivr.services.console import Filters
 
-IMPACT_NAMES = {Impact.ALL_USERS: "all users", Impact.SOME_USERS: "several users",
-                Impact.ONE_USER: "one user"}  # fmt: skip
+IMPACT_NAMES = {
+    Impact.ALL_USERS: lazy_gettext("all users"),
+    Impact.SOME_USERS: lazy_gettext("several users"),
+    Impact.ONE_USER: lazy_gettext("one user"),
+}
 SEVERITY_NAMES = {
-    Severity.CANNOT_WORK: "cannot make calls / cannot work",
-    Severity.FUNCTIONS_FAIL: "certain functions fail",
-    Severity.CUMBERSOME: "can work, cumbersome",
+    Severity.CANNOT_WORK: lazy_gettext("cannot make calls / cannot work"),
+    Severity.FUNCTIONS_FAIL: lazy_gettext("certain functions fail"),
+    Severity.CUMBERSOME: lazy_gettext("can work, cumbersome"),
 }
 
 

@@ -7,12 +7,15 @@ import io
 import json
 from datetime import date
 
+from babel.dates import format_date
 from flask import Response, render_template, request
+from flask_babel import gettext, lazy_gettext
 
 from ivr import reporting
 from ivr.console import bp, charts
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
 from ivr.console.helpers import desk, now
+from ivr.console.i18n import language
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
 from ivr.domain.service_level import Outcome, Period, ServiceLevelReport
@@ -21,11 +24,11 @@ from ivr.services import reports
 from ivr.services.records import as_record
 
 OUTCOME_NAMES = {
-    Outcome.AGENT: "answered by an agent",
-    Outcome.REPORT_IN_HOURS: "report in hours",
-    Outcome.REPORT_OUT_OF_HOURS: "report out of hours",
-    Outcome.FORWARDED: "forwarded",
-    Outcome.ABANDONED: "abandoned",
+    Outcome.AGENT: lazy_gettext("answered by an agent"),
+    Outcome.REPORT_IN_HOURS: lazy_gettext("report in hours"),
+    Outcome.REPORT_OUT_OF_HOURS: lazy_gettext("report out of hours"),
+    Outcome.FORWARDED: lazy_gettext("forwarded"),
+    Outcome.ABANDONED: lazy_gettext("abandoned"),
 }
 
 
@@ -59,8 +62,11 @@ def report_page() -> str:
         for day in period.days()
         if calendar.closed_day(day) or not calendar.hours.intervals_on(day.weekday())
     }
-    outcomes = [Series(o, OUTCOME_NAMES[o], OUTCOME_COLOURS[o]) for o in Outcome]
-    categories = [Series(c, f"category {c}", CATEGORY_COLOURS[c]) for c in CATEGORY_COLOURS]
+    outcomes = [Series(o, str(OUTCOME_NAMES[o]), OUTCOME_COLOURS[o]) for o in Outcome]
+    categories = [
+        Series(c, gettext("category %(number)s", number=c), CATEGORY_COLOURS[c])
+        for c in CATEGORY_COLOURS
+    ]
     trend = reports.sla_trend(session, desk(), period, now())
     return render_template(
         "console/report.html",
@@ -71,17 +77,20 @@ def report_page() -> str:
         fmt_duration=reporting.hours_minutes,
         fmt_pct=reporting.pct,
         chart_days=charts.calls_per_day(
-            report.line.per_day, closed, outcomes, "Calls per day by outcome"
+            report.line.per_day, closed, outcomes, gettext("Calls per day by outcome")
         ),
         chart_hours=charts.calls_by_hour(
             report.line.per_hour,
             charts.open_within_hours(desk().hours),
-            "Calls by hour of day against the opening hours",
+            gettext("Calls by hour of day against the opening hours"),
         ),
         chart_sla=charts.sla_per_month(
-            [(f"{m.period.first:%m-%Y}", m.reaction_pct) for m in trend],
+            [
+                (format_date(m.period.first, "MMM yyyy", locale=language()), m.reaction_pct)
+                for m in trend
+            ],
             categories,
-            "Reaction within target per category, by month",
+            gettext("Reaction within target per category, by month"),
         ),
     )
 

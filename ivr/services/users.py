@@ -36,6 +36,15 @@ def create_user(session: Session, username: str, password: str) -> User:
     return user
 
 
+def set_language(session: Session, username: str, language: str) -> None:
+    """The console language the user picked (one of nl, de, en)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    user.language = language
+    session.commit()
+
+
 def set_password(session: Session, username: str, password: str) -> None:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

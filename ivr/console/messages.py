@@ -1,0 +1,35 @@
+"""Messages the services raise, marked for the console catalog and shown in the user's language.
+
+Services stay free of the web layer: they raise English sentences; the console looks them up
+here. A message with names or numbers in it stays English (it is not in the catalog).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+
+def N_(text: str) -> str:
+    """Marks `text` for extraction without translating it here."""
+    return text
+
+
+SERVICE_MESSAGES = (
+    N_("Write the update first."),
+    N_("This incident is resolved."),
+    N_("Only incidents restored by appointment (category 4) get one."),
+    N_("The appointment must be in the future."),
+    N_("Say why the deadline changes."),
+    N_("A closure must end on or after the day it starts."),
+    N_("Callers hear the reason: give it in Dutch and in German."),
+    N_("That closure no longer exists."),
+    N_("Callers hear the announcement: give it in Dutch and in German."),
+    N_("That maintenance window no longer exists."),
+    N_("an agent needs a name"),
+    N_("The window must end after it starts."),
+)
+
+
+def translated(message: str) -> str:
+    """The message in the user's language when the catalog has it, else as it was raised."""
+    return gettext(message) if message in SERVICE_MESSAGES else message
