@@ -25,7 +25,7 @@ def _document(app: Flask, *extra: str) -> str:
         args=["twilio", "fallback-twiml", "--base-url", BASE, *extra]
     )
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # warnings go to stderr: the document stays pasteable
 
 
 def test_apologises_in_both_languages_without_the_app(make_app) -> None:
@@ -91,3 +91,11 @@ def test_a_caller_nobody_answers_leaves_a_message_the_app_keeps(make_app) -> Non
     assert call.waiting_for is None
     (incident,) = incidents(app)
     assert incident.recording_duration == 9 and incident.recording_url
+
+
+def test_warns_when_the_fallback_number_would_see_a_withheld_placeholder(make_app) -> None:
+    app = make_app(FALLBACK_NUMBER=FALLBACK, TWILIO_NUMBER="")
+    result = app.test_cli_runner().invoke(args=["twilio", "fallback-twiml", "--base-url", BASE])
+    assert result.exit_code == 0
+    assert "TWILIO_NUMBER" in result.stderr
+    parse(result.stdout)  # the document itself stays clean for a TwiML Bin

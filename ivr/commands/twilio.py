@@ -22,7 +22,15 @@ cli = AppGroup("twilio", help="Configuration to paste into the Twilio console.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file")
 def fallback_twiml(base_url: str, output: Path | None) -> None:
     """TwiML for the number's "Primary handler fails": a TwiML Bin or a static file."""
-    document = fallback_document(current_app.config, base_url)
+    config = current_app.config
+    if config["FALLBACK_NUMBER"] and not config["TWILIO_NUMBER"]:
+        click.echo(
+            "warning: TWILIO_NUMBER is not set, so the fallback number is called with the "
+            "caller's own ID; a withheld one can make its network refuse the call "
+            "(twilio.com/docs/api/errors/13214). Set TWILIO_NUMBER and regenerate.",
+            err=True,
+        )
+    document = fallback_document(config, base_url)
     if output:
         output.write_text(document + "\n", encoding="utf-8")
         click.echo(f"written to {output}", err=True)
