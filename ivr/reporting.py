@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
 from ivr.domain.service_level import CategoryFigures, Outcome, ServiceLevelReport
@@ -111,19 +112,24 @@ def _cell(value: object) -> object:
     return value
 
 
-def as_text(report: ServiceLevelReport) -> str:
-    """A fixed-width table for the terminal."""
-    head = ("cat", "incidents", "reaction ok", "restore ok", "status rep.",
-            "react. med", "react. p90", "restore med", "restore p90")  # fmt: skip
+def _english(text: str, **values: object) -> str:
+    return text % values if values else text
+
+
+def as_text(report: ServiceLevelReport, _: Callable[..., str] = _english) -> str:
+    """A fixed-width table for the terminal; `_` translates (flask_babel.gettext, or English)."""
+    head = (_("cat"), _("incidents"), _("reaction ok"), _("restore ok"), _("status rep."),
+            _("react. med"), _("react. p90"), _("restore med"), _("restore p90"))  # fmt: skip
     rows = [head]
     for c in report.categories:
+        appointment = _("by appointment")
         rows.append(
             (
                 str(c.category),
                 str(c.incidents),
                 pct(c.reaction_pct),
-                "by appointment" if c.restore_by_appointment else pct(c.restore_pct),
-                "by appointment" if c.restore_by_appointment else pct(c.status_pct),
+                appointment if c.restore_by_appointment else pct(c.restore_pct),
+                appointment if c.restore_by_appointment else pct(c.status_pct),
                 hours_minutes(c.reaction_median),
                 hours_minutes(c.reaction_p90),
                 hours_minutes(c.restore_median),
@@ -131,24 +137,33 @@ def as_text(report: ServiceLevelReport) -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = [f"Service level {report.period.label} (as of {report.as_of:%Y-%m-%d %H:%M %Z})", ""]
+    when = f"{report.as_of:%Y-%m-%d %H:%M %Z}"
+    lines = [_("Service level %(period)s (as of %(when)s)", period=report.period.label, when=when)]
+    lines += [""]
     lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines += ["", "Breaches:"]
+    lines += ["", _("Breaches:")]
+    clocks = {"reaction": _("reaction"), "restore": _("restore")}
+    cat = _("cat.")
     lines += [
-        f"  {b.reference[:4]} {b.reference[4:]}  cat. {b.category}  {b.clock:<8}  "
-        f"took {hours_minutes(b.took) if b.took else 'not done'}"
-        f" (target < {hours_minutes(b.target)})"
+        f"  {b.reference[:4]} {b.reference[4:]}  {cat} {b.category}  "
+        f"{clocks[b.clock]:<8}  "
+        + _(
+            "took %(took)s (target < %(target)s)",
+            took=hours_minutes(b.took) if b.took else _("not done"),
+            target=hours_minutes(b.target),
+        )
         for b in report.breaches
-    ] or ["  none"]
+    ] or ["  " + _("none")]
     line = report.line
-    lines += [
-        "",
-        f"Calls: {line.calls}",
-        f"  answered by an agent      {line.outcomes[Outcome.AGENT]}",
-        f"  report taken in hours     {line.outcomes[Outcome.REPORT_IN_HOURS]}",
-        f"  report taken out of hours {line.outcomes[Outcome.REPORT_OUT_OF_HOURS]}",
-        f"  forwarded (fallback)      {line.outcomes[Outcome.FORWARDED]}",
-        f"  abandoned                 {line.outcomes[Outcome.ABANDONED]}",
-        "  wait times and callbacks: no queue (callers are rung through)",
+    labels = [
+        (_("answered by an agent"), line.outcomes[Outcome.AGENT]),
+        (_("report taken in hours"), line.outcomes[Outcome.REPORT_IN_HOURS]),
+        (_("report taken out of hours"), line.outcomes[Outcome.REPORT_OUT_OF_HOURS]),
+        (_("forwarded (fallback)"), line.outcomes[Outcome.FORWARDED]),
+        (_("abandoned"), line.outcomes[Outcome.ABANDONED]),
     ]
+    width = max(len(label) for label, _n in labels)
+    lines += ["", _("Calls: %(count)s", count=line.calls)]
+    lines += [f"  {label:<{width}} {count}" for label, count in labels]
+    lines += ["  " + _("wait times and callbacks: no queue (callers are rung through)")]
     return "\n".join(lines) + "\n"

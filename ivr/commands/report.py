@@ -8,8 +8,10 @@ from datetime import datetime
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale, gettext
 
 from ivr import reporting, services
+from ivr.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ivr.db import get_session
 from ivr.domain.service_level import Period
 from ivr.services.reports import service_level
@@ -46,7 +48,16 @@ def period_from(month: str | None, first: datetime | None, last: datetime | None
     default="text",
     show_default=True,
 )
-def sla(month: str | None, first: datetime | None, last: datetime | None, fmt: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="language of the text table (CSV and JSON keep their English keys)",
+)
+def sla(
+    month: str | None, first: datetime | None, last: datetime | None, fmt: str, lang: str
+) -> None:
     """Per category and for the line: targets met, times, breaches, calls."""
     period = period_from(month, first, last)
     desk = current_app.extensions["ivr.desk"]
@@ -56,4 +67,5 @@ def sla(month: str | None, first: datetime | None, last: datetime | None, fmt: s
     elif fmt == "csv":
         click.echo(reporting.as_csv(report), nl=False)
     else:
-        click.echo(reporting.as_text(report), nl=False)
+        with force_locale(lang):
+            click.echo(reporting.as_text(report, gettext), nl=False)

@@ -208,6 +208,10 @@ def test_text_csv_and_periods(app: Flask, march: dict[str, str]) -> None:
     easter = march["c1_easter"]
     assert f"{easter[:4]} {easter[4:]}  cat. 1  reaction  took 0:30 (target < 0:30)" in text
     assert "abandoned                 2" in text
+    german = runner.invoke(args=["report", "sla", "--month", "2027-03", "--lang", "de"]).output
+    assert "Service-Level 2027-03" in german and "Überschreitungen:" in german
+    assert f"{easter[:4]} {easter[4:]}  Kat. 1  Reaktion  Dauer 0:30 (Vorgabe < 0:30)" in german
+    assert "Anrufe: 13" in german and "aufgelegt" in german
     rows = list(csv.reader(io.StringIO(runner.invoke(
         args=["report", "sla", "--month", "2027-03", "--format", "csv"]).output)))  # fmt: skip
     assert rows[0] == ["period", "scope", "metric", "value"]
