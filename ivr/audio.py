@@ -19,3 +19,11 @@ def recording(locale: str, filename: str) -> Response:
     # send_from_directory refuses anything that resolves outside the folder (safe_join).
     folder = Path(current_app.config["AUDIO_DIR"]) / locale
     return send_from_directory(folder, filename, max_age=86400)
+
+
+@bp.get("/<filename>")
+def shared(filename: str) -> Response:
+    """Sound for every language: the queue's hold music (`hold-music.wav`, replaceable)."""
+    if not filename.endswith(AUDIO_SUFFIXES):
+        abort(404)
+    return send_from_directory(current_app.config["AUDIO_DIR"], filename, max_age=86400)

@@ -140,7 +140,54 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DIAL_TIMEOUT_SECONDS",
         "25",
-        "how long agents' phones ring before the caller is offered to leave a report",
+        "how long an agent's phone rings with an offer before it counts as missed (agent away)",
+        int,
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        "the line's public base URL (`https://your-host`) for the webhooks of the calls the "
+        "line places; default: the host Twilio called (the sweeper needs it set)",
+    ),
+    Setting("WRAP_UP_SECONDS", "60", "an agent's wrap-up time after each call", int),
+    Setting(
+        "QUEUE_MAX_WAIT_SECONDS",
+        "900",
+        "longest wait in the queue; then the caller is offered the report",
+        int,
+    ),
+    Setting(
+        "QUEUE_MAX_LENGTH",
+        "20",
+        "most callers waiting per language; the next one is offered the report at once",
+        int,
+    ),
+    Setting(
+        "QUEUE_CHOICE_SECONDS",
+        "45",
+        "hold music between the waiting caller's choices (keep waiting, callback, report)",
+        int,
+    ),
+    Setting(
+        "QUEUE_HANDLING_SECONDS",
+        "300",
+        "an agent's time per call for the expected wait until the line has measured its own",
+        int,
+    ),
+    Setting(
+        "QUEUE_QUESTION_CATEGORY",
+        "4",
+        "questions wait with incidents of this category, after them",
+        int,
+    ),
+    Setting(
+        "CALLBACK_ATTEMPTS", "3", "calls to a caller who asked for a callback, then a report", int
+    ),
+    Setting(
+        "QUEUE_FAULT_SECONDS",
+        "60",
+        "a waiting caller is offered the report (or `FALLBACK_NUMBER`) after this long without "
+        "the database, or when Twilio refuses to place offers",
         int,
     ),
     Setting("RECORDING_MAX_SECONDS", "180", "longest spoken report", int),

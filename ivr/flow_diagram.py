@@ -21,7 +21,11 @@ TITLES = {
     Step.PURPOSE: "What for?",
     Step.IMPACT: "How many users?",
     Step.SEVERITY: "How bad?",
-    Step.ROUTE: "Ring on-duty agents\nin the caller's language\n(agent hears a whisper)",
+    Step.ROUTE: "Agents on duty\nin the caller's language?",
+    Step.QUEUE: "Queue: category 1 first, then waiting time;\n"
+    "position, expected wait, hold music;\n"
+    "a free agent hears a whisper, presses 1 to take it",
+    Step.QUEUE_CALLBACK: "Callback number;\nthe caller hangs up, keeps the place",
     Step.INTAKE: "Take the report\n(GDPR notice, recording)",
     Step.CALLBACK: "Call back on caller ID?",
     Step.CALLBACK_NUMBER: "Key in another number",

@@ -127,7 +127,11 @@ class Agent(Base):
     # E.164 number, `sip:` URI or `client:` identity
     address: Mapped[str] = mapped_column(String(255))
     languages: Mapped[str] = mapped_column(String(16), default="nl,de")
-    on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True)  # presence is not `away`
+    # available | ringing | on_call | wrap_up | away (ivr/services/presence.py changes it)
+    presence: Mapped[str] = mapped_column(String(16), default="available", index=True)
+    presence_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    presence_note: Mapped[str | None] = mapped_column(String(120))  # "missed an offer", ...
 
     @property
     def language_list(self) -> list[str]:
@@ -258,3 +262,50 @@ class AffectedCaller(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     disruption: Mapped[Disruption] = relationship(back_populates="affected")
+
+
+class QueueEntry(Base):
+    """A caller waiting for an agent: on the line in a Twilio queue, or for a callback."""
+
+    __tablename__ = "queue_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)  # also the Twilio queue name
+    reference: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[int | None] = mapped_column(Integer)
+    impact: Mapped[str | None] = mapped_column(String(16))
+    severity: Mapped[str | None] = mapped_column(String(16))
+    # waiting | offered | connected | done | left | report
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    mode: Mapped[str] = mapped_column(String(16), default="line")  # line | callback
+    enqueued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())  # the last waitUrl request
+    told_position: Mapped[int | None] = mapped_column(Integer)
+    leave_reason: Mapped[str | None] = mapped_column(String(16))  # callback | report | limit
+    callback_number: Mapped[str | None] = mapped_column(String(64))
+    callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    failed_offers: Mapped[int] = mapped_column(Integer, default=0)  # Twilio refused to place
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Offer(Base):
+    """One screened offer of a waiting caller to one agent: the agent's phone rings."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)  # the agent's leg
+    # placing | ringing | accepted | declined | missed | failed | canceled | done
+    status: Mapped[str] = mapped_column(String(16), default="placing", index=True)
+    agent_free_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    placed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    entry: Mapped[QueueEntry] = relationship()
+    agent: Mapped[Agent] = relationship()

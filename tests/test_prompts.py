@@ -31,6 +31,10 @@ SAMPLE_VALUES = {
     "digits": "7 8",
     "number": "0 6 1 2, 3 4 5 6, 7 8",
     "duration": "2 uur",
+    "position": 3,
+    "impact": "alle gebruikers",
+    "severity": "kan niet werken",
+    "next": "morgen om 08:30",
 }
 SAME_IN_EVERY_LANGUAGE: set[str] = set()
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ivr import services
 from ivr.db import get_session
 from ivr.services import agents
+from ivr.services.presence import BY_HAND, LABELS, PresenceError, change_by_hand, find_agent
 
-cli = AppGroup("agents", help="Agents who take calls: add, list, on duty, off duty.")
+cli = AppGroup("agents", help="Agents who take calls: add, list, presence (available, away).")
 
 
 @cli.command("add")
@@ -26,10 +28,24 @@ def add(name: str, number: str, languages: str) -> None:
 
 @cli.command("list")
 def list_agents() -> None:
-    """Every agent, with duty and languages."""
+    """Every agent, with presence and languages."""
     for agent in agents.all_agents(get_session()):
-        duty = "on duty " if agent.on_duty else "off duty"
-        click.echo(f"{agent.name:<24} {duty}  {agent.languages:<6} {agent.address}")
+        presence = LABELS.get(agent.presence, agent.presence)
+        note = f"  ({agent.presence_note})" if agent.presence_note else ""
+        click.echo(f"{agent.name:<24} {presence:<10} {agent.languages:<6} {agent.address}{note}")
+
+
+@cli.command("presence")
+@click.argument("name")
+@click.argument("presence", type=click.Choice(BY_HAND))
+def set_presence(name: str, presence: str) -> None:
+    """Set an agent available (offers ring them) or away (they do not)."""
+    session = get_session()
+    try:
+        agent = change_by_hand(session, find_agent(session, name), presence, services.now())
+    except PresenceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{agent.name} is {LABELS[agent.presence]}")
 
 
 @cli.command("on-duty")
@@ -48,7 +64,7 @@ def off_duty(name: str) -> None:
 
 def _set(name: str, value: bool) -> None:
     try:
-        agent = agents.set_on_duty(get_session(), name, value)
+        agent = agents.set_on_duty(get_session(), name, value, services.now())
     except agents.AgentError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{agent.name} is {'on' if agent.on_duty else 'off'} duty")

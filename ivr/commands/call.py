@@ -8,11 +8,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ivr.caller_id import callable_number
 from ivr.clock import FixedClock, SystemClock
+from ivr.db import get_session
+from ivr.phone.fake_twilio import FakeTwilio
+from ivr.phone.switchboard import BEHAVIOURS, Switchboard
 from ivr.phone.terminal import (
     DIAL_OUTCOMES,
     SAY_PREFIX,
@@ -23,6 +26,8 @@ from ivr.phone.terminal import (
 )
 from ivr.phone.transport import InProcess, OverHttp, Transport
 from ivr.phone.twilio_call import TwilioCall, TwimlError
+from ivr.services.agents import all_agents
+from ivr.twilio_rest import TwilioRest
 
 
 @click.command("call")
@@ -50,6 +55,14 @@ from ivr.phone.twilio_call import TwilioCall, TwimlError
 )
 @click.option("--record-text", help="What the unattended caller says into the recording")
 @click.option("--dial", "dial_outcome", type=click.Choice(DIAL_OUTCOMES), default="completed")
+@click.option(
+    "--agents",
+    "agent_phones",
+    default="accept",
+    show_default=True,
+    help="In-process: what the agents' phones do with offers, in order, the last repeating: "
+    f"{', '.join(BEHAVIOURS)} (e.g. voicemail,accept)",
+)
 @click.option("--transcript", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def cli(  # noqa: PLR0917 - one option each, as click passes them
@@ -61,6 +74,7 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     says: list[str],
     record_text: str | None,
     dial_outcome: str,
+    agent_phones: str,
     transcript: Path | None,
 ) -> None:
     """Place a call into the line and hear it; interactive unless --keys or --say are given."""
@@ -69,6 +83,8 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     when = _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"])) if at else None
     headers: dict[str, str] = {}
     transport: Transport
+    board: Switchboard | None = None
+    fake: FakeTwilio | None = None
     if url:
         transport = OverHttp(url.rstrip("/") + "/voice/incoming", token=token)
         if when:
@@ -79,6 +95,7 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
         transport = InProcess(app, token=token)
         if when:
             app.extensions["ivr.clock"] = FixedClock(when)
+        fake, board = _simulated_agents(app, transport, token, to_number, agent_phones)
     call = TwilioCall(
         transport,
         from_number=from_number or _fresh_mobile_number(),
@@ -88,7 +105,9 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     answers = click.get_current_context().meta.get(ANSWERS, [])
     unattended = bool(answers or record_text)
     script = Script(answers, dial_outcome=dial_outcome, recording_text=record_text)
-    phone = TerminalPhone(call, show=click.echo, script=script, ask=None if unattended else _ask)
+    phone = TerminalPhone(
+        call, show=click.echo, script=script, ask=None if unattended else _ask, board=board
+    )
     try:
         phone.run()
     except TwimlError as exc:
@@ -96,15 +115,35 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     except OSError as exc:  # requests' connection errors are OSErrors too
         raise click.ClickException(f"cannot reach {transport.base_url}: {exc}") from exc
     finally:
+        if fake is not None:
+            fake.stop()
         if transcript:
             transcript.write_text(call.as_text() + "\n", encoding="utf-8")
     if when and not url:
-        from ivr.db import get_session
         from ivr.services.outbox import due_now_for_call
 
         due_now_for_call(get_session(), call.call_sid, SystemClock().now())
     if transcript:
         click.echo(f"transcript written to {transcript}")
+
+
+def _simulated_agents(
+    app: Flask, transport: Transport, token: str, line_number: str, behaviours: str
+) -> tuple[FakeTwilio, Switchboard]:
+    """Every agent's phone behind a local fake Twilio, doing `behaviours` with each offer."""
+    planned = [b.strip() for b in behaviours.split(",") if b.strip()]
+    if not planned or set(planned) - set(BEHAVIOURS):
+        raise click.BadParameter(f"--agents takes {', '.join(BEHAVIOURS)}; got {behaviours!r}")
+    account = "AC" + "0" * 32
+    fake = FakeTwilio(account, token).start()
+    app.config["TWILIO_ACCOUNT_SID"] = account
+    app.extensions["ivr.twilio"] = TwilioRest(
+        account, token, caller_id=line_number, api_base=fake.base_url
+    )
+    board = Switchboard(fake, transport, line_number=line_number)
+    for agent in all_agents(get_session()):
+        board.phone(agent.address, *planned)
+    return fake, board
 
 
 def _parse_at(text: str, tz: ZoneInfo) -> datetime:

@@ -16,6 +16,7 @@ bp = Blueprint(
 from ivr.console import (  # noqa: E402, F401
     agents,
     auth,
+    board,
     calendar,
     calls,
     history,

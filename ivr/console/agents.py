@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ivr import services
 from ivr.console import bp
 from ivr.console.messages import translated
 from ivr.db import get_session
@@ -44,7 +45,7 @@ def set_duty(agent_id: int) -> Response:
     session = get_session()
     agent = session.get(Agent, agent_id) or abort(404)
     on_duty = request.form.get("on_duty") == "1"
-    agents.set_on_duty(session, agent.name, on_duty)
+    agents.set_on_duty(session, agent.name, on_duty, services.now())
     flash(
         _("%(name)s is on duty.", name=agent.name)
         if on_duty

@@ -24,6 +24,8 @@ class Step(StrEnum):
     IMPACT = "impact"
     SEVERITY = "severity"
     ROUTE = "route"
+    QUEUE = "queue"
+    QUEUE_CALLBACK = "queue_callback"
     INTAKE = "intake"
     CALLBACK = "callback"
     CALLBACK_NUMBER = "callback_number"
@@ -236,8 +238,11 @@ KNOWN_LANGUAGE = "returning caller"
 NEW_CALLER = "new caller"
 DONE = "done"
 ANSWERED = "agent answered"
-NOT_ANSWERED = "no agent answered"
+NOT_ANSWERED = "no agent answered"  # nobody on duty in the language, or the queue is full
 VALID = "valid number"
+QUEUED = "an agent on duty speaks the language"
+CHOSE_CALLBACK = "1: callback, keeps the place"
+LEFT_QUEUE = "2: report, or past the maximum wait"
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.INCOMING, KNOWN_LANGUAGE, Step.ANNOUNCE),
@@ -267,8 +272,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.SEVERITY, "cumbersome", Step.INTAKE, when_open=False),
     Transition(Step.SEVERITY, GIVE_UP, Step.ROUTE, when_open=True),
     Transition(Step.SEVERITY, GIVE_UP, Step.INTAKE, when_open=False),
-    Transition(Step.ROUTE, ANSWERED, Step.END),
+    Transition(Step.ROUTE, QUEUED, Step.QUEUE),
     Transition(Step.ROUTE, NOT_ANSWERED, Step.INTAKE),
+    Transition(Step.QUEUE, ANSWERED, Step.END),
+    Transition(Step.QUEUE, CHOSE_CALLBACK, Step.QUEUE_CALLBACK),
+    Transition(Step.QUEUE, LEFT_QUEUE, Step.INTAKE),
+    Transition(Step.QUEUE_CALLBACK, DONE, Step.END),
+    Transition(Step.QUEUE_CALLBACK, GIVE_UP, Step.INTAKE),
     Transition(Step.INTAKE, DONE, Step.CALLBACK),
     Transition(Step.CALLBACK, "keep", Step.CONFIRM),
     Transition(Step.CALLBACK, "other", Step.CALLBACK_NUMBER),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ivr.phone.switchboard import Switchboard
 from ivr.phone.twilio_call import Heard, TwilioCall
 
 KEYS = re.compile(r"^[0-9*#]+$")
@@ -57,9 +58,13 @@ class TerminalPhone:
     script: Script
     ask: Ask | None = None
     shown: int = 0
+    board: Switchboard | None = None  # simulated agents' phones, in-process
+    max_rounds_waiting: int = 20
 
     def run(self, max_turns: int = 100) -> None:
         self.show(f"calling {self.call.transport.base_url} from {self.call.from_number} ...")
+        if self.board is not None:  # the simulated agents' queue calls reach this caller
+            self.board.callers[self.call.call_sid] = self.call
         self.call.start()
         for _ in range(max_turns):
             self._print_new()
@@ -81,8 +86,37 @@ class TerminalPhone:
             self._gather()
         elif waiting_for == "record":
             self._record()
+        elif waiting_for == "queue":
+            self._wait()
+        elif waiting_for == "agent":
+            self._talk()
         else:
             self._dial()
+
+    def _wait(self) -> None:
+        """In the queue: the simulated agents' phones ring; if nobody took the call, wait on."""
+        if self.board is not None:
+            legs = len(self.board.legs)
+            self.board.pump()
+            for leg in list(self.board.legs.values())[legs:]:
+                said = " ".join(h.text for h in leg.transcript if h.kind == "say")
+                what = dict(self.board.rung).get(leg.to_number, "")
+                self.show(f"  [agent {leg.to_number} phone: {what}] {said}".rstrip())
+        if self.call.waiting_for != "queue":
+            return
+        self.max_rounds_waiting -= 1
+        if self.max_rounds_waiting <= 0:
+            self.call.hang_up()
+            return
+        self.call.keep_waiting()
+
+    def _talk(self) -> None:
+        agent = self.call.bridged_to or "?"
+        self.show(f"  ... talking with {agent}; the agent hangs up")
+        if self.board is not None and agent in self.board.live:
+            self.board.finish(agent)
+        else:
+            self.call.hang_up()
 
     def _gather(self) -> None:
         answer = self.script.next_answer()

@@ -91,6 +91,8 @@ def listen(
             )
         total += _heard_words(call.heard_items, key if barge_in else None, choices)
         call.press(key)
+    if call.queued:  # in hours: queued, and a free agent's phone rings at once (an offer)
+        return total + _heard_words(call.heard_until_queued, None, choices), "ringing"
     if call.waiting_for not in ENDS:
         raise RuntimeError(
             f"the route ends waiting for {call.waiting_for}, not ringing or recording"
@@ -146,12 +148,15 @@ def table(results: Iterable[Measure]) -> str:
 
 @contextmanager
 def scratch_app(config: Mapping[str, Any], token: str) -> Iterator[tuple[Flask, FixedClock]]:
-    """The app with this configuration on a throw-away SQLite database, one agent on duty."""
+    """The app with this configuration on a throw-away SQLite database, one agent on duty, its
+    offers placed with a local fake of Twilio's REST API."""
     from ivr import create_app, migrations
     from ivr.db import get_session
+    from ivr.phone.fake_twilio import FakeTwilio
     from ivr.services.agents import add_agent
 
-    with tempfile.TemporaryDirectory() as tmp:
+    account = "AC" + "0" * 32
+    with tempfile.TemporaryDirectory() as tmp, FakeTwilio(account, token) as fake:
         url = f"sqlite:///{Path(tmp) / 'timing.sqlite3'}"
         migrations.upgrade("head", url=url)
         clock = FixedClock()
@@ -164,6 +169,9 @@ def scratch_app(config: Mapping[str, Any], token: str) -> Iterator[tuple[Flask, 
                 "SPOOL_DIR": str(Path(tmp) / "spool"),
                 "INCIDENT_WEBHOOK_URL": "",
                 "LOG_LEVEL": "WARNING",
+                "TWILIO_ACCOUNT_SID": account,
+                "TWILIO_NUMBER": "+31413741742",
+                "TWILIO_API_BASE": fake.base_url,
             }
         )
         with app.app_context():

@@ -8,6 +8,10 @@ Semantics followed (Twilio's TwiML docs, twilio.com/docs/voice/twiml):
   recording status callback comes separately, in no guaranteed order with the action.
 - `<Dial>`: the action gets `DialCallStatus`; without an action Twilio goes on to the next verb.
   A `url` on `<Number>`/`<Sip>`/`<Client>` is TwiML played to the called party before bridging.
+- `<Enqueue>`: the waitUrl is requested (QueueTime, QueuePosition, ...) and played; when its
+  TwiML ends the caller waits (`keep_waiting` requests it again). `<Leave>` in it, a bridge
+  ending, or a hang-up request the `<Enqueue>`'s action with `QueueResult`. `<Dial><Queue>`
+  names the queue an agent takes a caller from (the switchboard bridges them).
 - Relative URLs resolve against the URL of the document that contained them. After the last
   verb, or `<Hangup>`, the call ends and the status callback reports `completed`.
 """
@@ -59,6 +63,13 @@ class TwilioCall:
         self._waiting: ET.Element | None = None
         self._ended = False
         self._seconds = 0
+        self.queue_name: str | None = None
+        self.heard_until_queued: list[Heard] = []  # what was said before `<Enqueue>`
+        self.queue_seconds = 0
+        self.bridged_to: str | None = None
+        self._enqueue: ET.Element | None = None
+        self._in_wait = False
+        self._queue_sid = "QU" + secrets.token_hex(16)
 
     # The caller's side ---------------------------------------------------------------------
 
@@ -67,7 +78,42 @@ class TwilioCall:
 
     @property
     def waiting_for(self) -> str | None:
-        return None if self._waiting is None else ANSWER_VERBS[self._waiting.tag]
+        if self._waiting is not None:
+            return ANSWER_VERBS[self._waiting.tag]
+        if self.bridged_to:
+            return "agent"
+        return "queue" if self._in_wait else None
+
+    @property
+    def queued(self) -> bool:
+        """In a queue (hearing the waitUrl's TwiML, or between two of them)."""
+        return self._in_wait and not self._ended
+
+    def keep_waiting(self, seconds: int = 45) -> None:
+        """Stay on the line: the round's `<Gather>` gets no key; the waitUrl is requested again."""
+        if self._waiting is not None and self._waiting.tag == "Gather" and self._in_wait:
+            self._did("keeps waiting")
+            self._since_input = []
+            self._waiting = None
+        if not self.queued or self._waiting is not None:
+            raise TwimlError(
+                f"expected to wait in a queue but the call waits for {self.waiting_for}"
+            )
+        self.queue_seconds += seconds
+        self._fetch_wait()
+
+    def bridge(self, other: str) -> None:
+        """Twilio dequeued this caller to `other` (an agent's `<Dial><Queue>`)."""
+        self._in_wait = False
+        self._waiting = None
+        self._pending = []
+        self.bridged_to = other
+        self._did(f"is put through to {other}")
+
+    def unbridge(self) -> None:
+        """The conversation ended: the `<Enqueue>`'s action learns it was bridged."""
+        self.bridged_to = None
+        self._leave_queue("bridged")
 
     @property
     def heard(self) -> str:
@@ -154,6 +200,8 @@ class TwilioCall:
                 step="record (hang-up)",
             )
             self._recording_callback(verb, recording)
+        elif self._enqueue is not None:
+            self._leave_queue("bridged" if self.bridged_to else "hangup", hung_up=True)
         elif verb is not None and verb.tag == "Dial" and verb.get("action"):
             self._post(
                 self._url(verb.get("action", "")),
@@ -248,9 +296,59 @@ class TwilioCall:
             elif verb.tag in ("Hangup", "Reject"):
                 self._end()
                 return
+            elif verb.tag in ("Enqueue", "Leave"):
+                self._queue_verb(verb)
+                return
             else:
                 raise TwimlError(f"unknown verb <{verb.tag}> from {self._document_url}")
+        if self._in_wait:
+            return  # the waitUrl's TwiML played out: the caller waits for the next round
         self._end()
+
+    def _queue_verb(self, verb: ET.Element) -> None:
+        if verb.tag == "Enqueue":
+            self.heard_until_queued = list(self._since_input)
+            self._enqueue, self._in_wait = verb, True
+            self.queue_name = (verb.text or "").strip()
+            self._did(f"waits in queue {self.queue_name}")
+            self._fetch_wait()
+        elif self._in_wait:
+            self._leave_queue("leave")
+        else:
+            raise TwimlError(f"<Leave> outside a queue from {self._document_url}")
+
+    def _fetch_wait(self) -> None:
+        verb = self._enqueue
+        assert verb is not None
+        self._fetch(
+            self._url(verb.get("waitUrl") or ""),
+            {
+                "QueueSid": self._queue_sid,
+                "QueueTime": str(self.queue_seconds),
+                "QueuePosition": "1",
+                "CurrentQueueSize": "1",
+                "AvgQueueTime": "0",
+                "MaxQueueSize": "100",
+            },
+            step="waitUrl",
+        )
+
+    def _leave_queue(self, result: str, hung_up: bool = False) -> None:
+        verb = self._enqueue
+        self._in_wait = False
+        self._enqueue = None
+        self.bridged_to = None
+        if verb is None:
+            return
+        params = {"QueueResult": result, "QueueSid": self._queue_sid}
+        params["QueueTime"] = str(self.queue_seconds)
+        action = verb.get("action")
+        if action and hung_up:  # requested, but nobody is left to hear its answer
+            self._post(self._url(action), params, step=f"enqueue ({result})")
+        elif action:
+            self._fetch(self._url(action), params, step=f"enqueue ({result})")
+        elif not hung_up:
+            self._run()
 
     def _hear(self, verb: ET.Element, interruptible: bool = False) -> None:
         kind = verb.tag.lower()
@@ -266,6 +364,8 @@ class TwilioCall:
             self.dialled.append((dial.text or "").strip())
         for noun in nouns:
             self.dialled.append((noun.text or "").strip())
+        for queue in dial.iter("Queue"):
+            self.dialled.append("queue:" + (queue.text or "").strip())
 
     def _whisper(self, dial: ET.Element, answered_by: str | None) -> None:
         """The answering party's `url` is played to them before the caller is bridged."""

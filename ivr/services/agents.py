@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.i18n import LOCALES
 from ivr.models import Agent
+from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
 MAX_RUNG_AT_ONCE = 10  # Twilio's limit of nouns in one <Dial>
 
@@ -51,17 +54,22 @@ def add_agent(session: Session, name: str, address: str, languages: str) -> Agen
         address=normalise_address(address),
         languages=parse_languages(languages),
         on_duty=True,
+        presence=AVAILABLE,
     )
     session.add(agent)
     session.commit()
     return agent
 
 
-def set_on_duty(session: Session, name: str, on_duty: bool) -> Agent:
+def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Agent:
+    """On duty is available (or whatever a call made them), off duty is away."""
     agent = session.scalar(select(Agent).where(Agent.name == name))
     if agent is None:
         raise AgentError(f"no agent named {name!r}")
-    agent.on_duty = on_duty
+    if not on_duty:
+        set_presence(agent, AWAY, now)
+    elif agent.presence == AWAY:
+        set_presence(agent, AVAILABLE, now)
     session.commit()
     return agent
 

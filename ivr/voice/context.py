@@ -11,12 +11,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import services
-from ivr.db import get_database, get_session
+from ivr.db import Database, get_database, get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_flow import Step
 from ivr.domain.reference import new_reference
 from ivr.services import recorder
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.dispatch import Dispatcher, Links
+from ivr.services.queue import QueueSettings
+from ivr.twilio_rest import TwilioRest
 from ivr.voice.speaker import Speaker
 from ivr.voice.state import CallState
 from ivr.voice.twiml import speaker_for
@@ -35,12 +38,50 @@ STEP_ENDPOINTS = {
     Step.ROUTE: "voice.route",
     Step.INTAKE: "voice.intake",
     Step.CALLBACK_NUMBER: "voice.callback_number",
+    Step.QUEUE_CALLBACK: "voice.queue_callback",
     Step.CONFIRM: "voice.confirm",
 }
 
 
 def desk() -> Desk:
     return current_app.extensions["ivr.desk"]
+
+
+def queue_settings() -> QueueSettings:
+    return current_app.extensions["ivr.queue"]
+
+
+def twilio() -> TwilioRest:
+    return current_app.extensions["ivr.twilio"]
+
+
+def links() -> Links:
+    """Where Twilio reaches this line: PUBLIC_URL, else the host Twilio called."""
+    return Links(queue_settings().public_url or request.url_root.rstrip("/"))
+
+
+def queue_database() -> Database:
+    """The database for the queue's own short transactions.
+
+    This webhook's facts are committed first: they are on the request's session, and on SQLite
+    a write there would hold the one write lock that the queue's transaction then waits for.
+    """
+    kept: recorder.Facts | None = g.get("ivr_facts")
+    if kept is not None:
+        kept.commit()
+    return get_database()
+
+
+def dispatcher() -> Dispatcher:
+    return Dispatcher(queue_database(), twilio(), links(), queue_settings())
+
+
+def run_dispatch() -> None:
+    """Offer waiting callers to free agents now; a failure waits for the next event or sweep."""
+    try:
+        dispatcher()(now())
+    except SQLAlchemyError as exc:
+        log.error("dispatch skipped: database unavailable (%s)", type(exc).__name__)
 
 
 def field(name: str) -> str:

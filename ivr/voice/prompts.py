@@ -77,8 +77,56 @@ WHISPER_STANDARD_CHANGE = prompt(
     "whisper_standard_change",
     "Servicedesk call in {language}, a standard change, reference {reference}.",
 )
+# An offer to an agent (the line calls them; the whisper is inside a <Gather>).
+WHISPER_CALLBACK = prompt("whisper_callback", "This is a callback.")
+WHISPER_CHOSE = prompt("whisper_chose", "The caller chose: {impact}, {severity}.")
+WHISPER_IMPACT_ALL = prompt("whisper_impact_all", "all users")
+WHISPER_IMPACT_SOME = prompt("whisper_impact_some", "several users")
+WHISPER_IMPACT_ONE = prompt("whisper_impact_one", "only the caller")
+WHISPER_SEVERITY_CANNOT_WORK = prompt("whisper_severity_cannot_work", "cannot work")
+WHISPER_SEVERITY_FUNCTIONS_FAIL = prompt("whisper_severity_functions_fail", "functions fail")
+WHISPER_SEVERITY_CUMBERSOME = prompt("whisper_severity_cumbersome", "works with detours")
+OFFER_PRESS_ONE = prompt("offer_press_one", "Take the call: press 1.")
+OFFER_GONE = prompt("offer_gone", "This caller is no longer waiting. Thank you.")
+OFFER_DECLINED = prompt("offer_declined", "You did not take the call; you are now set to away.")
+CALLBACK_DIALLING = prompt("callback_dialling", "We are calling the caller back now.")
+CALLBACK_NOT_REACHED = prompt(
+    "callback_not_reached", "The caller did not answer. We will try again later."
+)
+CALLBACK_GREETING = prompt(
+    "callback_greeting",
+    "You are being called back by the servicedesk about reference {reference}. "
+    "You are being connected.",
+)
 LANGUAGE_NAME_NL = prompt("language_name_nl", "Dutch")
 LANGUAGE_NAME_DE = prompt("language_name_de", "German")
+
+# Waiting in the queue: where the caller stands, then the choices, choice first, key last.
+QUEUE_POSITION = prompt("queue_position", "You are number {position} in line.")
+QUEUE_EXPECTED = prompt("queue_expected", "The expected waiting time is about {duration}.")
+QUEUE_CLOSING = prompt(
+    "queue_closing",
+    "Please note: the servicedesk closes {when}. If it is not your turn by then, we pick up "
+    "your report {next}.",
+)
+QUEUE_CHOICES = prompt(
+    "queue_choices",
+    "To keep waiting, stay on the line. A callback, keeping your place: press 1. "
+    "A report instead: press 2.",
+)
+QUEUE_FULL = prompt("queue_full", "It is very busy at the moment and the queue is full.")
+QUEUE_TOO_LONG = prompt("queue_too_long", "We are sorry that it is taking so long.")
+QUEUE_FAULT = prompt("queue_fault", "We are sorry, we cannot connect you at the moment.")
+CALLBACK_KEPT = prompt(
+    "callback_kept",
+    "You keep your place in line. We expect to call you back in about {duration}, on {number}. "
+    "You can hang up now.",
+)
+CALLBACK_KEPT_NO_ESTIMATE = prompt(
+    "callback_kept_no_estimate",
+    "You keep your place in line. We will call you back on {number} when it is your turn. "
+    "You can hang up now.",
+)
 
 # Taking a report
 RECORDING_NOTICE = prompt(

@@ -1,6 +1,14 @@
 """All webhooks of the call flow, registered on one blueprint (see ivr/voice/blueprint.py)."""
 
-from ivr.voice import call, intake, menus, routing  # noqa: F401  (each registers its routes)
+from ivr.voice import (  # noqa: F401  (each registers its routes)
+    call,
+    callbacks,
+    intake,
+    menus,
+    offers,
+    queue,
+    routing,
+)
 from ivr.voice.blueprint import bp
 
 __all__ = ["bp"]

@@ -16,7 +16,7 @@ from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
 from ivr.services.users import create_user
 from tests.conftest import TOKEN
-from tests.voice.conftest import agents, phone  # noqa: F401  re-exported fixtures
+from tests.voice.conftest import agents, line, phone  # noqa: F401  re-exported fixtures
 
 PASSWORD = "correct horse battery"
 

@@ -36,13 +36,18 @@ def test_an_invalid_number_is_refused_with_the_reason(app: Flask, staff: FlaskCl
     assert 'class="flash error"' in page and "No agents yet" in page
 
 
-def test_duty_toggle(app: Flask, staff: FlaskClient, agents) -> None:
+def test_presence_in_one_click(app: Flask, staff: FlaskClient, agents) -> None:
     with app.app_context():
         anouk = get_session().scalars(select(Agent).where(Agent.name == "Anouk")).one()
     post_form(staff, "/console/agents", f"/console/agents/{anouk.id}/duty", on_duty="0")
     assert "Anouk is off duty." in staff.get("/console/agents").get_data(as_text=True)
     with app.app_context():
-        assert get_session().get(Agent, anouk.id).on_duty is False
+        row = get_session().get(Agent, anouk.id)
+        assert (row.on_duty, row.presence) == (False, "away")
+    post_form(staff, "/console/agents", f"/console/agents/{anouk.id}/duty", on_duty="1")
+    assert "Anouk is on duty." in staff.get("/console/agents").get_data(as_text=True)
+    with app.app_context():
+        assert get_session().get(Agent, anouk.id).presence == "available"
 
 
 def test_maintenance_by_the_rules_is_planned(app: Flask, staff, clock: FixedClock) -> None:

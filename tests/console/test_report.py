@@ -19,11 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ivr.clock import FixedClock
-from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
-from tests.conftest import TOKEN, local
+from tests.conftest import local
 from tests.console.conftest import post_form
-from tests.voice.conftest import incident_of
+from tests.voice.conftest import Line, incident_of
 
 # Keys: language, purpose (1 incident), impact, severity -> category.
 CATEGORY_KEYS = {1: "1111", 2: "1112", 3: "1113", 4: "1133"}
@@ -32,17 +31,20 @@ AS_OF = local(2027, 4, 15, 12, 0)
 
 @dataclass
 class Month:
-    app: Flask
+    line: Line
     staff: FlaskClient
     clock: FixedClock
     callers: int = 0
+
+    @property
+    def app(self) -> Flask:
+        return self.line.app
 
     def call(self, when: datetime, keys: str) -> TwilioCall:
         """A first-time caller (a returning one would skip the language menu)."""
         self.clock.set(when)
         self.callers += 1
-        number = f"+316123{self.callers:05d}"
-        call = TwilioCall(InProcess(self.app, token=TOKEN), from_number=number)
+        call = self.line.caller(f"+316123{self.callers:05d}")
         call.start()
         for key in keys:
             call.press(key)
@@ -50,14 +52,15 @@ class Month:
 
     def agent_answers(self, when: datetime, category: int) -> str:
         call = self.call(when, CATEGORY_KEYS[category])
-        call.dial_outcome("completed")
-        call.hang_up()
+        self.line.board.pump()  # the agent's phone rings, the agent presses 1
+        assert call.bridged_to, call.as_text()
+        self.line.board.finish(call.bridged_to)
         return incident_of(self.app, call).reference
 
     def report(self, when: datetime, category: int, in_hours: bool = False) -> str:
         call = self.call(when, CATEGORY_KEYS[category])
         if in_hours:
-            call.dial_outcome("no-answer")
+            call.press("2")  # rather than wait in the queue, the caller leaves a report
         call.record(duration=20)
         call.press("1")
         call.hang_up()
@@ -82,9 +85,9 @@ class Month:
 
 
 @pytest.fixture
-def march(app: Flask, staff: FlaskClient, clock: FixedClock, agents: None) -> dict[str, str]:
+def march(line: Line, staff: FlaskClient, clock: FixedClock, agents: None) -> dict[str, str]:
     """The generated month; returns the references by name."""
-    m = Month(app, staff, clock)
+    m = Month(line, staff, clock)
     refs: dict[str, str] = {}
     # Category 1. Monday 1 March 09:00, answered at once and restored in 3 hours.
     refs["c1_agent"] = m.agent_answers(local(2027, 3, 1, 9, 0), 1)

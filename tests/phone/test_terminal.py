@@ -39,7 +39,7 @@ def test_out_of_hours_german_call_takes_the_report(app: Flask, tmp_path: Path) -
     assert "call ended" in result.output
 
 
-def test_in_hours_dutch_call_rings_an_agent_who_hears_the_whisper(
+def test_in_hours_dutch_call_queues_until_a_simulated_agent_takes_it(
     app: Flask, agents: None, tmp_path: Path
 ) -> None:
     transcript = tmp_path / "call.txt"
@@ -47,22 +47,26 @@ def test_in_hours_dutch_call_rings_an_agent_who_hears_the_whisper(
         app, "--at", OPEN_TUESDAY, "--keys", "1,1,1,1", "--transcript", str(transcript)
     )
     assert result.exit_code == 0, result.output
-    assert "the dialled party: completed" in result.output
+    assert "U bent nummer 1 in de wachtrij." in result.output
+    assert "is put through to +31687654321" in transcript.read_text(encoding="utf-8")
     (incident,) = incidents(app)
     assert (incident.category, incident.status, incident.acknowledged_by) == (
         1,
         "acknowledged",
         "Anouk",
     )
-    whisper = re.search(r"whisper: \+31687654321: (.*)", transcript.read_text(encoding="utf-8"))
-    assert whisper and incident.reference[:4] in whisper.group(1).replace(" ", "")
+    offer = re.search(r"\[agent \+31687654321 phone: accept\] (.*)", result.output)
+    assert offer and incident.reference[:4] in offer.group(1).replace(" ", "")
+    assert "Gesprek aannemen: druk 1." in offer.group(1)
 
 
-def test_spoken_answers_and_no_agent_answering(app: Flask, agents: None) -> None:
+def test_a_voicemail_never_takes_the_call_and_nobody_left_means_a_report(
+    app: Flask, agents: None
+) -> None:
     result = run_call(
         app,
         "--at", OPEN_TUESDAY,
-        "--dial", "no-answer",
+        "--agents", "voicemail",
         "--say", "Nederlands",
         "--say", "ik heb een storing",
         "--say", "alleen ik",
@@ -70,13 +74,15 @@ def test_spoken_answers_and_no_agent_answering(app: Flask, agents: None) -> None
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '> says "alleen ik"' in result.output
-    assert "> the dialled party: no-answer" in result.output
+    assert "[agent +31687654321 phone: voicemail]" in result.output
+    assert "is put through" not in result.output
     (incident,) = incidents(app)
     assert (incident.language, incident.category, incident.status) == ("nl", 4, "open")
-    after_dial = result.output.split("> the dialled party: no-answer")[1]
-    said = [line for line in after_dial.splitlines() if line.startswith("  [")]
+    assert incident.acknowledged_by is None
+    after_queue = result.output.split("phone: voicemail]")[1]
+    said = [line for line in after_queue.splitlines() if line.startswith("  [")]
     assert len(said) > 3 and all(line.startswith("  [nl-NL]") for line in said)
-    assert incident.reference[:4] in after_dial.replace(" ", "")
+    assert incident.reference[:4] in after_queue.replace(" ", "")
 
 
 def test_when_the_script_runs_out_the_caller_is_silent_and_still_not_dropped(app: Flask) -> None:

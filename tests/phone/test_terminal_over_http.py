@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 
 from ivr import create_app, migrations
 from ivr.db import Database
+from ivr.phone.fake_twilio import FakeTwilio
 from ivr.services.agents import add_agent
 from tests.conftest import TOKEN
 from tests.support.servers import gunicorn
@@ -16,8 +18,17 @@ from tests.support.servers import gunicorn
 pytestmark = pytest.mark.slow
 
 
+ACCOUNT = "AC" + "7" * 32
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def fake() -> Iterator[FakeTwilio]:
+    with FakeTwilio(ACCOUNT, TOKEN) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, fake: FakeTwilio):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'ivr.sqlite3'}"
     migrations.upgrade("head", url=url)
     database = Database(url)
@@ -30,6 +41,9 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         "IVR_ALLOW_CLOCK_HEADER": "1",
         "SECRET_KEY": "test",
         "SPOOL_DIR": str(tmp_path_factory.mktemp("spool")),
+        "TWILIO_ACCOUNT_SID": ACCOUNT,
+        "TWILIO_NUMBER": "+31413741742",
+        "TWILIO_API_BASE": fake.base_url,
     }
     with gunicorn(env) as base:
         yield base
@@ -69,7 +83,9 @@ def test_out_of_hours_in_german_over_http(phone_app: Flask, server: str, tmp_pat
     assert "Ihre Referenznummer lautet" in text
 
 
-def test_in_hours_in_dutch_over_http(phone_app: Flask, server: str, tmp_path: Path) -> None:
+def test_in_hours_in_dutch_over_http(
+    phone_app: Flask, server: str, fake: FakeTwilio, tmp_path: Path
+) -> None:
     text = call(
         phone_app,
         server,
@@ -82,7 +98,12 @@ def test_in_hours_in_dutch_over_http(phone_app: Flask, server: str, tmp_path: Pa
         "1,1,3,3",
     )
     assert "[nl-NL] U wordt doorverbonden." in text
-    assert "whisper: +31687654321: Servicedesk-gesprek in het Nederlands, categorie 4" in text
+    assert "[nl-NL] U bent nummer 1 in de wachtrij." in text
+    # The server offered the caller to Anouk through the (fake) REST API; nobody answered before
+    # the terminal caller gave up, and the offer was withdrawn when they hung up.
+    (offer,) = fake.calls_to("+31687654321")
+    assert offer.url.startswith(f"{server}/voice/offer?offer=")
+    assert offer.status == "canceled"
 
 
 def test_wrong_token_is_refused_with_the_step_named(server: str) -> None:

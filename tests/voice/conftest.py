@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -10,6 +11,8 @@ from sqlalchemy import select
 
 from ivr.db import get_session
 from ivr.models import Call, Incident
+from ivr.phone.fake_twilio import FakeTwilio
+from ivr.phone.switchboard import Switchboard
 from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
 from ivr.services.agents import add_agent
@@ -57,3 +60,31 @@ def call_row(app: Flask, call: TwilioCall) -> Call:
 def incidents(app: Flask) -> list[Incident]:
     with app.app_context():
         return list(get_session().scalars(select(Incident)))
+
+
+ACCOUNT = "AC" + "5" * 32
+
+
+@dataclass
+class Line:
+    """The line with agents' phones behind the fake Twilio: callers queue, agents screen."""
+
+    app: Flask
+    fake: FakeTwilio
+    board: Switchboard
+
+    def caller(self, number: str = CALLER) -> TwilioCall:
+        return self.board.call(number)
+
+
+@pytest.fixture
+def line(make_app: Callable[..., Flask]) -> Iterator[Line]:
+    with FakeTwilio(ACCOUNT, TOKEN) as fake:
+        application = make_app(
+            TWILIO_ACCOUNT_SID=ACCOUNT,
+            TWILIO_NUMBER=DESK_NUMBER,
+            TWILIO_API_BASE=fake.base_url,
+            WRAP_UP_SECONDS=0,
+        )
+        board = Switchboard(fake, InProcess(application, token=TOKEN), line_number=DESK_NUMBER)
+        yield Line(application, fake, board)

@@ -12,6 +12,8 @@ from ivr.clock import FixedClock
 from ivr.db import get_session
 from ivr.models import MaintenanceWindow
 from ivr.phone import timing
+from ivr.phone.transport import InProcess
+from ivr.phone.twilio_call import TwilioCall
 from ivr.voice.menus import choice_texts
 from tests.conftest import TOKEN, local
 from tests.voice.conftest import GERMAN_CALLER, incident_of
@@ -40,11 +42,12 @@ BUSY = re.compile(r"in gesprek|bezet|druk bezig|im gespräch|besetzt|beschäftig
 
 
 @pytest.fixture
-def measured(app: Flask, agents, clock: FixedClock) -> list[timing.Measure]:
-    with app.app_context():
+def measured(line, agents, clock: FixedClock) -> list[timing.Measure]:
+    """In hours the callers queue, and a free agent is offered the call at once (fake Twilio)."""
+    with line.app.app_context():
         choices = choice_texts()
     results = timing.measure(
-        app, clock, open_at=OPEN, closed_at=CLOSED, choices=choices, token=TOKEN
+        line.app, clock, open_at=OPEN, closed_at=CLOSED, choices=choices, token=TOKEN
     )
     print("\n" + timing.table(results))
     return results
@@ -66,10 +69,10 @@ def test_returning_callers_ring_an_agent_within_20_seconds(measured) -> None:
 
 
 def test_every_menu_is_interruptible_and_names_the_choice_before_its_key(
-    app: Flask, phone, agents, clock: FixedClock
+    line, agents, clock: FixedClock
 ) -> None:
     clock.set(OPEN)
-    call = phone()
+    call = line.caller()
     call.start()
     for key in "1111":
         menu = [h for h in call.heard_items if h.kind == "say"]
@@ -77,7 +80,7 @@ def test_every_menu_is_interruptible_and_names_the_choice_before_its_key(
         named = [h.text for h in menu if re.search(rf"(druk|Taste) {key}\.$", h.text, re.I)]
         assert named, f"no sentence ends with key {key}: {menu}"
         call.press(key)
-    assert call.waiting_for == "dial"
+    assert call.queued
 
 
 def test_star_repeats_is_said_once_per_call(app: Flask, phone, agents, clock) -> None:
@@ -109,9 +112,15 @@ def test_nobody_on_duty_is_not_told_colleagues_are_busy(
     assert ("geen collega beschikbaar" if language == "1" else "niemand vom Servicedesk") in heard
 
 
-def test_nobody_answering_is_said_as_it_is(app: Flask, phone, agents, clock) -> None:
+def test_nobody_answering_is_said_as_it_is(make_app, clock) -> None:
+    """The database is down: the fallback number rings, and nobody picks up."""
+    app = make_app(
+        DATABASE_URL="postgresql+psycopg://ivr:ivr@127.0.0.1:9/ivr",  # nothing listens there
+        DB_TIMEOUT_SECONDS=1,
+        FALLBACK_NUMBER="+31201234567",
+    )
     clock.set(OPEN)
-    call = phone()
+    call = TwilioCall(InProcess(app, token=TOKEN), from_number="+31612345678")
     call.start()
     for key in "12":
         call.press(key)
@@ -182,19 +191,25 @@ def test_the_callback_number_is_read_in_the_groups_people_use(app: Flask, phone,
 
 @pytest.mark.parametrize("language", ["1", "2"])
 def test_a_standard_change_is_a_choice_of_the_purpose_menu(
-    app: Flask, phone, agents, clock, language: str
+    line, agents, clock, language: str
 ) -> None:
     clock.set(OPEN)
-    call = phone()
+    call = line.caller()
     call.start()
     call.press(language)
     assert ("Standaardwijziging: druk 3." if language == "1" else "Standardänderung: Taste 3.") in (
         call.heard
     )
     call.press("3")
-    assert call.waiting_for == "dial"  # routed in hours like a question
-    call.dial_outcome("completed", answered_by="+31687654321")
-    (heard_by_agent,) = call.whispers
-    assert "standaardwijziging" in heard_by_agent  # Anouk's first language is Dutch
-    call.hang_up()
-    assert incident_of(app, call).kind == "standard_change"
+    assert call.queued  # routed in hours like a question
+    line.board.pump()
+    # A German caller goes to Jonas, who speaks only German (Anouk stays free for both).
+    agent, word = ("+31687654321", "standaardwijziging")
+    if language == "2":
+        agent, word = ("+4917612345678", "Standardänderung")
+    assert call.bridged_to == agent
+    (offer,) = line.board.legs.values()
+    heard_by_agent = " ".join(h.text for h in offer.transcript if h.kind == "say")
+    assert word in heard_by_agent  # in the agent's first language
+    line.board.finish(agent)
+    assert incident_of(line.app, call).kind == "standard_change"

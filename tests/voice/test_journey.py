@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 
 from ivr.clock import FixedClock
 from tests.conftest import local
@@ -26,50 +25,58 @@ def spoken_reference(text: str) -> str:
 
 
 def test_in_hours_dutch_caller_reaches_an_agent_who_hears_the_category(
-    app: Flask, phone, agents, clock: FixedClock
+    line, agents, clock: FixedClock
 ) -> None:
     clock.set(OPEN_TUESDAY)
-    call = phone()
+    call = line.caller()
     call.start()
     assert call.waiting_for == "gather"
     call.press("1")  # Nederlands
     call.press("1")  # a disruption
     call.press("1")  # all users
     call.press("1")  # cannot make calls
-    assert call.waiting_for == "dial"
-    assert call.dialled == ["+31687654321"]  # Jonas speaks only German
-    call.dial_outcome("completed")
-    (whisper,) = call.whispers
-    incident = incident_of(app, call)
-    assert "1" in whisper and " ".join(incident.reference) in whisper.replace(",", "")
+    assert call.queued and "nummer 1 in de wachtrij" in call.heard
+    assert [c.to for c in line.fake.calls.values()] == ["+31687654321"]  # Jonas: German only
+    line.board.pump()
+    (leg,) = [c for c in line.fake.calls.values()]
+    assert call.bridged_to == "+31687654321"
+    incident = incident_of(line.app, call)
+    offer = " ".join(h.text for h in _leg_heard(line, leg.sid))
+    assert "categorie 1" in offer and " ".join(incident.reference) in offer.replace(",", "")
+    assert "alle gebruikers, kan niet werken" in offer
+    line.board.finish("+31687654321")
     assert call.waiting_for is None
-    call.hang_up()
-    incident = incident_of(app, call)
+    incident = incident_of(line.app, call)
     assert (incident.kind, incident.language, incident.category) == ("incident", "nl", 1)
     assert incident.status == "acknowledged" and incident.acknowledged_by == "Anouk"
     assert incident.taken_out_of_hours is False
     assert incident.reaction_due == OPEN_TUESDAY + timedelta(minutes=30)
-    row = call_row(app, call)
+    row = call_row(line.app, call)
     assert row.outcome == "agent answered" and row.agent_name == "Anouk"
     assert row.ended_at is not None
 
 
-def test_in_hours_german_caller_rings_german_speakers(app, phone, agents, clock) -> None:
+def _leg_heard(line, sid: str):  # type: ignore[no-untyped-def]
+    return [h for h in line.board.legs[sid].transcript if h.kind == "say"]
+
+
+def test_in_hours_german_caller_is_offered_to_a_german_speaker(line, agents, clock) -> None:
     clock.set(OPEN_TUESDAY)
-    call = phone(GERMAN_CALLER)
+    call = line.caller(GERMAN_CALLER)
     call.start()
     call.press("2")  # Deutsch
     call.press("1")
     call.press("2")  # several users
     call.press("2")  # certain functions fail -> category 3
-    assert sorted(call.dialled) == ["+31687654321", "+4917612345678"]
-    call.dial_outcome("completed", answered_by="+4917612345678")
-    (whisper,) = call.whispers
-    assert "3" in whisper
-    call.hang_up()
-    incident = incident_of(app, call)
+    assert "Nummer 1 in der Warteschlange" in call.heard
+    line.board.pump()
+    (offered,) = line.fake.calls.values()
+    assert offered.to in ("+31687654321", "+4917612345678")  # both speak German
+    assert call.bridged_to == offered.to
+    line.board.finish(offered.to)
+    incident = incident_of(line.app, call)
     assert (incident.language, incident.category) == ("de", 3)
-    assert incident.acknowledged_by == "Jonas"
+    assert incident.acknowledged_by in ("Anouk", "Jonas")
 
 
 def test_saturday_night_report_is_picked_up_monday(app, phone, clock) -> None:
@@ -173,24 +180,30 @@ def test_spoken_answers_in_german(app, phone, clock) -> None:
     assert (incident.language, incident.category) == ("de", 1)
 
 
-def test_no_agent_answering_keeps_the_caller_and_takes_the_report(
-    app, phone, agents, clock
+def test_a_caller_who_would_rather_leave_a_report_presses_2_in_the_queue(
+    line, agents, clock
 ) -> None:
     clock.set(OPEN_TUESDAY)
-    call = phone()
+    call = line.caller()
     call.start()
     for key in ("1", "1", "2", "1"):
         call.press(key)
-    call.dial_outcome("no-answer")
+    call.keep_waiting()  # Anouk's phone is still ringing
+    call.press("2")
     assert call.waiting_for == "record"
+    (offer,) = line.fake.calls.values()
+    assert offer.status == "canceled"  # the line withdrew the offer ringing at Anouk's
+    line.board.pump()
+    assert line.board.rung == [("+31687654321", "withdrawn")]
     call.record(duration=30)
     call.press("1")
     spoken_reference(call.heard)
     call.hang_up()
-    incident = incident_of(app, call)
+    incident = incident_of(line.app, call)
     assert incident.status == "open" and incident.category == 2
     assert incident.pickup_at == OPEN_TUESDAY  # as soon as an agent is free
     assert incident.taken_out_of_hours is False
+    assert incident.acknowledged_by is None
 
 
 def test_nobody_on_duty_goes_straight_to_the_report(app, phone, clock) -> None:
@@ -244,18 +257,18 @@ def test_recording_callbacks_in_either_order_give_one_incident(
 
 
 def test_invalid_key_is_named_and_the_menu_repeated_then_the_safest_path(
-    app, phone, agents, clock
+    line, agents, clock
 ) -> None:
     clock.set(OPEN_TUESDAY)
-    call = phone()
+    call = line.caller()
     call.start()
     call.press("1")
     call.press("7")
     assert call.waiting_for == "gather"
     call.press("7")
     assert call.waiting_for == "gather"
-    call.press("7")  # third time: straight to an agent, never a loop
-    assert call.waiting_for == "dial"
+    call.press("7")  # third time: straight to the queue for an agent, never a loop
+    assert call.queued
 
 
 def test_silence_repeats_twice_then_takes_the_recording_when_closed(app, phone, clock) -> None:

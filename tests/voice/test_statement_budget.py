@@ -55,24 +55,38 @@ def test_an_out_of_hours_report_stays_within_the_statement_budget(
     assert total["commits"] <= 11  # the ten webhooks that add a fact, and nothing else
 
 
+# Dispatch commits its claim before it calls Twilio and records the placed call after: the
+# webhooks that dispatch (joining the queue, each waiting round, leaving it) are outside the
+# one-transaction budget by design (ivr/services/dispatch.py).
+QUEUE_WEBHOOKS = ("/voice/route", "/voice/queue/")
+
+
 def test_a_returning_caller_put_through_to_an_agent_stays_within_the_budget(
-    app: Flask, agents: None, clock: FixedClock
+    line, agents: None, clock: FixedClock
 ) -> None:
     clock.set(local(2026, 11, 24, 10, 0))
-    with counting(app.extensions["ivr.db"].engine) as tally:
-        first, _ = counted_call(app, tally)
+    with counting(line.app.extensions["ivr.db"].engine) as tally:
+        first, _ = counted_call(line.app, tally)
         first.start()
         first.press("1")  # Nederlands: remembered for the next call
         first.hang_up()
-        call, per_webhook = counted_call(app, tally)
+        call, per_webhook = counted_call(line.app, tally)
+        line.board.callers[call.call_sid] = call
         call.start()  # greeted in Dutch straight away
         for key in "111":
             call.press(key)
-        assert call.dialled == ["+31687654321"]
-        call.dial_outcome("completed")
-        assert call.whispers
-        call.hang_up()
-    assert_within_budget(per_webhook)
+        assert call.queued
+        line.board.pump()
+        assert call.bridged_to == "+31687654321"
+        line.board.finish("+31687654321")
+    assert_within_budget(
+        [
+            (p, used)
+            for p, used in per_webhook
+            if not p.split("?")[0].endswith(QUEUE_WEBHOOKS)
+            and not any(q in p for q in QUEUE_WEBHOOKS)
+        ]
+    )
 
 
 def test_the_budget_notices_a_ping_per_checkout(app: Flask) -> None:

@@ -1,0 +1,71 @@
+"""`flask --app app queue ...`: who waits, and the sweeper that keeps dispatch honest."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ivr import services
+from ivr.db import get_database, get_session
+from ivr.services import board
+from ivr.services.desk import business_calendar
+from ivr.services.dispatch import Dispatcher, Links
+from ivr.services.sweeper import Swept, sweep
+
+cli = AppGroup("queue", help="The queue: who waits, the wall board, the sweeper.")
+
+
+def _sweep() -> Swept:
+    settings = current_app.extensions["ivr.queue"]
+    if not settings.public_url:
+        raise click.ClickException(
+            "PUBLIC_URL is not set: Twilio needs the line's address for the offers it places"
+        )
+    desk = current_app.extensions["ivr.desk"]
+    now = services.now()
+    dispatcher = Dispatcher(
+        get_database(), current_app.extensions["ivr.twilio"], Links(settings.public_url), settings
+    )
+    desk_open = business_calendar(desk, get_session(), now).is_open(now)
+    get_session().close()
+    return sweep(dispatcher, desk, now, desk_open=desk_open)
+
+
+@cli.command("list")
+def list_queue() -> None:
+    """Agents and their presence, callers waiting in order, callbacks pending."""
+    now = services.now()
+    tz = current_app.extensions["ivr.desk"].tz
+    wall = board.wall_board(get_session(), current_app.extensions["ivr.queue"], now)
+    for agent in wall.agents:
+        note = f"  ({agent.note})" if agent.note else ""
+        click.echo(f"agent  {agent.name:<20} {agent.presence:<10} {agent.languages:<6}{note}")
+    for caller in wall.callers:
+        click.echo(
+            f"caller {caller.position:>3}. {caller.language} {caller.what:<14} "
+            f"{caller.status:<8} waiting {caller.waited_minutes} min "
+            f"since {caller.since.astimezone(tz):%H:%M}"
+        )
+
+
+@cli.command("sweep")
+def sweep_once() -> None:
+    """One pass: repair stuck offers, agents and callers, then dispatch."""
+    swept = _sweep()
+    for line in swept.repaired:
+        click.echo(f"repaired: {line}")
+    click.echo(f"offers placed: {len(swept.offered)}")
+
+
+@cli.command("run")
+@click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
+def run(interval: float) -> None:
+    """Sweep forever: run this beside the web service (like `outbox run`)."""
+    while True:
+        swept = _sweep()
+        for line in swept.repaired:
+            click.echo(f"repaired: {line}")
+        time.sleep(interval)

@@ -1,0 +1,156 @@
+"""Twilio's voice side for tests and simulations: callers in queues and the agents' phones.
+
+The line places offers through the fake REST API (`ivr.phone.fake_twilio`); `pump` rings each
+new call the way the agent's phone behaves (answers and presses 1, declines, a voicemail that
+answers and says nothing, no answer, busy, a phone that fails), plays the TwiML with the same
+`TwilioCall` that plays the callers, and posts the status callbacks Twilio would post, signed.
+An agent's `<Dial><Queue>` bridges them to the caller waiting in that queue; `finish` ends the
+conversation on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ivr.phone.fake_twilio import FakeCall, FakeTwilio
+from ivr.phone.transport import Transport, absolute
+from ivr.phone.twilio_call import TwilioCall
+
+ACCEPT, DECLINE, VOICEMAIL = "accept", "decline", "voicemail"
+NO_ANSWER, BUSY, FAIL = "no-answer", "busy", "failed"
+BEHAVIOURS = (ACCEPT, DECLINE, VOICEMAIL, NO_ANSWER, BUSY, FAIL)
+
+
+@dataclass
+class AgentLeg(TwilioCall):
+    """An outbound call the line placed through the REST API, as Twilio plays it."""
+
+    direction: str = "outbound-api"
+
+    def _params(self, status: str = "in-progress") -> dict[str, str]:
+        return {**super()._params(status), "Direction": self.direction}
+
+    def not_answered(self, status: str) -> None:
+        """The phone never answered: only the status callback comes, with `status`."""
+        self._ended = True
+        self._post(
+            absolute(self.transport.base_url, self.status_url),
+            {"CallDuration": "0"},
+            step="status callback",
+            status=status,
+        )
+
+
+@dataclass
+class Connection:
+    agent: str
+    caller: TwilioCall
+    leg: AgentLeg
+
+
+@dataclass
+class Switchboard:
+    fake: FakeTwilio
+    transport: Transport
+    line_number: str = "+31413741742"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.phones: dict[str, list[str]] = {}
+        self.callers: dict[str, TwilioCall] = {}
+        self.rung: list[tuple[str, str]] = []  # (agent number, what the phone did)
+        self.connected: list[tuple[str, str]] = []  # (agent number, caller's CallSid)
+        self.live: dict[str, Connection] = {}  # by agent number
+        self.legs: dict[str, AgentLeg] = {}  # by CallSid: what each agent's phone heard
+        self._handled: set[str] = set()
+
+    def phone(self, number: str, *behaviours: str) -> None:
+        """How `number` answers its next offers, in order; the last one repeats."""
+        unknown = set(behaviours) - set(BEHAVIOURS)
+        if unknown or not behaviours:
+            raise ValueError(f"behaviours are {BEHAVIOURS}, not {sorted(unknown)}")
+        self.phones[number] = list(behaviours)
+
+    def call(self, from_number: str) -> TwilioCall:
+        """A caller dials the line; the switchboard knows them when an agent dequeues them."""
+        caller = TwilioCall(
+            self.transport, from_number=from_number, to_number=self.line_number,
+            headers=self.headers,
+        )  # fmt: skip
+        self.callers[caller.call_sid] = caller
+        return caller
+
+    def pump(self, rounds: int = 50) -> int:
+        """Play every call the line has placed and not been played yet; how many were played."""
+        played = 0
+        for _ in range(rounds):
+            with self.fake.lock:
+                new = [c for c in self.fake.calls.values() if c.sid not in self._handled]
+            if not new:
+                break
+            for call in new:
+                self._handled.add(call.sid)
+                self._ring(call)
+                played += 1
+        return played
+
+    def finish(self, agent: str) -> None:
+        """The agent's conversation ends: both legs hang up, Twilio reports both."""
+        connection = self.live.pop(agent)
+        connection.leg.dial_outcome("completed", duration=180)
+        self.fake.set_status(connection.leg.call_sid, "completed")
+        connection.caller.unbridge()
+
+    def finish_all(self) -> None:
+        for agent in list(self.live):
+            self.finish(agent)
+
+    def _behaviour(self, number: str) -> str:
+        planned = self.phones.get(number, [ACCEPT])
+        return planned.pop(0) if len(planned) > 1 else planned[0]
+
+    def _ring(self, call: FakeCall) -> None:
+        leg = AgentLeg(
+            self.transport, from_number=call.from_, to_number=call.to,
+            incoming_url=call.url, status_url=call.status_callback, call_sid=call.sid,
+            account_sid=call.account_sid, headers=self.headers,
+        )  # fmt: skip
+        self.legs[call.sid] = leg
+        if call.status not in ("queued", "ringing"):  # the line withdrew it before it rang
+            self.rung.append((call.to, "withdrawn"))
+            leg.not_answered("canceled")
+            return
+        behaviour = self._behaviour(call.to)
+        self.rung.append((call.to, behaviour))
+        if behaviour in (NO_ANSWER, BUSY, FAIL):
+            self.fake.set_status(call.sid, behaviour)
+            leg.not_answered(behaviour)
+            return
+        self.fake.set_status(call.sid, "in-progress")
+        leg.start()
+        if leg.waiting_for == "gather":
+            if behaviour == ACCEPT:
+                leg.press("1")
+            elif behaviour == DECLINE:
+                leg.press("2")
+            else:
+                leg.silence()  # a voicemail greeting: talk, but no key
+        if leg.waiting_for == "dial":
+            self._connect(call.to, leg)
+        if leg.waiting_for is None:
+            self.fake.set_status(call.sid, "completed")
+
+    def _connect(self, agent: str, leg: AgentLeg) -> None:
+        queues = [d.removeprefix("queue:") for d in leg.dialled if d.startswith("queue:")]
+        if not queues:  # a callback: the agent's <Dial> rings the caller, who answers
+            leg.dial_outcome("completed", duration=120)
+            self.connected.append((agent, leg.dialled[-1] if leg.dialled else "?"))
+            return
+        caller = self.callers.get(queues[-1])
+        if caller is None or not caller.queued:
+            leg.dial_outcome("no-answer")  # nobody in that queue any more: the Dial times out
+            return
+        caller.bridge(agent)
+        self.connected.append((agent, caller.call_sid))
+        self.live[agent] = Connection(agent, caller, leg)

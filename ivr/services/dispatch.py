@@ -1,0 +1,187 @@
+"""Dispatch: offer the right waiting caller to a free agent, exactly once, and follow the offer.
+
+The only place that claims rows. A claim is one short transaction: free agents and waiting
+callers are read with `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (so dispatchers in other
+workers and instances pass each other's rows by), and the agent and the caller are then taken
+with conditional UPDATEs (`presence` still free, `status` still waiting) whose row counts must
+both be 1. That second guard is what makes it exactly once on SQLite too, where `FOR UPDATE` does
+not exist and the single writer serialises the UPDATEs. Twilio is called after the commit, never
+with a transaction open; what a crash leaves half done, `sweep` repairs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ivr.db import Database
+from ivr.domain.queueing import FreeAgent, next_pair
+from ivr.models import Agent, Offer, QueueEntry
+from ivr.services.presence import AVAILABLE, AWAY, RINGING, free_now, free_since, set_presence
+from ivr.services.queue import OFFERED, WAITING, QueueSettings, as_waiting
+from ivr.twilio_rest import TwilioRest, TwilioUnavailable
+
+log = logging.getLogger(__name__)
+
+LIVE_OFFER = ("placing", "ringing")
+CLAIM_ATTEMPTS = 5  # lost races in a row before a dispatcher leaves the rest to the next one
+
+
+@dataclass(frozen=True)
+class Links:
+    """The webhooks Twilio is given for an offer's call, absolute (Twilio needs the host)."""
+
+    base: str
+
+    def offer(self, offer_id: int) -> str:
+        return f"{self.base}/voice/offer?offer={offer_id}"
+
+    def offer_status(self, offer_id: int) -> str:
+        return f"{self.base}/voice/offer/status?offer={offer_id}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    offer_id: int
+    address: str
+
+
+class _Lost(Exception):
+    """Another dispatcher took the agent or the caller between our read and our update."""
+
+
+@dataclass(frozen=True)
+class Dispatcher:
+    """What dispatching needs: the database, Twilio's API, the webhooks' base, the settings."""
+
+    database: Database
+    rest: TwilioRest
+    links: Links
+    settings: QueueSettings
+
+    def __call__(self, now: datetime, limit: int = 10) -> list[int]:
+        return dispatch(self, now, limit)
+
+
+def dispatch(line: Dispatcher, now: datetime, limit: int = 10) -> list[int]:
+    """Offer waiting callers to free agents until no pair is left; the offers placed."""
+    placed: list[int] = []
+    lost = 0
+    while len(placed) < limit and lost < CLAIM_ATTEMPTS:
+        try:
+            claim = claim_next(line.database, line.settings, now)
+        except (_Lost, SQLAlchemyError) as exc:
+            # A race lost, or SQLite's single writer busy: try again with fresh rows.
+            log.info("dispatch claim retried (%s)", type(exc).__name__)
+            lost += 1
+            continue
+        if claim is None:
+            break
+        if not place(line, claim, now):
+            break  # Twilio refused: do not hammer it; the sweeper or the next event retries
+        placed.append(claim.offer_id)
+    return placed
+
+
+def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Claim | None:
+    """Claim one free agent and the caller they should be offered; None when there is none."""
+    wrap = settings.wrap_up_seconds
+    with database.sessions.begin() as session:
+        agents = session.scalars(
+            select(Agent)
+            .where(free_now(now, wrap))
+            .order_by(Agent.presence_since, Agent.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not agents:
+            return None
+        entries = session.scalars(
+            select(QueueEntry).where(QueueEntry.status == WAITING).with_for_update(skip_locked=True)
+        ).all()
+        waiting = [as_waiting(e) for e in entries]
+        free = [FreeAgent(a.id, tuple(a.language_list), free_since(a, wrap) or now) for a in agents]
+        pair = next_pair(free, waiting, settings.question_category)
+        if pair is None:
+            return None
+        agent = next(a for a in agents if a.id == pair[0].key)
+        entry = next(e for e in entries if e.id == pair[1].key)
+        became_free = free_since(agent, wrap) or now
+        took_agent = session.execute(
+            update(Agent)
+            .where(Agent.id == agent.id, free_now(now, wrap))
+            .values(presence=RINGING, presence_since=now, presence_note=None, on_duty=True)
+            .execution_options(synchronize_session=False)
+        )
+        took_caller = session.execute(
+            update(QueueEntry)
+            .where(QueueEntry.id == entry.id, QueueEntry.status == WAITING)
+            .values(status=OFFERED)
+            .execution_options(synchronize_session=False)
+        )
+        if took_agent.rowcount != 1 or took_caller.rowcount != 1:  # type: ignore[attr-defined]
+            raise _Lost
+        offer = Offer(
+            entry_id=entry.id,
+            agent_id=agent.id,
+            status="placing",
+            created_at=now,
+            agent_free_since=max(became_free, entry.enqueued_at),
+        )
+        session.add(offer)
+        session.flush()
+        return Claim(offer.id, agent.address)
+
+
+def place(line: Dispatcher, claim: Claim, now: datetime) -> bool:
+    """Ring the agent's phone through Twilio's API; on refusal undo the claim. True if placed."""
+    database = line.database
+    try:
+        call = line.rest.create_call(
+            claim.address,
+            line.links.offer(claim.offer_id),
+            line.links.offer_status(claim.offer_id),
+            ring_seconds=line.settings.ring_seconds,
+        )
+    except TwilioUnavailable as exc:
+        # 400 is the agent's number (invalid, not reachable): the phone failed, the agent is
+        # away. Anything else is Twilio's or our account's trouble, not the agent's.
+        agent_fault = exc.status == 400
+        with database.sessions.begin() as session:
+            offer = session.get_one(Offer, claim.offer_id)
+            if agent_fault:
+                note = f"phone failed (Twilio {exc.code or exc.status})"
+                end_offer(session, offer, "failed", now, presence=AWAY, note=note)
+            else:
+                end_offer(session, offer, "failed", now, presence=AVAILABLE)
+                offer.entry.failed_offers += 1
+        return agent_fault  # the next agent may do; a Twilio outage stops this round
+    with database.sessions.begin() as session:
+        offer = session.get_one(Offer, claim.offer_id)
+        offer.call_sid = call.sid
+        offer.placed_at = now
+        if offer.status == "placing":
+            offer.status = "ringing"
+    log.info("offer %s placed (entry %s)", claim.offer_id, offer.entry_id)
+    return True
+
+
+def end_offer(
+    session: Session,
+    offer: Offer,
+    status: str,
+    now: datetime,
+    *,
+    presence: str | None,
+    note: str | None = None,
+) -> None:
+    """A live offer ends without a call: the caller waits again, the agent goes to `presence`."""
+    offer.status, offer.ended_at = status, now
+    if offer.entry.status == OFFERED:
+        offer.entry.status = WAITING
+    if presence is not None and offer.agent.presence == RINGING:
+        set_presence(offer.agent, presence, now, note)

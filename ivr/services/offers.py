@@ -1,0 +1,203 @@
+"""What happens to an offer: the agent screens it (1 accepts, anything else declines), its call
+ends, the caller hangs up meanwhile; a callback reaches its caller or not.
+
+Only an accepted offer acknowledges the caller's incident for that agent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.db import Database
+from ivr.models import Offer, QueueEntry
+from ivr.services import recorder
+from ivr.services.desk import Desk
+from ivr.services.dispatch import LIVE_OFFER, end_offer
+from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
+from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
+from ivr.twilio_rest import TwilioRest, TwilioUnavailable
+
+log = logging.getLogger(__name__)
+
+ACCEPT_KEY = "1"
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """What the agent's screening needs: who is offered, and whether the offer still stands."""
+
+    offer_status: str
+    entry_status: str
+    call_sid: str
+    mode: str
+    language: str
+    kind: str
+    category: int | None
+    impact: str | None
+    severity: str | None
+    reference: str | None
+    callback_number: str | None
+    agent_name: str
+    agent_languages: list[str]
+
+    @property
+    def live(self) -> bool:
+        return self.offer_status in LIVE_OFFER and self.entry_status == OFFERED
+
+
+def view(session: Session, offer_id: int) -> OfferView | None:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        return None
+    e = offer.entry
+    return OfferView(
+        offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
+        e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
+    )  # fmt: skip
+
+
+def screened(
+    database: Database, desk: Desk, offer_id: int, digits: str, now: datetime
+) -> OfferView | None:
+    """The agent answered the whisper's `<Gather>`: 1 takes the call, anything else declines.
+
+    Returns the offer as it now stands (`offer_status` "accepted" means: bridge them).
+    """
+    with database.sessions.begin() as session:
+        offer = _locked(session, offer_id)
+        if offer is None:
+            return None
+        before = view(session, offer_id)
+        if before is None or not before.live:
+            if offer.status in LIVE_OFFER:  # the caller left while the agent's phone rang
+                end_offer(session, offer, "canceled", now, presence=AVAILABLE)
+            return view(session, offer_id)
+        if digits == ACCEPT_KEY:
+            offer.status, offer.accepted_at = "accepted", now
+            offer.entry.status = CONNECTED
+            set_presence(offer.agent, ON_CALL, now)
+            if offer.entry.reference:
+                recorder.apply(session, desk, _answered(offer, now))
+        else:
+            heard = "no key" if not digits else f"key {digits[:3]}"
+            note = f"declined an offer ({heard}) at {now.astimezone(desk.tz):%H:%M}"
+            end_offer(session, offer, "declined", now, presence=AWAY, note=note)
+        return view(session, offer_id)
+
+
+def _answered(offer: Offer, now: datetime) -> recorder.Event:
+    return {
+        "type": "agent_answered",
+        "call_sid": offer.entry.call_sid,
+        "at": now.isoformat(),
+        "reference": offer.entry.reference,
+        "agent_name": offer.agent.name,
+    }
+
+
+def _locked(session: Session, offer_id: int) -> Offer | None:
+    return session.scalar(select(Offer).where(Offer.id == offer_id).with_for_update())
+
+
+def call_ended(
+    database: Database, desk: Desk, offer_id: int, call_status: str, now: datetime
+) -> None:
+    """The agent's call of this offer ended with Twilio's `call_status`."""
+    with database.sessions.begin() as session:
+        offer = _locked(session, offer_id)
+        if offer is None:
+            return
+        if offer.status in LIVE_OFFER:
+            # Rang out, busy, failed, or answered and hung up without pressing a key.
+            what = {"no-answer": "did not answer", "busy": "was busy"}.get(
+                call_status, "hung up without taking it" if call_status == "completed" else "failed"
+            )
+            note = f"missed an offer ({what}) at {now.astimezone(desk.tz):%H:%M}"
+            status = "failed" if call_status == "failed" else "missed"
+            end_offer(session, offer, status, now, presence=AWAY, note=note)
+        elif offer.status == "accepted":
+            offer.status, offer.ended_at = "done", now
+            if offer.entry.status == CONNECTED and offer.entry.mode == "line":
+                offer.entry.status, offer.entry.ended_at = DONE, now
+            if offer.agent.presence in (ON_CALL, RINGING):
+                set_presence(offer.agent, WRAP_UP, now)
+
+
+def callback_result(
+    database: Database, desk: Desk, offer_id: int, dial_status: str, *, attempts: int, now: datetime
+) -> str:
+    """The agent's `<Dial>` to a callback caller ended: "reached", "again" or "report"."""
+    with database.sessions.begin() as session:
+        offer = _locked(session, offer_id)
+        if offer is None:
+            return "report"
+        entry = offer.entry
+        if entry.status != CONNECTED:
+            return "reached" if entry.status == DONE else "report"
+        if dial_status in ("completed", "answered"):
+            entry.status, entry.ended_at = DONE, now
+            return "reached"
+        entry.callback_attempts += 1
+        if entry.callback_attempts < attempts:
+            entry.status = WAITING  # the same place in the order: enqueued_at is unchanged
+            return "again"
+        to_report(session, desk, entry, now)
+        return "report"
+
+
+def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) -> None:
+    """A callback that cannot be made becomes a report for the desk to pick up."""
+    entry.status, entry.ended_at = REPORT, now
+    if entry.reference:
+        event = {
+            "type": "incident",
+            "call_sid": entry.call_sid,
+            "at": now.isoformat(),
+            "reference": entry.reference,
+            "status": "open",
+            "callback_number": entry.callback_number,
+        }
+        recorder.apply(session, desk, event)
+
+
+def caller_left(
+    database: Database,
+    rest: TwilioRest | None,
+    call_sid: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """The caller left the line (hung up, or chose to: `reason` callback | report | limit ...):
+    out of the queue, and an agent's ringing offer for them is withdrawn."""
+    to_cancel = None
+    with database.sessions.begin() as session:
+        entry = session.scalar(
+            select(QueueEntry).where(QueueEntry.call_sid == call_sid).with_for_update()
+        )
+        if entry is None or entry.mode != "line":
+            return  # a callback keeps its place after the caller hangs up
+        if entry.status == CONNECTED and reason is None:
+            entry.status, entry.ended_at = DONE, now
+            return
+        if entry.status not in IN_QUEUE:
+            return
+        if entry.status == OFFERED:
+            offer = session.scalar(
+                select(Offer).where(Offer.entry_id == entry.id, Offer.status.in_(LIVE_OFFER))
+            )
+            if offer is not None:
+                to_cancel = offer.call_sid
+                end_offer(session, offer, "canceled", now, presence=AVAILABLE)
+        entry.status, entry.ended_at = LEFT, now
+        # A callback's place is kept: `keep_place_for_callback` puts the entry back as it was.
+        entry.leave_reason = reason or entry.leave_reason
+    if to_cancel and rest is not None:
+        try:
+            rest.hang_up(to_cancel)
+        except TwilioUnavailable:
+            log.warning("could not withdraw offer call %s; the agent hears it is gone", to_cancel)

@@ -1,0 +1,205 @@
+"""Callers waiting for an agent: joining, what they hear while waiting, leaving, callbacks.
+
+The order is the domain's (ivr/domain/queueing.py); claiming a caller for an agent is dispatch's
+(ivr/services/dispatch.py). Every function here commits its own short transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ivr.db import Database
+from ivr.domain import queueing
+from ivr.models import Agent, Offer, QueueEntry
+from ivr.services.presence import AWAY
+
+WAITING, OFFERED, CONNECTED, DONE, LEFT, REPORT = (
+    "waiting", "offered", "connected", "done", "left", "report",
+)  # fmt: skip
+IN_QUEUE = (WAITING, OFFERED)
+HANDLING_SAMPLE = 50  # the last calls the expected wait is measured on
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    ring_seconds: int
+    wrap_up_seconds: int
+    max_wait_seconds: int
+    max_length: int
+    choice_seconds: int
+    handling_seconds: int
+    question_category: int
+    callback_attempts: int
+    fault_seconds: int
+    public_url: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> QueueSettings:
+        return cls(
+            ring_seconds=config["DIAL_TIMEOUT_SECONDS"],
+            wrap_up_seconds=config["WRAP_UP_SECONDS"],
+            max_wait_seconds=config["QUEUE_MAX_WAIT_SECONDS"],
+            max_length=config["QUEUE_MAX_LENGTH"],
+            choice_seconds=config["QUEUE_CHOICE_SECONDS"],
+            handling_seconds=config["QUEUE_HANDLING_SECONDS"],
+            question_category=config["QUEUE_QUESTION_CATEGORY"],
+            callback_attempts=config["CALLBACK_ATTEMPTS"],
+            fault_seconds=config["QUEUE_FAULT_SECONDS"],
+            public_url=config["PUBLIC_URL"].rstrip("/"),
+        )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the line knows of a caller when they join the queue."""
+
+    call_sid: str
+    language: str
+    kind: str
+    category: int | None
+    impact: str | None = None
+    severity: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class WaitInfo:
+    status: str
+    mode: str
+    leave_reason: str | None
+    position: int
+    expected: timedelta | None
+    waited: timedelta
+    failed_offers: int
+
+
+def agents_for(session: Session, language: str) -> int:
+    """Agents on duty (not away) who speak `language`."""
+    agents = session.scalars(select(Agent).where(Agent.presence != AWAY))
+    return sum(1 for a in agents if language in a.language_list)
+
+
+def waiting_count(session: Session, language: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(QueueEntry)
+            .where(QueueEntry.status.in_(IN_QUEUE), QueueEntry.language == language)
+        )
+        or 0
+    )
+
+
+def join(database: Database, caller: Caller, now: datetime, max_length: int) -> bool:
+    """Put the caller in the queue (a retried webhook changes nothing). False when it is full."""
+    with database.sessions.begin() as session:
+        existing = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == caller.call_sid))
+        if existing is not None:
+            return existing.status in IN_QUEUE
+        if waiting_count(session, caller.language) >= max_length:
+            return False
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(QueueEntry)
+            .values(
+                call_sid=caller.call_sid,
+                reference=caller.reference,
+                language=caller.language,
+                kind=caller.kind,
+                category=caller.category,
+                impact=caller.impact,
+                severity=caller.severity,
+                status=WAITING,
+                mode="line",
+                enqueued_at=now,
+                last_seen_at=now,
+                callback_attempts=0,
+                failed_offers=0,
+            )
+            .on_conflict_do_nothing()
+        )
+    return True
+
+
+def waiting_callers(session: Session) -> list[queueing.Waiting]:
+    rows = session.scalars(select(QueueEntry).where(QueueEntry.status.in_(IN_QUEUE)))
+    return [as_waiting(e) for e in rows]
+
+
+def as_waiting(entry: QueueEntry) -> queueing.Waiting:
+    return queueing.Waiting(entry.id, entry.language, entry.kind, entry.category, entry.enqueued_at)
+
+
+def handling_seconds(session: Session, default: float) -> float:
+    """The mean time agents spent on the line's last calls (accepted to ended)."""
+    rows = session.execute(
+        select(Offer.accepted_at, Offer.ended_at)
+        .where(Offer.status == "done", Offer.accepted_at.is_not(None), Offer.ended_at.is_not(None))
+        .order_by(Offer.ended_at.desc())
+        .limit(HANDLING_SAMPLE)
+    ).all()
+    durations = [(end - start).total_seconds() for start, end in rows]
+    return queueing.mean_handling(durations, default)
+
+
+def wait_info(
+    database: Database, settings: QueueSettings, call_sid: str, now: datetime
+) -> WaitInfo | None:
+    """Where the caller stands, remembering the position told (it never goes up)."""
+    with database.sessions.begin() as session:
+        entry = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == call_sid))
+        if entry is None:
+            return None
+        waiting = waiting_callers(session)
+        me = as_waiting(entry)
+        true_position = queueing.position(me, waiting, settings.question_category)
+        position = queueing.told_position(true_position, entry.told_position)
+        agents = agents_for(session, entry.language)
+        handling = handling_seconds(session, settings.handling_seconds)
+        expected = queueing.expected_wait(true_position, agents, handling)
+        if entry.status in IN_QUEUE:
+            entry.told_position = position
+            entry.last_seen_at = now
+        return WaitInfo(
+            entry.status,
+            entry.mode,
+            entry.leave_reason,
+            position,
+            expected,
+            now - entry.enqueued_at,
+            entry.failed_offers,
+        )
+
+
+def leave_reason(database: Database, call_sid: str) -> str | None:
+    with database.sessions() as session:
+        return session.scalar(
+            select(QueueEntry.leave_reason).where(QueueEntry.call_sid == call_sid)
+        )
+
+
+def keep_place_for_callback(database: Database, call_sid: str, number: str) -> bool:
+    """The caller hangs up and keeps their place: their turn brings a callback."""
+    with database.sessions.begin() as session:
+        entry = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == call_sid))
+        if entry is None or entry.status not in (*IN_QUEUE, LEFT):
+            return False
+        entry.mode, entry.callback_number, entry.status = "callback", number, WAITING
+        entry.leave_reason, entry.ended_at = "callback", None
+        return True
+
+
+def finished(database: Database, call_sid: str, now: datetime) -> None:
+    """The caller's call was bridged to an agent and has ended."""
+    with database.sessions.begin() as session:
+        entry = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == call_sid))
+        if entry is not None and entry.mode == "line" and entry.status != DONE:
+            entry.status, entry.ended_at = DONE, now

@@ -1,0 +1,104 @@
+"""Repairs what a crash or a lost Twilio callback leaves behind, then dispatches.
+
+Run every few seconds by `flask --app app queue run` (a sidecar like the outbox deliverer); each
+pass is idempotent, so several sweepers may run at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.models import Agent, Offer, QueueEntry
+from ivr.services.desk import Desk
+from ivr.services.dispatch import LIVE_OFFER, Dispatcher, end_offer
+from ivr.services.offers import to_report
+from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
+from ivr.services.queue import LEFT, WAITING, QueueSettings
+from ivr.twilio_rest import TwilioUnavailable
+
+log = logging.getLogger(__name__)
+
+PLACING_GRACE = timedelta(seconds=30)  # a claim whose call was never placed (a crash mid-dispatch)
+CALLBACK_GRACE = timedelta(seconds=60)  # Twilio's status callback may come a little late
+
+
+@dataclass
+class Swept:
+    repaired: list[str] = field(default_factory=list)
+    offered: list[int] = field(default_factory=list)
+    hang_up: list[str] = field(default_factory=list)
+
+
+def sweep(line: Dispatcher, desk: Desk, now: datetime, *, desk_open: bool) -> Swept:
+    """One pass: repair, then dispatch while the desk is open."""
+    swept = Swept()
+    with line.database.sessions.begin() as session:
+        _offers(session, line.settings, desk, now, swept)
+        _callers(session, line.settings, now, swept)
+        _agents(session, line.settings, now, swept)
+        if not desk_open:
+            _callbacks_to_reports(session, desk, now, swept)
+    for call_sid in swept.hang_up:
+        with suppress(TwilioUnavailable):
+            line.rest.hang_up(call_sid)
+    for repaired in swept.repaired:
+        log.info("sweeper: %s", repaired)
+    if desk_open:
+        swept.offered = line(now)
+    return swept
+
+
+def _offers(
+    session: Session, settings: QueueSettings, desk: Desk, now: datetime, swept: Swept
+) -> None:
+    """Offers never placed (a crash mid-dispatch) or never answered (a lost status callback)."""
+    ring = timedelta(seconds=settings.ring_seconds)
+    for offer in session.scalars(select(Offer).where(Offer.status.in_(LIVE_OFFER))):
+        if offer.status == "placing" and now - offer.created_at > PLACING_GRACE:
+            end_offer(session, offer, "failed", now, presence=AVAILABLE)
+            swept.repaired.append(f"offer {offer.id} was never placed")
+        elif offer.status == "ringing" and now - (offer.placed_at or now) > ring + CALLBACK_GRACE:
+            note = f"missed an offer (no answer) at {now.astimezone(desk.tz):%H:%M}"
+            end_offer(session, offer, "missed", now, presence=AWAY, note=note)
+            if offer.call_sid:
+                swept.hang_up.append(offer.call_sid)
+            swept.repaired.append(f"offer {offer.id} was never answered")
+
+
+def _callers(session: Session, settings: QueueSettings, now: datetime, swept: Swept) -> None:
+    """A waiting caller's waitUrl comes back every round; three rounds missed: they are gone."""
+    gone_after = timedelta(seconds=3 * (settings.choice_seconds + 60))
+    for entry in session.scalars(
+        select(QueueEntry).where(QueueEntry.status == WAITING, QueueEntry.mode == "line")
+    ):
+        if now - entry.last_seen_at > gone_after:
+            entry.status, entry.ended_at = LEFT, now
+            swept.repaired.append(f"the caller of queue entry {entry.id} was gone")
+
+
+def _agents(session: Session, settings: QueueSettings, now: datetime, swept: Swept) -> None:
+    """Agents ringing or on a call with no offer that says so."""
+    busy = set(
+        session.scalars(select(Offer.agent_id).where(Offer.status.in_((*LIVE_OFFER, "accepted"))))
+    )
+    stuck = select(Agent).where(Agent.presence.in_((RINGING, ON_CALL)))
+    for agent in session.scalars(stuck):
+        since = agent.presence_since or now
+        if agent.id not in busy and now - since > timedelta(seconds=settings.ring_seconds):
+            was = agent.presence
+            set_presence(agent, AVAILABLE if was == RINGING else WRAP_UP, now)
+            swept.repaired.append(f"agent {agent.name} was stuck {was}")
+
+
+def _callbacks_to_reports(session: Session, desk: Desk, now: datetime, swept: Swept) -> None:
+    """Callbacks not reached by closing time become reports for the next working day."""
+    waiting = select(QueueEntry).where(QueueEntry.status == WAITING, QueueEntry.mode == "callback")
+    for entry in session.scalars(waiting):
+        to_report(session, desk, entry, now)
+        swept.repaired.append(f"callback {entry.id} left as a report (the desk closed)")

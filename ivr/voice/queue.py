@@ -1,0 +1,195 @@
+"""The waiting caller: position and expected wait, hold music, the choices, leaving the queue.
+
+Twilio requests the `<Enqueue>`'s waitUrl when the caller joins and again each time its TwiML
+has played out; the `<Gather>` in it offers the choices every round. `<Leave>` takes the caller
+out of the queue, and Twilio then requests the `<Enqueue>`'s action with `QueueResult`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from contextlib import suppress
+from datetime import timedelta
+
+from flask import Response, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr import spoken
+from ivr.domain import queueing
+from ivr.domain.call_flow import CHOSE_CALLBACK, LEFT_QUEUE, Step, next_step
+from ivr.services import offers, queue
+from ivr.voice import prompts
+from ivr.voice.blueprint import bp
+from ivr.voice.context import (
+    calendar,
+    call_sid,
+    desk,
+    field,
+    go,
+    keep,
+    now,
+    queue_database,
+    queue_settings,
+    run_dispatch,
+    speaker,
+    state,
+    twilio,
+)
+from ivr.voice.state import CallState
+from ivr.voice.twiml import twiml
+
+log = logging.getLogger(__name__)
+
+# In AUDIO_DIR (written by `python -m ivr.hold_music`), 20 seconds, looped to fill a round.
+HOLD_MUSIC = "hold-music.wav"
+HOLD_MUSIC_SECONDS = 20
+CHOICE_TIMEOUT = 5
+LEAVE_PROMPTS = {
+    "limit": prompts.QUEUE_TOO_LONG,
+    "fault": prompts.QUEUE_FAULT,
+    "no_agent": prompts.NOBODY_ON_DUTY,
+}
+
+
+@bp.post("/queue/wait")
+def queue_wait() -> Response:
+    """One round of waiting: where the caller stands, music, then the choices."""
+    st = state()
+    t = now()
+    response = VoiceResponse()
+    say = speaker(st.lang)
+    waited = timedelta(seconds=_int(field("QueueTime")))
+    run_dispatch()
+    try:
+        info = queue.wait_info(queue_database(), queue_settings(), call_sid(), t)
+    except SQLAlchemyError as exc:
+        log.error("queue position unavailable (%s)", type(exc).__name__)
+        info = None
+    if info is None:
+        # Without the database nobody can be dispatched: after a bounded time, out of the queue.
+        if waited.total_seconds() >= queue_settings().fault_seconds:
+            response.leave()
+        else:
+            _music(response, queue_settings().choice_seconds // 2)
+        return twiml(response)
+    reason = _must_leave(info)
+    if reason:
+        _mark(reason)
+        if reason in LEAVE_PROMPTS:
+            say.speak(response, LEAVE_PROMPTS[reason])
+        response.leave()
+        return twiml(response)
+    say.speak(response, prompts.QUEUE_POSITION, position=info.position)
+    if info.expected is not None:
+        minutes = timedelta(minutes=queueing.spoken_minutes(info.expected))
+        duration = spoken.duration_phrase(minutes, st.lang)
+        say.speak(response, prompts.QUEUE_EXPECTED, duration=duration)
+        _closing_notice(response, st, info.expected)
+    _music(response, queue_settings().choice_seconds)
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=CHOICE_TIMEOUT,
+        action=url_for("voice.queue_choice", **st.query()),
+        method="POST",
+    )
+    say.speak(gather, prompts.QUEUE_CHOICES)
+    return twiml(response)  # no key: the TwiML ends and Twilio requests the waitUrl again
+
+
+def _must_leave(info: queue.WaitInfo) -> str | None:
+    settings = queue_settings()
+    if info.status not in queue.IN_QUEUE:
+        return info.leave_reason or "report"
+    if info.waited.total_seconds() >= settings.max_wait_seconds:
+        return "limit"
+    if info.failed_offers >= 2:  # Twilio keeps refusing to ring agents: do not keep them waiting
+        return "fault"
+    if info.expected is None:  # every agent who speaks the language went away meanwhile
+        return "no_agent"
+    return None
+
+
+def _music(response: VoiceResponse, seconds: int) -> None:
+    loops = max(1, math.ceil(seconds / HOLD_MUSIC_SECONDS))
+    response.play(url_for("audio.shared", filename=HOLD_MUSIC, _external=True), loop=loops)
+
+
+def _closing_notice(response: VoiceResponse, st: CallState, expected: timedelta) -> None:
+    t = now()
+    cal = calendar(t)
+    closes = cal.current_closing(t)
+    if queueing.passes_closing(t, expected, closes) and closes is not None:
+        tz = desk().tz
+        speaker(st.lang).speak(
+            response,
+            prompts.QUEUE_CLOSING,
+            when=spoken.time_phrase(closes, st.lang, tz),
+            next=spoken.when_phrase(cal.next_opening(closes), t, st.lang, tz),
+        )
+
+
+def _mark(reason: str) -> None:
+    try:
+        offers.caller_left(queue_database(), twilio(), call_sid(), now(), reason=reason)
+    except SQLAlchemyError as exc:
+        log.error("queue choice not kept (%s)", type(exc).__name__)
+
+
+@bp.post("/queue/choice")
+def queue_choice() -> Response:
+    """A key during the waiting round: 1 callback, 2 report; anything else keeps waiting."""
+    st = state()
+    response = VoiceResponse()
+    digits = field("Digits")
+    if digits in ("1", "2"):
+        _mark("callback" if digits == "1" else "report")
+        response.leave()
+    else:
+        speaker(st.lang).speak(response, prompts.INVALID_CHOICE)
+    return twiml(response)
+
+
+@bp.post("/queue/left")
+def queue_left() -> Response:
+    """The `<Enqueue>`'s action: the caller left the queue, or their call with an agent ended."""
+    st = state()
+    response = VoiceResponse()
+    result = field("QueueResult")
+    if result in ("bridged", "bridging-in-process", "redirected"):
+        keep("call_route", outcome="agent answered")
+        # On failure the status callback and the sweeper still see the call ended.
+        with suppress(SQLAlchemyError):
+            queue.finished(queue_database(), call_sid(), now())
+        response.hangup()
+        return twiml(response)
+    if result == "hangup":
+        _caller_left()
+        return twiml(response)
+    try:
+        reason = queue.leave_reason(queue_database(), call_sid())
+    except SQLAlchemyError:
+        reason = "fault"
+    if reason == "callback":
+        return twiml(go(response, next_step(Step.QUEUE, CHOSE_CALLBACK, True), st))
+    if reason in (None, "fault") and desk().fallback_number:
+        speaker(st.lang).speak(response, prompts.CONNECTING)
+        response.dial(desk().fallback_number, timeout=desk().dial_timeout)
+        keep("call_route", outcome="fallback number")
+        return twiml(response)
+    keep("call_route", outcome=f"left the queue ({reason or result or 'unknown'})")
+    speaker(st.lang).speak(response, prompts.LEAVE_REPORT_ASAP)
+    return twiml(go(response, next_step(Step.QUEUE, LEFT_QUEUE, True), st.but(asap=True)))
+
+
+def _caller_left() -> None:
+    try:
+        offers.caller_left(queue_database(), twilio(), call_sid(), now())
+    except SQLAlchemyError as exc:
+        log.error("caller's hang-up not kept (%s); the sweeper repairs it", type(exc).__name__)
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 9 else 0
