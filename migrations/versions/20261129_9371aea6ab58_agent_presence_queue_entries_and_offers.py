@@ -1,7 +1,7 @@
 """agent presence, queue entries and offers
 
 Revision ID: 9371aea6ab58
-Revises: 310195b2ace0
+Revises: 7c1e5a90b214
 Create Date: 2026-11-29 02:05:15.091374
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9371aea6ab58"
-down_revision: str | None = "310195b2ace0"
+down_revision: str | None = "7c1e5a90b214"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
