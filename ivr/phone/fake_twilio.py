@@ -17,6 +17,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from base64 import b64decode
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class ApiRequest:
     method: str
     path: str  # below /2010-04-01/Accounts/{sid}, e.g. "/Calls.json"
     form: dict[str, list[str]]
+    received: float = field(default_factory=time.perf_counter, compare=False)  # for benchmarks
 
     def value(self, name: str, default: str = "") -> str:
         values = self.form.get(name)
