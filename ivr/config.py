@@ -207,6 +207,26 @@ SETTINGS: tuple[Setting, ...] = (
         "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE), e.g. "
         '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
     ),
+    # Free speech, not a menu word: a model named explicitly that knows Dutch and German
+    # (Deepgram's Nova-2 does both; Twilio's <Gather> accepts it as `deepgram_nova-2`).
+    Setting(
+        "ASK_SUMMARY",
+        "0",
+        "ask callers for one sentence about the problem (speech to text) before ringing or "
+        "after the recording; shown in the work list, whisper, API, export and hand-off",
+        _flag,
+    ),
+    Setting(
+        "SUMMARY_SPEECH_MODEL",
+        "deepgram_nova-2",
+        "`speechModel` of the one-sentence summary `<Gather>` (nl-NL and de-DE)",
+    ),
+    Setting(
+        "WHISPER_SUMMARY_WORDS",
+        "15",
+        "a caller's summary at most this long (and heard with confidence >= 0.5) is whispered",
+        int,
+    ),
     Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch (nl-NL)"),
     Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German (de-DE)"),
     Setting(

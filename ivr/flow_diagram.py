@@ -26,6 +26,7 @@ TITLES = {
     "position, expected wait, hold music;\n"
     "a free agent hears a whisper, presses 1 to take it",
     Step.QUEUE_CALLBACK: "Callback number;\nthe caller hangs up, keeps the place",
+    Step.SUMMARY: "One sentence about the problem\n(speech, kept with its confidence)",
     Step.INTAKE: "Take the report\n(GDPR notice, recording)",
     Step.CALLBACK: "Call back on caller ID?",
     Step.CALLBACK_NUMBER: "Key in another number",

@@ -9,12 +9,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,7 +69,7 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # incident | question
+    kind: Mapped[str] = mapped_column(String(16))  # incident | question | standard_change
     language: Mapped[str | None] = mapped_column(String(2))
     impact: Mapped[str | None] = mapped_column(String(16))
     severity: Mapped[str | None] = mapped_column(String(16))
@@ -87,6 +89,12 @@ class Incident(Base):
     # the next status report the caller is owed (None: resolved, or no appointment agreed yet)
     status_report_due: Mapped[datetime | None] = mapped_column(UtcDateTime())
     appointment_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # category 4
+    change_due: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a standard change
+    # Not a fault of the service (network, configuration at the customer): billed differently.
+    # The caller's one sentence about the problem (speech recognition) and its confidence.
+    summary: Mapped[str | None] = mapped_column(String(500))
+    summary_confidence: Mapped[float | None] = mapped_column(Float)
+    support_incident: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -24,6 +24,7 @@ SAMPLE_VALUES = {
     "start": "op zaterdag 5 december om 22:00",
     "end": "op zondag 6 december om 02:00",
     "description": "Telefooncentrale",
+    "summary": "Mijn laptop start niet op",
     "language": "Duits",
     "category": 2,
     "reference": "1 2 3 4, 5 6 7 8",

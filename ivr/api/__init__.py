@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from ivr import services
 from ivr.db import get_session
 from ivr.models import Incident
 from ivr.services.console import find
+from ivr.services.desk import business_calendar
 from ivr.services.records import as_record, history_record
 from ivr.services.users import token_holder
 
@@ -48,6 +50,15 @@ def _tz():  # type: ignore[no-untyped-def]
     return current_app.extensions["ivr.desk"].tz
 
 
+def _clock() -> dict[str, Any]:
+    """The calendar and the moment a standard change's state is judged at."""
+    from flask import current_app
+
+    now = services.now()
+    calendar = business_calendar(current_app.extensions["ivr.desk"], get_session(), now)
+    return {"calendar": calendar, "now": now}
+
+
 @bp.get("/incidents")
 def incidents() -> Response:
     args = request.args
@@ -58,6 +69,10 @@ def incidents() -> Response:
         if not args["category"].isdigit():
             abort(400, "category must be 1, 2, 3 or 4")
         query = query.where(Incident.category == int(args["category"]))
+    if args.get("support"):  # support incidents are billed apart from faults (seed 004)
+        if args["support"] not in ("yes", "no"):
+            abort(400, "support must be yes or no")
+        query = query.where(Incident.support_incident.is_(args["support"] == "yes"))
     if args.get("since"):
         try:
             since = datetime.fromisoformat(args["since"])
@@ -76,7 +91,7 @@ def incidents() -> Response:
         total=total,
         limit=limit,
         offset=offset,
-        incidents=[as_record(row, _tz()) for row in rows],
+        incidents=[as_record(row, _tz(), **_clock()) for row in rows],
     )
 
 
@@ -84,4 +99,4 @@ def incidents() -> Response:
 def incident(reference: str) -> Response:
     row = find(get_session(), reference) or abort(404, f"no incident {reference}")
     history = [history_record(entry, _tz()) for entry in row.history]
-    return jsonify({**as_record(row, _tz()), "history": history})
+    return jsonify({**as_record(row, _tz(), **_clock()), "history": history})

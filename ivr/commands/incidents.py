@@ -10,8 +10,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ivr import services
 from ivr.db import get_session
 from ivr.models import Incident
+from ivr.services.desk import business_calendar
 from ivr.services.records import as_record
 
 cli = AppGroup("incidents", help="Incidents reported on the phone line.")
@@ -24,11 +26,24 @@ cli = AppGroup("incidents", help="Incidents reported on the phone line.")
     default=None,
     help="only incidents received on or after this date (the desk's time zone)",
 )
-def export(since: datetime | None) -> None:
+@click.option(
+    "--support/--faults",
+    "support",
+    default=None,
+    help="only support incidents, or only faults in the service (billed differently)",
+)
+def export(since: datetime | None, support: bool | None) -> None:
     """Print incidents as JSON lines, oldest first (desk time, ISO 8601 with offset)."""
-    tz = current_app.extensions["ivr.desk"].tz
+    desk = current_app.extensions["ivr.desk"]
+    tz = desk.tz
     query = select(Incident).order_by(Incident.received_at, Incident.id)
     if since is not None:
         query = query.where(Incident.received_at >= since.replace(tzinfo=tz))
-    for incident in get_session().scalars(query):
-        click.echo(json.dumps(as_record(incident, tz), ensure_ascii=False))
+    if support is not None:
+        query = query.where(Incident.support_incident.is_(support))
+    session = get_session()
+    now = services.now()
+    calendar = business_calendar(desk, session, now)
+    for incident in session.scalars(query):
+        record = as_record(incident, tz, calendar=calendar, now=now)
+        click.echo(json.dumps(record, ensure_ascii=False))

@@ -79,6 +79,15 @@ def resolve(reference: str) -> Response:
     return redirect(url_for("console.incident", reference=row.reference))
 
 
+@bp.post("/incidents/<reference>/support")
+def support(reference: str) -> Response:
+    """Mark (or unmark) a support incident: not a fault in the service; billed differently."""
+    session = get_session()
+    row = console.find(session, reference) or abort(404)
+    console.mark_support(session, row, request.form.get("support") == "1", g.user, now())
+    return redirect(url_for("console.incident", reference=row.reference))
+
+
 @bp.get("/incidents/<reference>/recording")
 def recording(reference: str) -> Response:
     row = console.find(get_session(), reference) or abort(404)

@@ -82,6 +82,11 @@ class BusinessCalendar:
                 return self._local(end)
         return None
 
+    def closing_on(self, day: date) -> datetime | None:
+        """When the desk closes on `day` (the end of its last interval); None: closed all day."""
+        spans = _day_spans(self, day)
+        return self._local(spans[-1][1]) if spans else None
+
     def previous_closing(self, t: datetime) -> datetime | None:
         """When the desk last closed at or before `t` (the start of "taken since we closed");
         None when it was not open within the search horizon."""

@@ -23,6 +23,7 @@ class Step(StrEnum):
     PURPOSE = "purpose"
     IMPACT = "impact"
     SEVERITY = "severity"
+    SUMMARY = "summary"
     ROUTE = "route"
     QUEUE = "queue"
     QUEUE_CALLBACK = "queue_callback"
@@ -243,6 +244,8 @@ VALID = "valid number"
 QUEUED = "an agent on duty speaks the language"
 CHOSE_CALLBACK = "1: callback, keeps the place"
 LEFT_QUEUE = "2: report, or past the maximum wait"
+AFTER_RECORDING = "after the recording"
+ASK_SENTENCE = "ASK_SUMMARY on"
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.INCOMING, KNOWN_LANGUAGE, Step.ANNOUNCE),
@@ -273,6 +276,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.SEVERITY, GIVE_UP, Step.ROUTE, when_open=True),
     Transition(Step.SEVERITY, GIVE_UP, Step.INTAKE, when_open=False),
     Transition(Step.ROUTE, QUEUED, Step.QUEUE),
+    # With ASK_SUMMARY on, one sentence about the problem after the recording.
+    Transition(Step.INTAKE, ASK_SENTENCE, Step.SUMMARY),
+    Transition(Step.SUMMARY, AFTER_RECORDING, Step.CALLBACK),
     Transition(Step.ROUTE, NOT_ANSWERED, Step.INTAKE),
     Transition(Step.QUEUE, ANSWERED, Step.END),
     Transition(Step.QUEUE, CHOSE_CALLBACK, Step.QUEUE_CALLBACK),

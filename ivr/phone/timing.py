@@ -31,6 +31,7 @@ WORDS_PER_SECOND = 2.5
 LANGUAGE_KEYS = {"nl": "1", "de": "2"}
 CALLERS = {"nl": "+3161234567{}", "de": "+491512345678{}"}  # one number per route: first-time
 ENDS = {"dial": "ringing", "record": "recording"}
+SENTENCE = "Mijn laptop start niet op."
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ ROUTES = (
     Route("question, open", True, ("2",)),
     Route("disruption, closed", False, ("1", "1", "1")),
     Route("question, closed", False, ("2",)),
+    Route("standard change, open", True, ("3",)),
+    Route("standard change, closed", False, ("3",)),
 )
 
 
@@ -91,6 +94,7 @@ def listen(
             )
         total += _heard_words(call.heard_items, key if barge_in else None, choices)
         call.press(key)
+        total += _say_a_sentence(call, choices)
     if call.queued:  # in hours: queued, and a free agent's phone rings at once (an offer)
         return total + _heard_words(call.heard_until_queued, None, choices), "ringing"
     if call.waiting_for not in ENDS:
@@ -99,6 +103,15 @@ def listen(
         )
     total += _heard_words(call.heard_items, None, choices)
     return total, ENDS[call.waiting_for]
+
+
+def _say_a_sentence(call: TwilioCall, choices: Mapping[str, set[str]]) -> int:
+    """Where the line asks for a sentence (speech only), the caller gives one at once."""
+    total = 0
+    while call.waiting_for == "gather" and "dtmf" not in call.waiting_input:
+        total += _heard_words(call.heard_items, None, choices)
+        call.speak(SENTENCE)
+    return total
 
 
 def measure(

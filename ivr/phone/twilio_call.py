@@ -121,6 +121,16 @@ class TwilioCall:
         return " ".join(h.text for h in self._since_input if h.kind in ("say", "play"))
 
     @property
+    def waiting_input(self) -> str:
+        """What the waiting `<Gather>` listens for: "dtmf speech", "speech", ..."""
+        return "" if self._waiting is None else self._waiting.get("input", "dtmf")
+
+    @property
+    def waiting_attributes(self) -> dict[str, str]:
+        """The waiting verb's TwiML attributes, as the app wrote them."""
+        return {} if self._waiting is None else dict(self._waiting.attrib)
+
+    @property
     def heard_items(self) -> list[Heard]:
         """What the caller heard since the last answer, item by item."""
         return list(self._since_input)

@@ -15,6 +15,7 @@ from ivr.models import Call, Incident
 from ivr.services import messages
 from ivr.services.history import add_event, spaced
 from ivr.services.messages import Messaging
+from ivr.services.records import change_state
 from ivr.voice import prompts
 
 OPEN_STATUSES = ("partial", "open", "acknowledged")
@@ -27,16 +28,19 @@ class WorkItem:
     reaction: SlaState | None
     restore: SlaState | None
     report: SlaState | None = None  # the status report clock: on time, due soon, overdue
+    change: SlaState | None = None  # a standard change: due within two working days
 
     @property
     def sla(self) -> SlaState | None:
-        """The clock that matters most now: the worse of reaction and restore."""
-        states = [s for s in (self.reaction, self.restore) if s is not None]
+        """The clock that matters most now: the worst of reaction, restore and change."""
+        states = [s for s in (self.reaction, self.restore, self.change) if s is not None]
         return min(states, key=URGENCY.__getitem__) if states else None
 
     @property
     def next_due(self) -> datetime | None:
         i = self.incident
+        if i.change_due is not None:
+            return i.change_due
         return i.reaction_due if i.acknowledged_at is None else i.restore_due
 
 
@@ -66,7 +70,7 @@ def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> 
         report = status_report_state(
             calendar, Category(incident.category), incident.status_report_due, now
         )
-    return WorkItem(incident, reaction, restore, report)
+    return WorkItem(incident, reaction, restore, report, change_state(calendar, incident, now))
 
 
 def work_list(
@@ -149,6 +153,19 @@ def resolve(
             incident_id=incident.id,
             reference=spaced(incident.reference),
         )
+    session.commit()
+
+
+def mark_support(
+    session: Session, incident: Incident, support: bool, who: str, now: datetime
+) -> None:
+    """Seed 004: a support incident is not a fault in the service (network, configuration at
+    the customer, a change request); it is reported apart from faults."""
+    if incident.support_incident != support:
+        incident.support_incident = support
+        text = "marked as support incident" if support else "marked as fault"
+        add_event(session, incident, "classified", now, author=who, text=text)
+        incident.updated_at = now
     session.commit()
 
 

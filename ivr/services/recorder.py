@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ivr import spoken, spool
 from ivr.db import Database
+from ivr.domain.changes import standard_change_due
 from ivr.domain.reference import new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
 from ivr.domain.triage import Category, Impact, Severity, categorise
@@ -410,6 +411,7 @@ def _new_incident(call: Row, event: Event, reference: str) -> Row:
         "kind": event.get("kind") or "incident",
         "status": "partial",
         "taken_out_of_hours": False,
+        "support_incident": False,
         "received_at": _at(event),
         "caller_number": call._from_number,
         "callback_number": call._from_number,
@@ -446,6 +448,9 @@ def _merge(session: Session, desk: Desk, row: Row, event: Event, was_partial: bo
             setattr(row, name, event[name])
     if event.get("status") and _rank(event["status"]) > _rank(row.status):
         row.status = event["status"]
+    if event.get("summary"):  # what the caller said in one sentence, and how sure the engine was
+        row.summary = str(event["summary"])[:500]
+        row.summary_confidence = event.get("summary_confidence")
     if row.impact and row.severity:
         row.category = int(categorise(Impact(row.impact), Severity(row.severity)))
     completed = was_partial and row.status != "partial"
@@ -466,6 +471,8 @@ def _start_clocks(session: Session, desk: Desk, row: Row, completed_at: datetime
     pickup = pickup_time(calendar, row.received_at, completed_at)
     if pickup is not None:
         row.pickup_at = max(row.pickup_at, pickup) if row.pickup_at else pickup
+    if row.kind == "standard_change":
+        row.change_due = standard_change_due(calendar, row.received_at)
     if row.category is not None:
         # Closed until further notice: no due times yet; the next event of the call or a
         # recomputation after the closure is lifted sets them (pickup_at stays None till then).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
+from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.sla import SlaState, sla_state
 from ivr.models import Incident, IncidentEvent
 
 
@@ -11,8 +13,27 @@ def _iso(value: datetime | None, tz: tzinfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
 
 
-def as_record(incident: Incident, tz: tzinfo = UTC) -> dict[str, object]:
-    """Every answer the caller gave and every clock; times in `tz`, ISO 8601 with offset."""
+def change_state(calendar: BusinessCalendar, incident: Incident, now: datetime) -> SlaState | None:
+    """A standard change's own clock: met when resolved before its due time (strictly)."""
+    if incident.change_due is None:
+        return None
+    return sla_state(
+        calendar, incident.received_at, incident.change_due, now, done_at=incident.resolved_at
+    )
+
+
+def as_record(
+    incident: Incident,
+    tz: tzinfo = UTC,
+    *,
+    calendar: BusinessCalendar | None = None,
+    now: datetime | None = None,
+) -> dict[str, object]:
+    """Every answer the caller gave and every clock; times in `tz`, ISO 8601 with offset.
+
+    With `calendar` and `now` (the API, the export) the standard change's state at `now` too.
+    """
+    state = change_state(calendar, incident, now) if calendar and now else None
     return {
         "reference": incident.reference,
         "kind": incident.kind,
@@ -36,6 +57,11 @@ def as_record(incident: Incident, tz: tzinfo = UTC) -> dict[str, object]:
         "acknowledged_by": incident.acknowledged_by,
         "resolved_at": _iso(incident.resolved_at, tz),
         "resolved_by": incident.resolved_by,
+        "summary": incident.summary,
+        "summary_confidence": incident.summary_confidence,
+        "change_due": _iso(incident.change_due, tz),
+        "change_state": str(state) if state else None,
+        "support_incident": bool(incident.support_incident),
     }
 
 

@@ -35,6 +35,7 @@ STEP_ENDPOINTS = {
     Step.SEVERITY: "voice.menu",
     Step.CALLBACK: "voice.menu",
     Step.ANNOUNCE: "voice.announce",
+    Step.SUMMARY: "voice.summary",
     Step.ROUTE: "voice.route",
     Step.INTAKE: "voice.intake",
     Step.CALLBACK_NUMBER: "voice.callback_number",

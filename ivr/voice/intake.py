@@ -16,6 +16,7 @@ from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, VALID, Step, next_step
+from ivr.domain.changes import standard_change_due
 from ivr.domain.sla import SlaClock, pickup_time, targets_for
 from ivr.domain.triage import Category
 from ivr.services.console import find
@@ -24,6 +25,7 @@ from ivr.voice.blueprint import bp
 from ivr.voice.context import calendar, desk, field, go, keep, now, report, speaker, state
 from ivr.voice.routing import category_of
 from ivr.voice.state import CallState
+from ivr.voice.summary import go_on_after_recording
 from ivr.voice.twiml import twiml
 
 log = logging.getLogger(__name__)
@@ -60,12 +62,7 @@ def intake() -> Response:
     # Twilio goes on here only when nothing was recorded: the report still continues.
     say.speak(response, prompts.NOTHING_RECORDED)
     keep("call_route", route="open" if st.asap else "closed", outcome="report taken")
-    return twiml(go(response, _after_recording(), st))
-
-
-def _after_recording() -> Step:
-    """Confirm the caller ID as callback number, or ask for one when there is none."""
-    return Step.CALLBACK if _caller_number() else Step.CALLBACK_NUMBER
+    return twiml(go_on_after_recording(response, st))
 
 
 def _caller_number() -> str | None:
@@ -94,11 +91,7 @@ def recorded() -> Response:
     response = VoiceResponse()
     if field("Digits") == "hangup":
         return twiml(response)
-    return twiml(
-        go(response, next_step(Step.INTAKE, DONE, False), st)
-        if _caller_number()
-        else go(response, Step.CALLBACK_NUMBER, st)
-    )
+    return twiml(go_on_after_recording(response, st))
 
 
 @bp.post("/intake/recording-status")
@@ -176,6 +169,12 @@ def confirm() -> Response:
         say.speak(
             response, prompts.PICKUP_AT, when=spoken.when_phrase(promise.pickup_at, t, st.lang, tz)
         )
+    if promise.change_due is not None:
+        say.speak(
+            response,
+            prompts.CHANGE_DUE,
+            when=spoken.when_phrase(promise.change_due, t, st.lang, tz),
+        )
     if promise.category is not None and promise.reaction_due is not None:
         say.speak(
             response,
@@ -194,6 +193,7 @@ class Promise:
     pickup_at: datetime | None  # None: closed until further notice
     reaction_due: datetime | None
     category: int | None
+    change_due: datetime | None = None  # a standard change: carried out by then
 
 
 def _promise(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
@@ -204,8 +204,11 @@ def _promise(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
         log.error("incident unreadable (%s): deadlines computed", type(exc).__name__)
         row = None
     if row is not None:
-        return Promise(row.pickup_at, row.reaction_due, row.category)
+        return Promise(row.pickup_at, row.reaction_due, row.category, row.change_due)
     received = st.received_at or t
     category = category_of(st)
     due = SlaClock.start(cal, Category(category), received) if category is not None else None
-    return Promise(pickup_time(cal, received, t), due.reaction_due if due else None, category)
+    change_due = standard_change_due(cal, received) if st.kind == "standard_change" else None
+    return Promise(
+        pickup_time(cal, received, t), due.reaction_due if due else None, category, change_due
+    )

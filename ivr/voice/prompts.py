@@ -54,6 +54,10 @@ REPEAT_HINT = prompt("repeat_hint", "Repeat: star.")
 INVALID_CHOICE = prompt("invalid_choice", "Sorry, that is not one of the choices.")
 NO_INPUT = prompt("no_input", "Sorry, we did not hear a choice.")
 
+# One sentence about the problem, recognised as text for the agents (ivr/voice/summary.py).
+SUMMARY_ASK = prompt("summary_ask", "What is it about?")
+WHISPER_SUMMARY = prompt("whisper_summary", "Summary: {summary}")
+
 # Routing in opening hours. Only what is true: ringing, nobody on duty, nobody answered.
 CONNECTING = prompt("connecting", "You are being connected.")
 NOBODY_ON_DUTY = prompt("nobody_on_duty", "No colleague is available at the moment.")
@@ -168,6 +172,10 @@ PICKUP_ASAP = prompt("pickup_asap", "Your report is picked up as soon as possibl
 REACTION_TARGET = prompt(
     "reaction_target",
     "For this category we react within {duration} during opening hours, at the latest {when}.",
+)
+# Seed 004: standard changes are carried out within two working days.
+CHANGE_DUE = prompt(
+    "change_due", "We carry out your standard change within 2 working days, at the latest {when}."
 )
 GOODBYE = prompt("goodbye", "Thank you for calling. Goodbye.")
 

@@ -8,6 +8,7 @@ from ivr.voice import (  # noqa: F401  (each registers its routes)
     offers,
     queue,
     routing,
+    summary,
 )
 from ivr.voice.blueprint import bp
 

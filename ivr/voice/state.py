@@ -39,6 +39,7 @@ class CallState:
     # there, and the caller hears deadlines from it even if the database could not be read.
     rcv: int = 0
     hinted: bool = False  # "star repeats" has been said: once per call
+    summarised: bool = False  # the caller was asked for one sentence: once per call
 
     @classmethod
     def from_query(cls, args: MultiDict[str, str]) -> CallState:
@@ -60,6 +61,7 @@ class CallState:
             attempt=min(int(attempt), MAX_ATTEMPTS) if attempt.isdigit() else 0,
             asap=args.get("asap") == "1",
             hinted=args.get("hinted") == "1",
+            summarised=args.get("summarised") == "1",
             rcv=int(rcv) if rcv.isdigit() and len(rcv) <= 16 else 0,  # before 2287
         )
 
@@ -68,6 +70,7 @@ class CallState:
         values = {name: getattr(self, name) for name in _FIELDS}  # asdict() deep-copies: slow
         values["asap"] = "1" if self.asap else ""
         values["hinted"] = "1" if self.hinted else ""
+        values["summarised"] = "1" if self.summarised else ""
         return {k: v for k, v in values.items() if v not in ("", 0)}
 
     def but(self, **changes: Any) -> CallState:

@@ -55,15 +55,17 @@ def measured(line, agents, clock: FixedClock) -> list[timing.Measure]:
 
 def test_first_time_callers_hear_half_of_what_they_heard(measured) -> None:
     first = {(m.route, m.language): m for m in measured if m.caller == "first-time"}
-    assert first.keys() == BEFORE.keys()
+    assert BEFORE.keys() <= first.keys()  # standard changes are new: no before
     for (route, language), m in first.items():
+        if (route, language) not in BEFORE:
+            continue
         limit = BEFORE[route, language] * SHARE.get(route, 0.5)
         assert m.words <= limit, f"{route} ({language}): {m.words} words, target {limit:.0f}"
 
 
 def test_returning_callers_ring_an_agent_within_20_seconds(measured) -> None:
     ringing = [m for m in measured if m.caller == "returning" and m.ends_at == "ringing"]
-    assert len(ringing) == 4
+    assert len(ringing) == 6
     for m in ringing:
         assert m.seconds < RETURNING_TO_AGENT_SECONDS, m
 

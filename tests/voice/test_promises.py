@@ -69,3 +69,29 @@ def test_report_started_before_opening_hears_the_stored_deadline(
     assert today.format("09:00") in call.heard
     assert today.format("09:03") not in call.heard
     assert incident.pickup_at == local(2026, 11, 24, 8, 33)  # open by now: picked up at once
+
+
+@pytest.mark.parametrize(
+    ("lang", "when", "confirmed"),
+    [
+        ("nl", "op woensdag 19 mei om 17:00", local(2027, 5, 14, 14, 3)),  # open, nobody on duty
+        ("de", "am Mittwoch, 19. Mai um 17:00 Uhr", local(2027, 5, 14, 17, 4)),  # after closing
+    ],
+)
+def test_a_standard_change_on_the_friday_before_whitsun_hears_its_stored_due_day(
+    app: Flask, phone, clock: FixedClock, lang: str, when: str, confirmed: datetime
+) -> None:
+    clock.set(local(2027, 5, 14, 14, 0) if confirmed.hour == 14 else local(2027, 5, 14, 16, 58))
+    call = phone()
+    call.start()
+    call.press(LANGUAGES[lang][0])
+    call.press("3")  # a standard change
+    assert call.waiting_for == "record"  # nobody on duty: the request is recorded
+    call.record(duration=15)
+    clock.set(confirmed)
+    call.press("1")
+    incident = incident_of(app, call)
+    assert incident.kind == "standard_change" and incident.category is None
+    # Whit Monday is a holiday: Tuesday and Wednesday are the two working days.
+    assert incident.change_due == local(2027, 5, 19, 17, 0)
+    assert when in call.heard

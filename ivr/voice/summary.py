@@ -1,0 +1,86 @@
+"""One sentence about the problem, recognised as text: a work list of recordings is slow to
+triage. Asked before ringing (so the agent's whisper can carry it) or after the recording.
+
+`<Gather input="speech">` in the caller's language with an explicitly named model that knows
+Dutch and German (`SUMMARY_SPEECH_MODEL`); `<Record transcribe>` is English-only. Silence or
+a low confidence is fine: nothing is stored, or the text is kept with its confidence, and the
+recording stays the source of truth.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.caller_id import callable_number
+from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
+from ivr.voice import prompts
+from ivr.voice.blueprint import bp
+from ivr.voice.context import (
+    STEP_ENDPOINTS,
+    field,
+    go,
+    report,
+    speaker,
+    state,
+)
+from ivr.voice.speaker import SAY_LANGUAGE
+from ivr.voice.state import CallState
+from ivr.voice.twiml import twiml
+
+SUMMARY_TIMEOUT = 5  # seconds of silence before the caller is taken on without a sentence
+MAX_SUMMARY = 500
+
+
+@bp.post("/summary")
+def summary() -> Response:
+    st = state().but(summarised=True)
+    after = request.args.get("after", "")[:16]
+    response = VoiceResponse()
+    answer_url = url_for("voice.summary_answer", after=after or None, **st.query())
+    gather = response.gather(
+        input="speech",
+        language=SAY_LANGUAGE[st.lang],
+        speech_model=current_app.config["SUMMARY_SPEECH_MODEL"] or None,
+        speech_timeout="auto",
+        timeout=SUMMARY_TIMEOUT,
+        action=answer_url,
+        method="POST",
+        action_on_empty_result=True,
+    )
+    speaker(st.lang).speak(gather, prompts.SUMMARY_ASK)
+    response.redirect(answer_url)
+    return twiml(response)
+
+
+@bp.post("/summary/answer")
+def summary_answer() -> Response:
+    st = state().but(summarised=True)
+    text = " ".join(field("SpeechResult").split())[:MAX_SUMMARY]
+    if text:
+        report(st, summary=text, summary_confidence=_confidence(field("Confidence")))
+    response = VoiceResponse()
+    return twiml(go(response, after_recording(), st))
+
+
+def after_recording() -> Step:
+    """Confirm the caller ID as callback number, or ask for one when there is none."""
+    step = next_step(Step.INTAKE, DONE, False)
+    return step if callable_number(field("From")) else Step.CALLBACK_NUMBER
+
+
+def _confidence(value: str) -> float | None:
+    try:
+        confidence = float(value)
+    except ValueError:
+        return None
+    return confidence if 0.0 <= confidence <= 1.0 else None
+
+
+def go_on_after_recording(response: VoiceResponse, st: CallState) -> VoiceResponse:
+    """After the recording: the one sentence (unless asked before ringing), then the callback."""
+    if st.summarised or not current_app.config["ASK_SUMMARY"]:
+        return go(response, after_recording(), st)
+    step = next_step(Step.INTAKE, ASK_SENTENCE, False)
+    response.redirect(url_for(STEP_ENDPOINTS[step], after="record", **st.query()))
+    return response
