@@ -12,6 +12,7 @@ from flask import Flask
 
 from ivr.services.outbox import Receiver, deliver_due
 from tests.conftest import local
+from tests.voice.conftest import incident_of
 
 OPEN = local(2026, 11, 24, 10, 0)
 CLOSED = local(2026, 11, 24, 20, 0)
@@ -51,3 +52,19 @@ def test_out_of_hours_the_sentence_follows_the_recording_and_reaches_the_hand_of
     assert handed["summary_confidence"] == pytest.approx(0.8)
     exported = json.loads(app.test_cli_runner().invoke(args=["incidents", "export"]).output)
     assert exported["summary"] == handed["summary"]
+
+
+def test_silence_stores_nothing_and_the_report_goes_on(app: Flask, phone, clock) -> None:
+    clock.set(CLOSED)
+    call = phone()
+    call.start()
+    for key in "2112":  # in German
+        call.press(key)
+    call.record(duration=12)
+    assert "Worum geht es?" in call.heard
+    call.silence()
+    assert "Wir rufen Sie unter 0 6, 12, 34, 56, 78 zurück." in call.heard
+    call.press("1")
+    assert call.waiting_for is None
+    incident = incident_of(app, call)
+    assert (incident.summary, incident.status) == (None, "open")
