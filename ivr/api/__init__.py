@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
@@ -11,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ivr import services
 from ivr.db import get_session
+from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
 from ivr.services.desk import business_calendar
@@ -75,12 +75,10 @@ def incidents() -> Response:
         query = query.where(Incident.support_incident.is_(args["support"] == "yes"))
     if args.get("since"):
         try:
-            since = datetime.fromisoformat(args["since"])
-        except ValueError:
-            abort(400, "since must be an ISO 8601 date or time")
-        query = query.where(
-            Incident.received_at >= (since if since.tzinfo else since.replace(tzinfo=_tz()))
-        )
+            since = parse_moment(args["since"], _tz(), "since")
+        except DateInputError as exc:
+            abort(400, f"{exc} Give an ISO 8601 date or time, e.g. 2026-11-30.")
+        query = query.where(Incident.received_at >= since)
     limit = min(args.get("limit", 50, type=int) or 50, MAX_LIMIT)
     offset = max(args.get("offset", 0, type=int) or 0, 0)
     session = get_session()

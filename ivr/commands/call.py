@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from ivr.caller_id import callable_number
 from ivr.clock import FixedClock, SystemClock
 from ivr.db import get_session
+from ivr.domain.moments import DateInputError, parse_moment
 from ivr.phone.fake_twilio import FakeTwilio
 from ivr.phone.switchboard import BEHAVIOURS, Switchboard
 from ivr.phone.terminal import (
@@ -148,10 +149,9 @@ def _simulated_agents(
 
 def _parse_at(text: str, tz: ZoneInfo) -> datetime:
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"{text!r} is not a date and time like 2027-04-27 10:00") from exc
-    return when if when.tzinfo else when.replace(tzinfo=tz)
+        return parse_moment(text, tz, "--at")
+    except DateInputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--at") from exc
 
 
 ANSWERS = "ivr.call.answers"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 
 import click
 from flask import current_app
@@ -12,9 +12,25 @@ from sqlalchemy import select
 
 from ivr import services
 from ivr.db import get_session
+from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Incident
 from ivr.services.desk import business_calendar
 from ivr.services.records import as_record
+
+
+class Day(click.ParamType):
+    """A date like 2026-11-30 within the line's range; anything else is a usage error."""
+
+    name = "date"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_day(str(value), "--since")
+        except DateInputError as exc:
+            self.fail(str(exc), param, ctx)
+
 
 cli = AppGroup("incidents", help="Incidents reported on the phone line.")
 
@@ -22,7 +38,7 @@ cli = AppGroup("incidents", help="Incidents reported on the phone line.")
 @cli.command("export")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=Day(),
     default=None,
     help="only incidents received on or after this date (the desk's time zone)",
 )
@@ -32,13 +48,14 @@ cli = AppGroup("incidents", help="Incidents reported on the phone line.")
     default=None,
     help="only support incidents, or only faults in the service (billed differently)",
 )
-def export(since: datetime | None, support: bool | None) -> None:
+def export(since: date | None, support: bool | None) -> None:
     """Print incidents as JSON lines, oldest first (desk time, ISO 8601 with offset)."""
     desk = current_app.extensions["ivr.desk"]
     tz = desk.tz
     query = select(Incident).order_by(Incident.received_at, Incident.id)
     if since is not None:
-        query = query.where(Incident.received_at >= since.replace(tzinfo=tz))
+        start = datetime.combine(since, time(0), tzinfo=tz)
+        query = query.where(Incident.received_at >= start)
     if support is not None:
         query = query.where(Incident.support_incident.is_(support))
     session = get_session()

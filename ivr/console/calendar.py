@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -13,6 +11,7 @@ from ivr.console.helpers import desk, now, parse_local
 from ivr.console.messages import translated
 from ivr.db import get_session
 from ivr.domain.maintenance import MaintenanceRuleError, announcements_due
+from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services import closures
 from ivr.services.closures import ClosureError, ClosureInput, LongClosure, WindowInput
@@ -49,8 +48,8 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
     form = request.form
     try:
         given = ClosureInput(
-            date.fromisoformat(form.get("start", "")),
-            date.fromisoformat(form.get("end") or form.get("start", "")),
+            parse_day(form.get("start", ""), "From"),
+            parse_day(form.get("end") or form.get("start", ""), "To"),
             form.get("reason_nl", ""),
             form.get("reason_de", ""),
         )
@@ -62,6 +61,8 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
             confirmed=form.get("confirm_long") == "1",
         )
         desk().closures.clear()
+    except DateInputError as exc:
+        return calendar_page([str(exc)], 400)
     except LongClosure as exc:
         return calendar_page([str(exc)], 422, confirm_long=True)
     except (ValueError, ClosureError) as exc:
@@ -76,12 +77,14 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
     form = request.form
     try:
         given = WindowInput(
-            parse_local(form.get("start", "")),
-            parse_local(form.get("end", "")),
+            parse_local(form.get("start", ""), "Starts"),
+            parse_local(form.get("end", ""), "Ends"),
             form.get("description_nl", ""),
             form.get("description_de", ""),
         )
         closures.save_window(get_session(), desk(), now(), given, window_id)
+    except DateInputError as exc:
+        return calendar_page([str(exc)], 400)
     except MaintenanceRuleError as exc:
         return calendar_page([translated(v.message) for v in exc.violations], 422)
     except (ValueError, ClosureError) as exc:

@@ -11,6 +11,7 @@ from ivr import services
 from ivr.console.i18n import LANGUAGE_NAMES, language, local_time
 from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.moments import parse_moment
 from ivr.services.desk import Desk, business_calendar
 
 
@@ -48,10 +49,9 @@ def day_shown(day: date) -> str:
     return format_date(day, "EEE dd MMM yyyy", locale=language())
 
 
-def parse_local(text: str) -> datetime:
-    """`2026-12-05T22:00` from a form, read in the desk's zone."""
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=desk().tz)
+def parse_local(text: str, what: str = "time") -> datetime:
+    """`2026-12-05T22:00` from a form, read in the desk's zone; DateInputError says why not."""
+    return parse_moment(text, desk().tz, what)
 
 
 def template_helpers() -> dict[str, object]:

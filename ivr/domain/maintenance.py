@@ -37,12 +37,13 @@ def check_window(
     if end <= start:
         return [RuleViolation("ends_before_start", "The window must end after it starts.")]
     violations = []
-    if calendar.opening_time_between(start, end) > timedelta(0):
+    opens = calendar.next_opening(start)  # the first opening in the window, found without
+    if opens is not None and opens < end:  # walking a (hostile) window of years day by day
         violations.append(
             RuleViolation(
                 "during_opening_hours",
                 "Planned maintenance must lie entirely outside opening hours (the desk is "
-                f"open during this window from {_shown(calendar, calendar.next_opening(start))}).",
+                f"open during this window from {_shown(calendar, opens)}).",
             )
         )
     year = start.astimezone(calendar.tz).year

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ivr.clock import Clock, SystemClock
+from ivr.domain.moments import check_moment
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -29,9 +31,9 @@ def now() -> datetime:
         if header:
             try:
                 when = datetime.fromisoformat(header)
-            except ValueError:
-                when = None
-            if when is not None and when.tzinfo is not None:
-                return when
+                if when.tzinfo is not None:
+                    return check_moment(when, ZoneInfo("UTC"))
+            except ValueError:  # malformed or out of range (DateInputError): the real clock
+                pass
     clock: Clock = current_app.extensions["ivr.clock"]
     return clock.now()

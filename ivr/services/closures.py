@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.domain.maintenance import ensure_window_allowed
+from ivr.domain.moments import check_day, check_moment
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services.desk import Desk, business_calendar
 
@@ -49,6 +50,8 @@ def save_closure(
     confirmed: bool = False,
 ) -> Closure:
     """Create or change a closure; one longer than `warn_days` needs `confirmed`."""
+    check_day(given.start, "From")
+    check_day(given.end, "To")
     if given.end < given.start:
         raise ClosureError("A closure must end on or after the day it starts.")
     days = (given.end - given.start).days + 1
@@ -82,6 +85,8 @@ def save_window(
     session: Session, desk: Desk, now: datetime, given: WindowInput, window_id: int | None = None
 ) -> MaintenanceWindow:
     """Create or move a window; raises MaintenanceRuleError naming every rule it breaks."""
+    check_moment(given.start, desk.tz, "Starts")
+    check_moment(given.end, desk.tz, "Ends")
     if not given.description_nl.strip() or not given.description_de.strip():
         raise ClosureError("Callers hear the announcement: give it in Dutch and in German.")
     row = session.get(MaintenanceWindow, window_id) if window_id else MaintenanceWindow()
