@@ -149,9 +149,9 @@ def _simulated_agents(
 
 def _parse_at(text: str, tz: ZoneInfo) -> datetime:
     try:
-        return parse_moment(text, tz, "--at")
+        return parse_moment(text, tz, "")
     except DateInputError as exc:
-        raise click.BadParameter(str(exc), param_hint="--at") from exc
+        raise click.BadParameter(str(exc)) from exc
 
 
 ANSWERS = "ivr.call.answers"

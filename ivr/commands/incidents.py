@@ -27,7 +27,7 @@ class Day(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return parse_day(str(value), "--since")
+            return parse_day(str(value), "")
         except DateInputError as exc:
             self.fail(str(exc), param, ctx)
 

@@ -17,10 +17,14 @@ class DateInputError(ValueError):
     """A date or time that cannot be used; the message says why and what would do."""
 
 
+def _label(what: str) -> str:
+    return f"{what}: " if what else ""
+
+
 def check_day(day: date, what: str = "date") -> date:
     if not EARLIEST <= day <= LATEST:
         raise DateInputError(
-            f"{what}: {day.isoformat()} is outside the supported range "
+            f"{_label(what)}{day.isoformat()} is outside the supported range "
             f"{EARLIEST.isoformat()} to {LATEST.isoformat()}."
         )
     return day
@@ -31,7 +35,9 @@ def parse_day(text: str, what: str = "date") -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise DateInputError(f"{what}: {text[:40]!r} is not a date like 2026-12-05.") from None
+        raise DateInputError(
+            f"{_label(what)}{text[:40]!r} is not a date like 2027-04-27."
+        ) from None
     return check_day(day, what)
 
 
@@ -45,7 +51,7 @@ def parse_moment(text: str, tz: ZoneInfo, what: str = "time") -> datetime:
         given = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DateInputError(
-            f"{what}: {text[:40]!r} is not a date and time like 2026-12-05 22:00."
+            f"{_label(what)}{text[:40]!r} is not a date and time like 2027-04-27 10:00."
         ) from None
     return check_moment(given, tz, what)
 
@@ -59,7 +65,7 @@ def check_moment(given: datetime, tz: ZoneInfo, what: str = "time") -> datetime:
     aware = given.replace(tzinfo=tz, fold=0)
     if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != given:
         raise DateInputError(
-            f"{what}: {given:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks are put "
+            f"{_label(what)}{given:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks are put "
             "forward that night (daylight saving time). Choose a time before or after the gap."
         )
     return aware
