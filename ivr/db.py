@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -106,6 +107,17 @@ def _forget_failure() -> None:
         g.pop("database_failed", None)
 
 
+def unreachable(exc: BaseException | None) -> bool:
+    """The database could not be reached or did not answer in time: try again later.
+
+    Anything else (a constraint, a value out of range, a bug) is about the data or the code, and
+    waiting will not help.
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+
+
 class Database:
     """The engine and session factory of one app."""
 
@@ -133,7 +145,9 @@ def _fail_fast_within_a_request(engine: Engine) -> None:
     def _remember(context: Any) -> None:
         from flask import g, has_request_context
 
-        if has_request_context():
+        # An error about the data (a constraint, a bad value) says nothing about the database.
+        failed = context.is_disconnect or unreachable(context.sqlalchemy_exception)
+        if has_request_context() and failed:
             g.database_failed = True
 
     @event.listens_for(engine, "engine_connect")

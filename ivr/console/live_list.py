@@ -12,6 +12,7 @@ import hashlib
 
 from flask import Response, current_app, render_template, request
 
+from ivr import spool
 from ivr.console.helpers import calendar, now
 from ivr.db import get_session
 from ivr.services import console
@@ -32,6 +33,7 @@ def _context(filters: Filters) -> dict[str, object]:
         "category_one": console.open_category_one(session),
         "poll_seconds": current_app.config["WORKLIST_POLL_SECONDS"],
         "version": VERSION,
+        "spooled": spool.status(current_app.extensions["ivr.desk"].spool_dir),
     }
 
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -30,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ivr import spoken, spool
-from ivr.db import Database
+from ivr.db import Database, unreachable
 from ivr.domain.changes import standard_change_due
 from ivr.domain.reference import new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
@@ -80,17 +79,36 @@ class Facts:
             return self._spool([event])
         try:
             result = apply(self.session, self.desk, event)
-        except SQLAlchemyError as exc:
-            log.error(
-                "database unavailable (%s): %s for call %s spooled",
-                type(exc).__name__,
-                event["type"],
-                event.get("call_sid", "-"),
-            )
-            self._rollback()
-            return self._spool([*self.pending, event])  # the rollback took those with it
+        except Exception as exc:
+            self._rollback()  # takes the request's earlier events with it
+            if unreachable(exc):
+                log.error(
+                    "database unavailable (%s): %s for call %s spooled",
+                    type(exc).__name__,
+                    event["type"],
+                    event.get("call_sid", "-"),
+                )
+                return self._spool([*self.pending, event])
+            # The database is there but this event cannot be applied: set it aside, once, and
+            # let nothing else wait for it.
+            log.exception("%s for call %s set aside", event["type"], event.get("call_sid", "-"))
+            spool.bury(self.desk.spool_dir, _error(exc), event)
+            self._redo()
+            return SPOOLED
         self.pending.append(event)
         return result
+
+    def _redo(self) -> None:
+        """Apply again the events a rollback took back; spool them if that fails too."""
+        events, self.pending = self.pending, []
+        try:
+            for event in events:
+                apply(self.session, self.desk, event)
+        except Exception:
+            self._rollback()
+            self._spool(events)  # the replay sorts out what fails there
+        else:
+            self.pending = events
 
     def commit(self) -> bool:
         """Make the applied events durable; spool them when that fails. True when committed."""
@@ -146,7 +164,12 @@ def _alone(database: Database, desk: Desk, event: Event) -> Any:
     with database.sessions() as session:
         facts = Facts(database, desk, session)
         result = facts.record(event)
-        return result if facts.commit() else SPOOLED
+        return result if facts.commit() and result is not SPOOLED else SPOOLED
+
+
+def _error(exc: BaseException) -> str:
+    first_line = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first_line}"
 
 
 def apply(session: Session, desk: Desk, event: Event) -> Any:
@@ -531,26 +554,63 @@ HANDLERS: dict[str, Callable[[Session, Desk, Event], Any]] = {
 }
 
 
-def replay_spool(database: Database, desk: Desk) -> tuple[int, int]:
-    """Apply spooled events in their order; keep those that still fail. Returns (applied, left)."""
-    path = Path(desk.spool_dir) / spool.SPOOL_FILE
-    if not path.exists():
-        return 0, 0
-    claimed = path.with_suffix(f".replaying.{os.getpid()}")
-    with spool.locked(desk.spool_dir):
-        try:
-            path.rename(claimed)  # a second replayer finds nothing to take
-        except FileNotFoundError:
-            return 0, 0
-    applied, left = 0, 0
-    for event in spool.read(claimed):
-        try:
-            with database.sessions.begin() as session:
-                apply(session, desk, event)
-            applied += 1
-        except SQLAlchemyError:
-            spool.append(desk.spool_dir, event)
-            left += 1
-    claimed.unlink()
-    log.info("spool replayed: %d applied, %d left", applied, left)
-    return applied, left
+@dataclass
+class Replayed:
+    """What a replay did: applied, set aside as dead letters, still waiting (and why)."""
+
+    applied: int = 0
+    dead: int = 0
+    waiting: int = 0
+    unreachable: str | None = None  # the connection error that stopped it
+
+
+def replay_spool(database: Database, desk: Desk) -> Replayed:
+    """Apply spooled events in their order, including those of a replay that died midway.
+
+    An event the database refuses (or the code cannot apply) becomes a dead letter and the replay
+    goes on; when the database cannot be reached, the rest is put back for the next replay.
+    """
+    done = Replayed()
+    for claimed in spool.claim(desk.spool_dir):
+        if done.unreachable:
+            claimed.release()  # untouched: the next replay takes it over
+            continue
+        lines = claimed.lines()
+        for i, line in enumerate(lines):
+            try:
+                event = json.loads(line)
+            except ValueError:  # half a line from a crash while appending
+                spool.bury(desk.spool_dir, "unreadable line", raw=line)
+                done.dead += 1
+                continue
+            try:
+                with database.sessions.begin() as session:
+                    apply(session, desk, event)
+                done.applied += 1
+            except Exception as exc:
+                if not unreachable(exc):
+                    spool.bury(desk.spool_dir, _error(exc), event)
+                    done.dead += 1
+                    continue
+                done.unreachable = _error(exc)
+                rest = [json.loads(r) for r in lines[i:] if _readable(r)]
+                spool.append_all(desk.spool_dir, rest)
+                done.waiting += len(rest)
+                break
+        claimed.finish()
+    if done.applied or done.dead or done.waiting:
+        log.info(
+            "spool replayed: %d applied, %d set aside, %d waiting",
+            done.applied,
+            done.dead,
+            done.waiting,
+        )
+    return done
+
+
+def _readable(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
