@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_secret_key(app)
     configure_extensions(app)
     configure_blueprints(app)
+    configure_web_security(app)
     configure_cli(app)
     return app
 
@@ -51,8 +52,10 @@ def configure_secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key()
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_MINUTES"])
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults hold these keys already (SameSite None), so setdefault would do nothing.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
 
 def configure_extensions(app: Flask) -> None:
@@ -83,6 +86,12 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(console.bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.work_list")))
+
+
+def configure_web_security(app: Flask) -> None:
+    from ivr import web_security
+
+    web_security.init_app(app)
 
 
 def configure_cli(app: Flask) -> None:

@@ -259,6 +259,24 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "LOGIN_MAX_FAILURES",
+        "5",
+        "wrong passwords for one account within `LOGIN_THROTTLE_MINUTES` before logins to it pause",
+        int,
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "20",
+        "wrong passwords from one address within `LOGIN_THROTTLE_MINUTES` before it pauses",
+        int,
+    ),
+    Setting(
+        "LOGIN_THROTTLE_MINUTES",
+        "15",
+        "the throttle's window: a pause ends when the oldest failure in it is this old",
+        int,
+    ),
+    Setting(
         "IVR_ALLOW_CLOCK_HEADER",
         "0",
         "testing only: honour an `X-IVR-Clock` header that sets the app's clock for one request",

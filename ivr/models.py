@@ -187,6 +187,21 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(5))  # console language; None: browser's
+    # In the signed session cookie and checked on every request: raised on logout, on a password
+    # change and when the user is disabled, it ends every session issued before.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class LoginFailure(Base):
+    """A wrong password, kept for the throttle window (per account and per address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class ApiToken(Base):

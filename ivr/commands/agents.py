@@ -10,7 +10,9 @@ from ivr.db import get_session
 from ivr.services import agents
 from ivr.services.presence import BY_HAND, LABELS, PresenceError, change_by_hand, find_agent
 
-cli = AppGroup("agents", help="Agents who take calls: add, list, presence (available, away).")
+cli = AppGroup(
+    "agents", help="Agents who take calls: add, list, remove, presence (available, away)."
+)
 
 
 @cli.command("add")
@@ -46,6 +48,18 @@ def set_presence(name: str, presence: str) -> None:
     except PresenceError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{agent.name} is {LABELS[agent.presence]}")
+
+
+@cli.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove an agent: their phone is no longer rung."""
+    session = get_session()
+    try:
+        agents.remove_agent(session, agents.by_name(session, name))
+    except agents.AgentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name} removed")
 
 
 @cli.command("on-duty")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ivr.db import get_session
 from ivr.models import User
 from ivr.services import users
 
-cli = AppGroup("users", help="Console users: create, set a password, list.")
+cli = AppGroup(
+    "users", help="Console users: create, set a password, disable, enable, delete, list."
+)
 
 
 @cli.command("create")
@@ -37,8 +42,37 @@ def password(name: str, password: str) -> None:
     click.echo(f"password of {name} changed")
 
 
+@cli.command("disable")
+@click.argument("name")
+def disable(name: str) -> None:
+    """Stop a user from logging in; their sessions end at once."""
+    _apply(lambda session: users.set_disabled(session, name, True), f"{name} disabled")
+
+
+@cli.command("enable")
+@click.argument("name")
+def enable(name: str) -> None:
+    """Let a disabled user log in again."""
+    _apply(lambda session: users.set_disabled(session, name, False), f"{name} enabled")
+
+
+@cli.command("delete")
+@click.argument("name")
+def delete(name: str) -> None:
+    """Delete a user; their sessions end at once."""
+    _apply(lambda session: users.delete_user(session, name), f"user {name} deleted")
+
+
+def _apply(change: Callable[[Session], None], done: str) -> None:
+    try:
+        change(get_session())
+    except users.UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(done)
+
+
 @cli.command("list")
 def list_users() -> None:
-    """Every console user."""
-    for name in get_session().scalars(select(User.username).order_by(User.username)):
-        click.echo(name)
+    """Every console user (disabled ones marked)."""
+    for user in get_session().scalars(select(User).order_by(User.username)):
+        click.echo(user.username + ("  (disabled)" if user.disabled else ""))

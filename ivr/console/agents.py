@@ -40,6 +40,16 @@ def add_agent() -> Response:
     return redirect(url_for("console.agent_list"))
 
 
+@bp.post("/agents/<int:agent_id>/delete")
+def remove_agent(agent_id: int) -> Response:
+    session = get_session()
+    agent = session.get(Agent, agent_id) or abort(404)
+    name = agent.name
+    agents.remove_agent(session, agent)
+    flash(f"{name} removed.", "info")
+    return redirect(url_for("console.agent_list"))
+
+
 @bp.post("/agents/<int:agent_id>/duty")
 def set_duty(agent_id: int) -> Response:
     session = get_session()

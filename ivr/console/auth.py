@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,10 +20,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from ivr import services
 from ivr.console import bp
 from ivr.console.i18n import LANGUAGES
 from ivr.db import get_session
-from ivr.services.users import authenticate, set_language
+from ivr.services.users import (
+    Throttle,
+    Throttled,
+    end_sessions,
+    log_in,
+    session_user,
+    set_language,
+)
 
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 
@@ -32,7 +42,8 @@ def require_login() -> Response | None:
         return None
     user, seen = session.get("user"), session.get("seen", 0)
     idle_limit = current_app.config["SESSION_MINUTES"] * 60
-    if not user or time.time() - seen > idle_limit:
+    live = user and session_user(get_session(), user, session.get("version"))
+    if not live or time.time() - seen > idle_limit:
         session.clear()
         if request.headers.get("HX-Request"):
             # A live part asking after the session ended: send the whole page to the login,
@@ -45,17 +56,31 @@ def require_login() -> Response | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int]:
     if request.method == "POST":
-        user = authenticate(
-            get_session(), request.form.get("username", ""), request.form.get("password", "")
-        )
+        try:
+            user = log_in(
+                get_session(),
+                request.form.get("username", ""),
+                request.form.get("password", ""),
+                request.remote_addr or "-",
+                now=services.now(),
+                throttle=_throttle(),
+            )
+        except Throttled as exc:
+            wait = max(1, math.ceil((exc.retry_after - services.now()).total_seconds() / 60))
+            flash(
+                f"Too many failed logins. Try again in {wait} minute{'s' if wait != 1 else ''}.",
+                "error",
+            )
+            return render_template("console/login.html"), 429
         if user is not None:
             session.clear()
             session.permanent = True
             session["user"], session["seen"] = user.username, time.time()
             if user.language:
                 session["language"] = user.language
+            session["version"] = user.session_version
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong name or password."), "error")
     return render_template("console/login.html")
@@ -71,8 +96,18 @@ def choose_language() -> Response:
     return redirect(_safe_next(request.form.get("next")))
 
 
+def _throttle() -> Throttle:
+    config = current_app.config
+    return Throttle(
+        per_account=config["LOGIN_MAX_FAILURES"],
+        per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        window=timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"]),
+    )
+
+
 @bp.post("/logout")
 def logout() -> Response:
+    end_sessions(get_session(), g.user)  # copies of the cookie die too
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("console.login"))

@@ -74,6 +74,19 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Ag
     return agent
 
 
+def remove_agent(session: Session, agent: Agent) -> None:
+    """The agent's phone is no longer rung; calls they took keep their name."""
+    session.delete(agent)
+    session.commit()
+
+
+def by_name(session: Session, name: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.name == name))
+    if agent is None:
+        raise AgentError(f"no agent named {name!r}")
+    return agent
+
+
 def all_agents(session: Session) -> list[Agent]:
     return list(session.scalars(select(Agent).order_by(Agent.name)))
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ivr.models import ApiToken, User
+from ivr.models import ApiToken, LoginFailure, User
+from ivr.services.names import checked_name
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+MAX_NAME = 80  # the column's length
 # Checked against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("no such user")
 
@@ -22,17 +27,53 @@ class UserError(ValueError):
     """A user or token cannot be created as asked; the message says why."""
 
 
+@dataclass(frozen=True)
+class Throttle:
+    """Wrong passwords allowed per account and per address within `window`, before a pause."""
+
+    per_account: int = 5
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+class Throttled(Exception):
+    """Too many failed logins: try again after `retry_after`."""
+
+    def __init__(self, retry_after: datetime) -> None:
+        super().__init__(f"too many failed logins; try again after {retry_after:%H:%M}")
+        self.retry_after = retry_after
+
+
 def create_user(session: Session, username: str, password: str) -> User:
-    username = username.strip()
-    if not username:
-        raise UserError("a user needs a name")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    if session.scalar(select(User).where(User.username == username)) is not None:
+    username = checked_name(username, "a user's name", MAX_NAME, UserError)
+    _check_password(password)
+    if _user(session, username) is not None:
         raise UserError(f"user {username!r} exists already")
     user = User(username=username, password_hash=generate_password_hash(password))
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # created by someone else in the meantime
+        session.rollback()
+        raise UserError(f"user {username!r} exists already") from None
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH or "\x00" in password:
+        raise UserError(f"a password has at most {MAX_PASSWORD_LENGTH} characters and no NUL")
+
+
+def _user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def _existing(session: Session, username: str) -> User:
+    user = _user(session, username)
+    if user is None:
+        raise UserError(f"no user {username!r}")
     return user
 
 
@@ -46,21 +87,86 @@ def set_language(session: Session, username: str, language: str) -> None:
 
 
 def set_password(session: Session, username: str, password: str) -> None:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise UserError(f"no user {username!r}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    """A new password; every session of the user ends (a stolen cookie dies with the old one)."""
+    user = _existing(session, username)
+    _check_password(password)
     user.password_hash = generate_password_hash(password)
+    user.session_version += 1
     session.commit()
 
 
+def end_sessions(session: Session, username: str) -> None:
+    """Logging out ends every session of the user, also copies of the cookie."""
+    user = _user(session, username)
+    if user is not None:
+        user.session_version += 1
+        session.commit()
+
+
+def set_disabled(session: Session, username: str, disabled: bool) -> None:
+    user = _existing(session, username)
+    user.disabled = disabled
+    user.session_version += 1
+    session.commit()
+
+
+def delete_user(session: Session, username: str) -> None:
+    session.delete(_existing(session, username))
+    session.commit()
+
+
+def session_user(session: Session, username: str, version: object) -> User | None:
+    """The user a session cookie speaks for, if that session has not been ended since."""
+    user = _user(session, username)
+    if user is None or user.disabled or user.session_version != version:
+        return None
+    return user
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
+    user = _user(session, username.strip())
+    if user is None or user.disabled:
         check_password_hash(_DUMMY_HASH, password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def log_in(
+    session: Session,
+    username: str,
+    password: str,
+    address: str,
+    *,
+    now: datetime,
+    throttle: Throttle = Throttle(),
+) -> User | None:
+    """`authenticate`, throttled per account and per address; raises Throttled while paused.
+
+    The pause ends when the oldest failure leaves the window, so the real user is never locked
+    out for longer than `window`; a successful login clears the account's failures.
+    """
+    username, address = username.strip()[:MAX_NAME], address[:64]
+    since = now - throttle.window
+    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    for column, key, limit in (
+        (LoginFailure.username, username, throttle.per_account),
+        (LoginFailure.address, address, throttle.per_address),
+    ):
+        recent = list(
+            session.scalars(
+                select(LoginFailure.at).where(column == key).order_by(LoginFailure.at.desc())
+            )
+        )
+        if len(recent) >= limit:
+            session.commit()
+            raise Throttled(recent[limit - 1] + throttle.window)
+    user = authenticate(session, username, password)
+    if user is None:
+        session.add(LoginFailure(username=username, address=address, at=now))
+    else:
+        session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    session.commit()
+    return user
 
 
 def _token_hash(token: str) -> str:
