@@ -16,8 +16,14 @@ bp = Blueprint("audio", __name__, url_prefix="/audio")
 def recording(locale: str, filename: str) -> Response:
     if locale not in LOCALES or not filename.endswith(AUDIO_SUFFIXES):
         abort(404)
-    # send_from_directory refuses anything that resolves outside the folder (safe_join).
     folder = Path(current_app.config["AUDIO_DIR"]) / locale
+    # Only a regular file that is really in the folder: no symlink out of it (send_from_directory
+    # checks the name, not where a link points), no directory, no special file.
+    path = folder / filename
+    if "/" in filename or path.is_symlink() or not path.is_file():
+        abort(404)
+    if path.resolve().parent != folder.resolve():
+        abort(404)
     return send_from_directory(folder, filename, max_age=86400)
 
 

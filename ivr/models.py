@@ -132,8 +132,8 @@ class Agent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    # E.164 number, `sip:` URI or `client:` identity
-    address: Mapped[str] = mapped_column(String(255))
+    # E.164 number, `sip:` URI or `client:` identity; one agent per address
+    address: Mapped[str] = mapped_column(String(255), unique=True)
     languages: Mapped[str] = mapped_column(String(16), default="nl,de")
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)  # presence is not `away`
     # available | ringing | on_call | wrap_up | away (ivr/services/presence.py changes it)

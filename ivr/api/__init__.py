@@ -14,11 +14,14 @@ from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
 from ivr.services.desk import business_calendar
+from ivr.services.recorder import STATUS_ORDER
 from ivr.services.records import as_record, history_record
 from ivr.services.users import token_holder
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
+MAX_OFFSET = 10_000_000
+STATUSES = STATUS_ORDER  # partial, open, acknowledged, resolved
 
 
 @bp.before_request
@@ -64,9 +67,12 @@ def incidents() -> Response:
     args = request.args
     query = select(Incident)
     if args.get("status"):
-        query = query.where(Incident.status.in_(args["status"].split(",")))
+        statuses = args["status"].split(",")
+        if not set(statuses) <= set(STATUSES):
+            abort(400, f"status must be one or more of {','.join(STATUSES)}")
+        query = query.where(Incident.status.in_(statuses))
     if args.get("category"):
-        if not args["category"].isdigit():
+        if args["category"] not in ("1", "2", "3", "4"):
             abort(400, "category must be 1, 2, 3 or 4")
         query = query.where(Incident.category == int(args["category"]))
     if args.get("support"):  # support incidents are billed apart from faults (seed 004)
@@ -79,8 +85,8 @@ def incidents() -> Response:
         except DateInputError as exc:
             abort(400, f"{exc} Give an ISO 8601 date or time, e.g. 2026-11-30.")
         query = query.where(Incident.received_at >= since)
-    limit = min(args.get("limit", 50, type=int) or 50, MAX_LIMIT)
-    offset = max(args.get("offset", 0, type=int) or 0, 0)
+    limit = _whole(args.get("limit", "50"), "limit", 1, MAX_LIMIT)
+    offset = _whole(args.get("offset", "0"), "offset", 0, MAX_OFFSET)
     session = get_session()
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Incident.received_at.desc(), Incident.id.desc())
@@ -91,6 +97,13 @@ def incidents() -> Response:
         offset=offset,
         incidents=[as_record(row, _tz(), **_clock()) for row in rows],
     )
+
+
+def _whole(text: str, name: str, least: int, most: int) -> int:
+    """A whole number within [least, most] from the query string, else 400 saying so."""
+    if not text.isdigit() or not least <= int(text) <= most:
+        abort(400, f"{name} must be a whole number from {least} to {most}")
+    return int(text)
 
 
 @bp.get("/incidents/<reference>")

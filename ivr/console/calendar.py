@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ivr.console import bp
@@ -59,6 +59,7 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
             closure_id,
             warn_days=current_app.config["CLOSURE_WARN_DAYS"],
             confirmed=form.get("confirm_long") == "1",
+            today=now().astimezone(desk().tz).date(),
         )
         desk().closures.clear()
     except DateInputError as exc:
@@ -95,7 +96,8 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
 
 @bp.post("/closures/<int:row_id>/delete")
 def delete_closure(row_id: int) -> Response:
-    closures.delete(get_session(), Closure, row_id)
+    if not closures.delete(get_session(), Closure, row_id):
+        abort(404)
     desk().closures.clear()
     flash(_("Closure removed."), "info")
     return redirect(url_for("console.calendar_page"))
@@ -103,7 +105,8 @@ def delete_closure(row_id: int) -> Response:
 
 @bp.post("/maintenance/<int:row_id>/delete")
 def delete_window(row_id: int) -> Response:
-    closures.delete(get_session(), MaintenanceWindow, row_id)
+    if not closures.delete(get_session(), MaintenanceWindow, row_id):
+        abort(404)
     flash(_("Maintenance window removed."), "info")
     return redirect(url_for("console.calendar_page"))
 

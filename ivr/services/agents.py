@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import phonenumbers
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ivr.i18n import LOCALES
 from ivr.models import Agent
+from ivr.services.names import checked_name
 from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
+MAX_NAME = 80  # the column's length
 MAX_RUNG_AT_ONCE = 10  # Twilio's limit of nouns in one <Dial>
 
 
@@ -19,12 +23,39 @@ class AgentError(ValueError):
     """A clear reason why an agent cannot be saved as given."""
 
 
+# RFC 3261 `sip:` URI, conservatively: optional user part (unreserved, escaped and the
+# user-unreserved marks), a host name, IPv4 or [IPv6] address, an optional port and
+# `;name=value` parameters. Quotes, angle brackets and spaces never get into a <Dial>.
+_UNRESERVED = r"A-Za-z0-9\-_.!~*'()"
+_ESCAPED = r"%[0-9A-Fa-f]{2}"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_SIP_URI = re.compile(
+    rf"sip:(?:(?:[{_UNRESERVED}&=+$,;?/]|{_ESCAPED})+@)?"
+    rf"(?:(?:{_LABEL}\.)*{_LABEL}\.?|\d{{1,3}}(?:\.\d{{1,3}}){{3}}|\[[0-9A-Fa-f:.]+\])"
+    r"(?::\d{1,5})?"
+    rf"(?:;(?:[{_UNRESERVED}]|{_ESCAPED})+(?:=(?:[{_UNRESERVED}\[\]/:&+$]|{_ESCAPED})+)?)*"
+)
+# Twilio refuses client names with control characters, spaces, delimiters (<>#%") or unwise
+# characters ({}|\^[]`) and longer than 256 (error 31105); this keeps to URI-safe characters.
+_CLIENT = re.compile(r"client:[A-Za-z0-9\-_.~!$&'()*+,;=:@]{1,248}")
+MAX_ADDRESS = 255  # the column's length
+
+
 def normalise_address(address: str, default_region: str = "NL") -> str:
-    """An E.164 number (validated with phonenumbers), or a `sip:`/`client:` address as given."""
+    """An E.164 number (validated with phonenumbers), or a `sip:` URI or `client:` identity
+    checked against its grammar (they go into a <Dial> as they are)."""
     address = address.strip()
-    if address.startswith(("sip:", "client:")):
-        if len(address.split(":", 1)[1]) < 1:
-            raise AgentError(f"empty address: {address!r}")
+    if len(address) > MAX_ADDRESS:
+        raise AgentError(f"an address has at most {MAX_ADDRESS} characters")
+    if address.lower().startswith("sip:"):
+        if not _SIP_URI.fullmatch(address):
+            raise AgentError(f"not a SIP address like sip:anouk@pbx.example.nl: {address!r}")
+        return address
+    if address.startswith("client:"):
+        if not _CLIENT.fullmatch(address):
+            raise AgentError(
+                f"not a client identity like client:anouk (letters, digits, - _ . ~): {address!r}"
+            )
         return address
     try:
         number = phonenumbers.parse(address, default_region)
@@ -44,21 +75,32 @@ def parse_languages(text: str) -> str:
 
 
 def add_agent(session: Session, name: str, address: str, languages: str) -> Agent:
-    name = name.strip()
-    if not name:
-        raise AgentError("an agent needs a name")
-    if session.scalar(select(Agent).where(Agent.name == name)):
-        raise AgentError(f"an agent named {name!r} exists already")
+    name = checked_name(name, "an agent's name", MAX_NAME, AgentError)
+    address = normalise_address(address)
     agent = Agent(
         name=name,
-        address=normalise_address(address),
+        address=address,
         languages=parse_languages(languages),
         on_duty=True,
         presence=AVAILABLE,
     )
+    _refuse_taken(session, name, address)
     session.add(agent)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # added by someone else in the meantime: the same answer as above
+        session.rollback()
+        _refuse_taken(session, name, address)
+        raise
     return agent
+
+
+def _refuse_taken(session: Session, name: str, address: str) -> None:
+    if session.scalar(select(Agent).where(Agent.name == name)):
+        raise AgentError(f"an agent named {name!r} exists already")
+    holder = session.scalar(select(Agent).where(Agent.address == address))
+    if holder is not None:
+        raise AgentError(f"{address} rings {holder.name} already")
 
 
 def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Agent:

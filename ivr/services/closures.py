@@ -8,10 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivr.domain.maintenance import ensure_window_allowed
+from ivr.domain.maintenance import MaintenanceRuleError, ensure_window_allowed
 from ivr.domain.moments import check_day, check_moment
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.locks import write_exclusively
+from ivr.services.names import checked_name
 
 
 class ClosureError(ValueError):
@@ -48,22 +50,41 @@ def save_closure(
     *,
     warn_days: int | None = None,
     confirmed: bool = False,
+    today: date | None = None,
 ) -> Closure:
     """Create or change a closure; one longer than `warn_days` needs `confirmed`."""
     check_day(given.start, "From")
     check_day(given.end, "To")
     if given.end < given.start:
         raise ClosureError("A closure must end on or after the day it starts.")
+    if today is not None and given.end < today:
+        raise ClosureError("That closure lies in the past: callers would never hear it.")
     days = (given.end - given.start).days + 1
     if warn_days is not None and days > warn_days and not confirmed:
         raise LongClosure(days, warn_days)
     if not given.reason_nl.strip() or not given.reason_de.strip():
         raise ClosureError("Callers hear the reason: give it in Dutch and in German.")
+    reason_nl = checked_name(given.reason_nl, "The Dutch reason", 200, ClosureError)
+    reason_de = checked_name(given.reason_de, "The German reason", 200, ClosureError)
+    write_exclusively(session, Closure)  # the overlap check holds against parallel saves
     row = session.get(Closure, closure_id) if closure_id else Closure()
     if row is None:
         raise ClosureError("That closure no longer exists.")
+    overlapping = session.scalar(
+        select(Closure).where(
+            Closure.start_date <= given.end,
+            Closure.end_date >= given.start,
+            Closure.id != (closure_id or 0),
+        )
+    )
+    if overlapping is not None:
+        session.rollback()
+        raise ClosureError(
+            f"The desk is closed already from {overlapping.start_date} to "
+            f"{overlapping.end_date} ({overlapping.reason_nl}): change that closure instead."
+        )
     row.start_date, row.end_date = given.start, given.end
-    row.reason_nl, row.reason_de = given.reason_nl.strip(), given.reason_de.strip()
+    row.reason_nl, row.reason_de = reason_nl, reason_de
     session.add(row)
     session.commit()
     return row
@@ -89,17 +110,24 @@ def save_window(
     check_moment(given.end, desk.tz, "Ends")
     if not given.description_nl.strip() or not given.description_de.strip():
         raise ClosureError("Callers hear the announcement: give it in Dutch and in German.")
+    description_nl = checked_name(given.description_nl, "The Dutch text", 300, ClosureError)
+    description_de = checked_name(given.description_de, "The German text", 300, ClosureError)
+    calendar = business_calendar(desk, session, now)
+    write_exclusively(session, MaintenanceWindow)  # the yearly count holds against parallel saves
     row = session.get(MaintenanceWindow, window_id) if window_id else MaintenanceWindow()
     if row is None:
+        session.rollback()
         raise ClosureError("That maintenance window no longer exists.")
     others = [w.starts_at for w in windows(session) if w.id != window_id]
     moved = window_id is None or given.start != row.starts_at
     announced = now if moved else row.announced_at
-    calendar = business_calendar(desk, session, now)
-    ensure_window_allowed(calendar, given.start, given.end, announced, others)
+    try:
+        ensure_window_allowed(calendar, given.start, given.end, announced, others)
+    except MaintenanceRuleError:
+        session.rollback()  # and with it the lock
+        raise
     row.starts_at, row.ends_at, row.announced_at = given.start, given.end, announced
-    row.description_nl = given.description_nl.strip()
-    row.description_de = given.description_de.strip()
+    row.description_nl, row.description_de = description_nl, description_de
     session.add(row)
     session.commit()
     return row

@@ -512,9 +512,20 @@ def _rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else 0
 
 
+class ConflictingRecording(ValueError):
+    """A second recording for an incident that has one: never mixed into it (set aside)."""
+
+
 def recording(session: Session, desk: Desk, event: Event) -> Row:
     def add(row: Row) -> None:
-        row.recording_sid = row.recording_sid or event.get("recording_sid") or None
+        sid = event.get("recording_sid") or None
+        if row.recording_sid and sid and sid != row.recording_sid:
+            # SID, URL and duration belong together: the first recording stays whole, the
+            # second becomes a dead letter (kept, counted, shown), never half of a mix.
+            raise ConflictingRecording(
+                f"incident {row.reference} has recording {row.recording_sid}; {sid} set aside"
+            )
+        row.recording_sid = row.recording_sid or sid
         row.recording_url = row.recording_url or event.get("recording_url") or None
         if event.get("recording_duration") not in (None, ""):
             row.recording_duration = int(event["recording_duration"])

@@ -175,11 +175,16 @@ def _token_hash(token: str) -> str:
 
 def create_token(session: Session, name: str, now: datetime) -> str:
     """A new token, shown once; only its SHA-256 is stored."""
+    name = checked_name(name, "a token's name", MAX_NAME, UserError)
     if session.scalar(select(ApiToken).where(ApiToken.name == name)) is not None:
         raise UserError(f"a token named {name!r} exists already")
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, token_hash=_token_hash(token), created_at=now))
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise UserError(f"a token named {name!r} exists already") from None
     return token
 
 
