@@ -66,7 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "TWILIO_ACCOUNT_SID",
         "",
-        "the account for Twilio's REST API: calls to agents, recordings in the console",
+        "the account for Twilio's REST API: calls to agents, recordings in the console, "
+        "recordings erased by `retention purge`",
     ),
     Setting(
         "TWILIO_NUMBER",

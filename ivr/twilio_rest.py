@@ -183,6 +183,22 @@ class TwilioRest:
         )
         return SentMessage(sid=message.sid, status=message.status)
 
+    # Recordings -----------------------------------------------------------------------------
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """Erase a recording at Twilio: True when erased now, False when Twilio had none (404).
+
+        Raises TwilioUnavailable when it could not be erased (not configured, unreachable,
+        refused): the caller keeps the SID to try again.
+        """
+        try:
+            self._do("delete a recording", lambda: self._client.recordings(recording_sid).delete())
+        except TwilioUnavailable as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def _do(self, what: str, request: Any) -> Any:
         if not self.configured:
             raise TwilioUnavailable(f"cannot {what}: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set")

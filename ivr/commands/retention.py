@@ -9,29 +9,29 @@ from flask.cli import AppGroup
 from ivr import services
 from ivr.db import get_session
 from ivr.services.retention import purge
+from ivr.twilio_rest import TwilioRest
 
 cli = AppGroup("retention", help="Keep personal data only as long as configured (GDPR).")
-
-
-def _twilio_deleter():  # type: ignore[no-untyped-def]
-    sid, token = current_app.config["TWILIO_ACCOUNT_SID"], current_app.config["TWILIO_AUTH_TOKEN"]
-    if not (sid and token):
-        return None
-    from twilio.rest import Client
-
-    client = Client(sid, token)
-    return lambda recording_sid: client.recordings(recording_sid).delete()
 
 
 @cli.command("purge")
 @click.option("--days", type=int, default=None, help="override RETENTION_DAYS")
 def purge_command(days: int | None) -> None:
-    """Delete recordings (at Twilio too, with account credentials) and mask phone numbers."""
+    """Erase recordings at Twilio and mask phone numbers; non-zero when recordings remain."""
     retention = days if days is not None else current_app.config["RETENTION_DAYS"]
-    result = purge(get_session(), services.now(), retention, _twilio_deleter())
+    rest: TwilioRest = current_app.extensions["ivr.twilio"]
+    eraser = rest.delete_recording if rest.configured else None
+    result = purge(get_session(), services.now(), retention, eraser)
+    gone = f" ({result.already_gone} already gone at Twilio)" if result.already_gone else ""
     click.echo(
-        f"erased {result.recordings} recordings; masked numbers of {result.incidents} "
-        f"incidents and {result.calls} calls; forgot {result.remembered_languages} "
-        f"remembered languages; deleted {result.text_messages} text messages; masked "
-        f"{result.affected_callers} numbers of callers affected by a disruption"
+        f"erased {result.recordings} recording(s) at Twilio{gone}; masked numbers of "
+        f"{result.incidents} incidents and {result.calls} calls; forgot "
+        f"{result.remembered_languages} remembered languages; deleted {result.text_messages} "
+        f"text messages; masked {result.affected_callers} numbers of callers affected by a "
+        "disruption"
     )
+    if result.not_erased:
+        raise click.ClickException(
+            f"{result.not_erased} recording(s) NOT erased at Twilio ({result.problem}); "
+            "their SIDs are kept: run the purge again once Twilio can be reached"
+        )

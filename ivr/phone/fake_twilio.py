@@ -115,6 +115,7 @@ class FakeTwilio:
         self.requests: list[ApiRequest] = []
         self.calls: dict[str, FakeCall] = {}
         self.messages: list[dict[str, Any]] = []  # text messages accepted, as resources
+        self.recordings: dict[str, dict[str, Any]] = {}  # what Twilio holds, by RecordingSid
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -123,6 +124,7 @@ class FakeTwilio:
         self._thread: threading.Thread | None = None
         _calls_routes(self)
         _messages_routes(self)
+        _recordings_routes(self)
 
     @property
     def base_url(self) -> str:
@@ -281,6 +283,28 @@ def _messages_routes(fake: FakeTwilio) -> None:
         }
         fake.messages.append(message)
         return 201, message
+
+
+def _recordings_routes(fake: FakeTwilio) -> None:
+    """Recordings/{sid}.json: fetch, and delete (204; 404 when Twilio has no such recording)."""
+
+    def recording(fake: FakeTwilio, sid: str) -> dict[str, Any]:
+        found = fake.recordings.get(sid)
+        if found is None:
+            raise ApiError(
+                404, 20404, f"The requested resource /Recordings/{sid}.json was not found"
+            )
+        return found
+
+    @fake.route("GET", r"/Recordings/(?P<sid>RE\w+)\.json")
+    def fetch(fake: FakeTwilio, _r: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
+        return 200, {"account_sid": fake.account_sid, **recording(fake, m["sid"])}
+
+    @fake.route("DELETE", r"/Recordings/(?P<sid>RE\w+)\.json")
+    def delete(fake: FakeTwilio, _r: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
+        recording(fake, m["sid"])
+        del fake.recordings[m["sid"]]
+        return 204, {}
 
 
 def _call(fake: FakeTwilio, sid: str) -> FakeCall:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,29 +20,49 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Purged:
-    recordings: int
+    recordings: int  # erased at Twilio by this purge
     incidents: int
     calls: int
     remembered_languages: int
     text_messages: int = 0
     affected_callers: int = 0
+    already_gone: int = 0  # Twilio had them no more (deleted there before)
+    not_erased: int = 0  # still at Twilio: their SIDs are kept for the next purge
+    problem: str | None = None  # why those were not erased
+
+
+# Erases one recording at Twilio: returns False when Twilio has no such recording, raises when
+# it could not be erased (unreachable, refused); anything else means erased.
+Eraser = Callable[[str], bool | None]
+_RECORDING_SID = re.compile(r"/Recordings/(RE[0-9a-fA-F]{32})")
 
 
 def purge(
     session: Session,
     now: datetime,
     retention_days: int,
-    delete_recording: Callable[[str], None] | None = None,
+    delete_recording: Eraser | None = None,
 ) -> Purged:
-    """Erase personal data received before `now - retention_days`; the facts of the call stay."""
+    """Erase personal data received before `now - retention_days`; the facts of the call stay.
+
+    A recording counts as erased only once Twilio deleted it (or has it no more); until then its
+    SID and URL stay, so the next purge finds it again. Without `delete_recording` (no Twilio
+    credentials) nothing is erased at Twilio and the result says so.
+    """
     cutoff = now - timedelta(days=retention_days)
-    recordings = 0
+    erased = gone = kept = 0
+    problem: str | None = None  # why recordings were kept
+    # Twilio cannot be asked at all (no credentials) or did not answer: the rest wait too.
+    outage = (
+        None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
+    )
     incidents = list(
         session.scalars(
             select(Incident).where(
                 Incident.received_at < cutoff,
                 or_(
                     Incident.recording_url.is_not(None),
+                    Incident.recording_sid.is_not(None),
                     _unmasked(Incident.caller_number),
                     _unmasked(Incident.callback_number),
                 ),
@@ -49,11 +70,19 @@ def purge(
         )
     )
     for incident in incidents:
-        if incident.recording_sid and delete_recording is not None:
-            delete_recording(incident.recording_sid)
-        if incident.recording_url:
-            recordings += 1
-        incident.recording_url = incident.recording_sid = None
+        if incident.recording_url or incident.recording_sid:
+            sid = incident.recording_sid or _sid_in(incident.recording_url)
+            outcome = outage or _erase(sid, delete_recording)
+            if isinstance(outcome, Kept):
+                kept += 1
+                problem = problem or outcome.reason
+                outage = outcome if outcome.outage else outage
+            elif outcome == "erased":
+                erased += 1
+            else:
+                gone += 1
+            if not isinstance(outcome, Kept):  # else the SID stays: the next purge tries again
+                incident.recording_url = incident.recording_sid = None
         incident.caller_number = _masked(incident.caller_number)
         incident.callback_number = _masked(incident.callback_number)
     calls = list(
@@ -87,10 +116,44 @@ def purge(
     ).rowcount
     session.commit()
     result = Purged(
-        recordings, len(incidents), len(calls), languages or 0, texts or 0, len(affected)
+        erased,
+        len(incidents),
+        len(calls),
+        languages or 0,
+        texts or 0,
+        len(affected),
+        already_gone=gone,
+        not_erased=kept,
+        problem=problem,
     )
     log.info("retention purge before %s: %s", cutoff.isoformat(), result)
     return result
+
+
+def _sid_in(url: str | None) -> str | None:
+    found = _RECORDING_SID.search(url or "")
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A recording still at Twilio, and why; `outage`: no use trying the others now."""
+
+    reason: str
+    outage: bool = False
+
+
+def _erase(sid: str | None, delete_recording: Eraser | None) -> str | Kept:
+    """ "erased" (now), "gone" (Twilio had it no more), or Kept with the reason."""
+    if sid is None:
+        return Kept("a recording URL without a RecordingSid cannot be erased at Twilio")
+    assert delete_recording is not None
+    try:
+        return "gone" if delete_recording(sid) is False else "erased"
+    except Exception as exc:  # the adapter's TwilioUnavailable, or whatever the eraser raises
+        log.warning("recording %s not erased at Twilio: %s", sid, exc)
+        status = getattr(exc, "status", None)
+        return Kept(str(exc), outage=status is None or status >= 500)
 
 
 def _unmasked(column: Any) -> ColumnElement[bool]:
