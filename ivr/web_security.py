@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter
 
 # The console is server-rendered with one stylesheet, the recording player and forms posting to
 # itself: no scripts, no frames, nothing from elsewhere.
@@ -19,6 +22,15 @@ HEADERS = {
 }
 
 
+class RowId(IntegerConverter):
+    """`<int:...>` in URLs, no larger than an INTEGER column: a larger number is a 404, not an
+    overflow in the driver."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)  # INTEGER columns on PostgreSQL
+        super().__init__(url_map, *args, **kwargs)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is `Secure` whenever the request came over TLS (directly or as the
     trusted proxy says), so it is never sent back over plain HTTP."""
@@ -26,6 +38,11 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = bool(app.config["SESSION_COOKIE_SECURE"])
         return configured or (has_request_context() and request.is_secure)
+
+
+def init_converters(app: Flask) -> None:
+    """Before any route is registered: routes bind their converters when added."""
+    app.url_map.converters["int"] = RowId
 
 
 def init_app(app: Flask) -> None:
