@@ -31,7 +31,7 @@ def _filters() -> Filters:
     out_of_hours = {"yes": True, "no": False}.get(args.get("out_of_hours", ""))
     since = calendar().previous_closing(now()) if args.get("view") == "morning" else None
     return Filters(
-        category=int(category) if category.isdigit() else None,
+        category=int(category) if category in ("1", "2", "3", "4") else None,
         status=args.get("status") or None,
         sla=args.get("sla") or None,
         out_of_hours=out_of_hours,

@@ -207,3 +207,18 @@ def test_audio_serves_only_regular_files_inside_the_folder(make_app, tmp_path: P
     for name in ("evil.mp3", "host.mp3", "folder.mp3", "..%2Fsecret.mp3"):
         with client.get(f"/audio/nl/{name}") as refused:
             assert refused.status_code == 404, name
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/console/?category=99999999999999999999", "/console/?category=-1"],
+)
+def test_work_list_filters_out_of_range_are_ignored(staff: FlaskClient, path: str) -> None:
+    assert staff.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("row_id", ["2147483648", "9223372036854775808"])
+def test_ids_beyond_an_integer_column_are_a_404(staff: FlaskClient, row_id: str) -> None:
+    assert (
+        post_form(staff, "/console/agents", f"/console/agents/{row_id}/delete").status_code == 404
+    )
