@@ -8,11 +8,13 @@ from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
-# The console is server-rendered with one stylesheet, the recording player and forms posting to
-# itself: no scripts, no frames, nothing from elsewhere.
+# The console is server-rendered: its own stylesheet and scripts (the live work list polls the
+# app itself), the recording player, forms posting to itself; no inline code, no frames, nothing
+# from elsewhere.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
 )
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
