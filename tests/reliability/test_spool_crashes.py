@@ -218,3 +218,12 @@ def test_a_replay_killed_at_every_step_loses_nothing(
         step += 1
     print(f"replay killed at each of {step} steps")
     assert step > 50  # it really was killed at many points
+
+
+def test_dead_letters_are_listed_with_the_reason_and_numbers_masked(make_app, spool: Path) -> None:
+    spool.mkdir(parents=True, exist_ok=True)
+    letter = {"event": {**POISON, "callback_number": "+31612345678"}, "error": "OverflowError: x"}
+    (spool / "dead.jsonl").write_text(json.dumps(letter) + "\n")
+    output = make_app(SPOOL_DIR=str(spool)).test_cli_runner().invoke(args=["spool", "dead"]).output
+    assert "OverflowError: x" in output and "CApoison" in output
+    assert "+316******78" in output and "+31612345678" not in output
