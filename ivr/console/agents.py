@@ -46,7 +46,7 @@ def remove_agent(agent_id: int) -> Response:
     agent = session.get(Agent, agent_id) or abort(404)
     name = agent.name
     agents.remove_agent(session, agent)
-    flash(f"{name} removed.", "info")
+    flash(_("%(name)s removed.", name=name), "info")
     return redirect(url_for("console.agent_list"))
 
 

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ivr import services
 from ivr.console import bp
@@ -70,7 +71,11 @@ def login() -> Response | str | tuple[str, int]:
         except Throttled as exc:
             wait = max(1, math.ceil((exc.retry_after - services.now()).total_seconds() / 60))
             flash(
-                f"Too many failed logins. Try again in {wait} minute{'s' if wait != 1 else ''}.",
+                ngettext(
+                    "Too many failed logins. Try again in %(num)d minute.",
+                    "Too many failed logins. Try again in %(num)d minutes.",
+                    wait,
+                ),
                 "error",
             )
             return render_template("console/login.html"), 429

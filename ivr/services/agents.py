@@ -75,6 +75,8 @@ def parse_languages(text: str) -> str:
 
 
 def add_agent(session: Session, name: str, address: str, languages: str) -> Agent:
+    if not name.strip():
+        raise AgentError("an agent needs a name")  # the console has this one translated
     name = checked_name(name, "an agent's name", MAX_NAME, AgentError)
     address = normalise_address(address)
     agent = Agent(

@@ -39,7 +39,7 @@ def agents_stored(app: Flask) -> list[tuple[str, str]]:
         ("Eve", "client:", "not a client identity"),
         (HUGE, "+31612345678", "at most 80 characters"),
         ("Eve\x00", "+31612345678", "control characters"),
-        ("   ", "+31612345678", "must not be empty"),
+        ("   ", "+31612345678", "an agent needs a name"),
         ("Eve", "sip:" + "a" * 300 + "@x", "at most 255 characters"),
     ],
 )
