@@ -45,8 +45,12 @@ def remove_agent(agent_id: int) -> Response:
     session = get_session()
     agent = session.get(Agent, agent_id) or abort(404)
     name = agent.name
-    agents.remove_agent(session, agent)
-    flash(_("%(name)s removed.", name=name), "info")
+    try:
+        agents.remove_agent(session, agent)
+    except agents.AgentError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("%(name)s removed.", name=name), "info")
     return redirect(url_for("console.agent_list"))
 
 

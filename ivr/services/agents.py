@@ -120,8 +120,13 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Ag
 
 def remove_agent(session: Session, agent: Agent) -> None:
     """The agent's phone is no longer rung; calls they took keep their name."""
+    name = agent.name
     session.delete(agent)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # queue offers made to them are history that stays
+        session.rollback()
+        raise AgentError(f"{name} has taken offers from the queue: set them away instead") from None
 
 
 def by_name(session: Session, name: str) -> Agent:
