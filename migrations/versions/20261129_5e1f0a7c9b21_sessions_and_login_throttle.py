@@ -1,7 +1,7 @@
 """session versions, disabled users and login failures
 
 Revision ID: 5e1f0a7c9b21
-Revises: 9371aea6ab58
+Revises: 3b8f0c6d2e71
 Create Date: 2026-11-29 02:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e1f0a7c9b21"
-down_revision: str | None = "9371aea6ab58"
+down_revision: str | None = "3b8f0c6d2e71"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
