@@ -111,7 +111,9 @@ class BusinessCalendar:
         t = _utc(t)
         remaining = delta
         for start, end in self._spans_from(t):
-            if end <= t:
+            # A span ending exactly at `t` still counts: adding nothing at closing time stays
+            # there, so adding a then b equals adding a + b (a clock due at 17:00 stays 17:00).
+            if end < t:
                 continue
             begin = max(start, t)
             if remaining <= end - begin:

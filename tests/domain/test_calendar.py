@@ -89,6 +89,8 @@ def test_opening_is_the_wall_clock_on_both_sides_of_the_autumn_switch(calendar) 
         (at(2026, 12, 24, 16, 0), timedelta(hours=2), at(2026, 12, 28, 9, 30)),  # over Christmas
         (at(2026, 11, 28, 3, 0), timedelta(0), at(2026, 11, 30, 8, 30)),  # zero: next opening
         (at(2026, 11, 24, 10, 0), timedelta(hours=7), at(2026, 11, 24, 17, 0)),  # to the minute
+        (at(2026, 11, 24, 17, 0), timedelta(0), at(2026, 11, 24, 17, 0)),  # zero at closing
+        (at(2026, 11, 24, 17, 0), timedelta(minutes=1), at(2026, 11, 25, 8, 31)),
     ],
 )
 def test_add_opening_time(calendar: BusinessCalendar, start, delta, end) -> None:
