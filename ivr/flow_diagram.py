@@ -18,6 +18,7 @@ TITLES = {
     Step.INCOMING: "Incoming call",
     Step.LANGUAGE: "Language?",
     Step.ANNOUNCE: "Announcements\n(closed today, planned maintenance)",
+    Step.DISRUPTION: "Known disruption:\nthis is my problem?",
     Step.PURPOSE: "What for?",
     Step.IMPACT: "How many users?",
     Step.SEVERITY: "How bad?",

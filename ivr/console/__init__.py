@@ -19,6 +19,7 @@ from ivr.console import (  # noqa: E402, F401
     board,
     calendar,
     calls,
+    disruptions,
     history,
     incidents,
     reports,

@@ -20,6 +20,7 @@ class Step(StrEnum):
     INCOMING = "incoming"
     LANGUAGE = "language"
     ANNOUNCE = "announce"
+    DISRUPTION = "disruption"
     PURPOSE = "purpose"
     IMPACT = "impact"
     SEVERITY = "severity"
@@ -158,6 +159,15 @@ CALLBACK_MENU = Menu(
         ),
     ),
 )
+# Heard after the announcements while a known disruption is active; not a menu of the generic kind:
+# anything but "this is my problem" goes on as usual at once.
+DISRUPTION_MENU = Menu(
+    Step.DISRUPTION,
+    (
+        _choice("1", "affected", ("ja", "mijn probleem", "dat is het"), ("ja", "mein problem")),
+        _choice("2", "other", ("nee", "iets anders", "ander"), ("nein", "etwas anderes")),
+    ),
+)
 MENUS = {
     menu.step: menu
     for menu in (LANGUAGE_MENU, PURPOSE_MENU, IMPACT_MENU, SEVERITY_MENU, CALLBACK_MENU)
@@ -235,6 +245,7 @@ class Transition:
 
 
 GIVE_UP = "no answer after repeats"
+KNOWN_DISRUPTION = "known disruption"
 KNOWN_LANGUAGE = "returning caller"
 NEW_CALLER = "new caller"
 DONE = "done"
@@ -255,6 +266,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.LANGUAGE, GIVE_UP, Step.ROUTE, when_open=True),
     Transition(Step.LANGUAGE, GIVE_UP, Step.INTAKE, when_open=False),
     Transition(Step.ANNOUNCE, DONE, Step.PURPOSE),
+    Transition(Step.ANNOUNCE, KNOWN_DISRUPTION, Step.DISRUPTION),
+    Transition(Step.DISRUPTION, "affected", Step.END),
+    Transition(Step.DISRUPTION, "other", Step.PURPOSE),
     Transition(Step.PURPOSE, "incident", Step.IMPACT),
     Transition(Step.PURPOSE, "question", Step.ROUTE, when_open=True),
     Transition(Step.PURPOSE, "question", Step.INTAKE, when_open=False),

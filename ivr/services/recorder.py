@@ -35,7 +35,7 @@ from ivr.domain.reference import new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
-from ivr.services import messages
+from ivr.services import disruptions, messages
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.outbox import enqueue_incident
 from ivr.voice import prompts
@@ -422,6 +422,17 @@ def _text_reference(session: Session, desk: Desk, row: Row, at: datetime) -> Non
     )
 
 
+def disruption_affected(session: Session, _desk: Desk, event: Event) -> None:
+    disruptions.add_affected(
+        session,
+        int(event["disruption_id"]),
+        event["call_sid"],
+        number=event.get("number") or None,
+        language=event.get("language") or "nl",
+        at=_at(event),
+    )
+
+
 def message_opt_out(session: Session, _desk: Desk, event: Event) -> None:
     messages.opt_out(session, event["caller_key"], _at(event))
 
@@ -562,6 +573,7 @@ HANDLERS: dict[str, Callable[[Session, Desk, Event], Any]] = {
     "recording": recording,
     "agent_answered": agent_answered,
     "message_opt_out": message_opt_out,
+    "disruption_affected": disruption_affected,
 }
 
 

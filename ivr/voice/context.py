@@ -36,6 +36,7 @@ STEP_ENDPOINTS = {
     Step.CALLBACK: "voice.menu",
     Step.ANNOUNCE: "voice.announce",
     Step.SUMMARY: "voice.summary",
+    Step.DISRUPTION: "voice.disruption",
     Step.ROUTE: "voice.route",
     Step.INTAKE: "voice.intake",
     Step.CALLBACK_NUMBER: "voice.callback_number",

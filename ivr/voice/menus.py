@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import Response, abort, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +15,7 @@ from ivr.db import get_session
 from ivr.domain.call_flow import (
     DONE,
     GIVE_UP,
+    KNOWN_DISRUPTION,
     MAX_ATTEMPTS,
     MENUS,
     Menu,
@@ -25,7 +27,7 @@ from ivr.domain.call_flow import (
 from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
 from ivr.prompts import Prompt
-from ivr.services.desk import maintenance_windows
+from ivr.services.disruptions import Announced, Window, announcements
 from ivr.services.messages import can_receive
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
@@ -39,6 +41,7 @@ from ivr.voice.context import (
     report,
     speaker,
     state,
+    step_url,
 )
 from ivr.voice.speaker import SAY_LANGUAGE
 from ivr.voice.state import CallState
@@ -234,7 +237,8 @@ def announce() -> Response:
         else:
             when = spoken.when_phrase(opens, t, st.lang, tz)
             say.speak(response, prompts.CLOSED_NOW, when=when)
-    for window in _maintenance_to_announce(t):
+    windows, known = _announcements(t)
+    for window in announcements_due(windows, t):
         end = spoken.when_phrase(window.ends_at, t, st.lang, tz)
         if window.starts_at <= t:
             say.speak(response, prompts.MAINTENANCE_RUNNING, end=end)
@@ -244,15 +248,19 @@ def announce() -> Response:
         text = (window.description_de if st.lang == "de" else window.description_nl).strip()
         if says_more_than_maintenance(text):
             say.speak(response, prompts.MAINTENANCE_ABOUT, description=text.rstrip(". "))
+    if known is not None:  # heard before the menus; "this is my problem" skips them
+        target = next_step(Step.ANNOUNCE, KNOWN_DISRUPTION, cal.is_open(t))
+        response.redirect(step_url(target, st, dis=known.id))
+        return twiml(response)
     return twiml(go(response, next_step(Step.ANNOUNCE, DONE, cal.is_open(t)), st))
 
 
-def _maintenance_to_announce(t):  # type: ignore[no-untyped-def]
+def _announcements(t: datetime) -> tuple[list[Window], Announced | None]:
     try:
-        return announcements_due(maintenance_windows(get_session(), t), t)
+        return announcements(get_session(), t)
     except SQLAlchemyError as exc:
-        log.error("maintenance windows unavailable (%s)", type(exc).__name__)
-        return []
+        log.error("maintenance windows and disruptions unavailable (%s)", type(exc).__name__)
+        return [], None
 
 
 def choice_texts() -> dict[str, set[str]]:

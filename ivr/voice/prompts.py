@@ -35,6 +35,21 @@ MAINTENANCE_RUNNING = prompt(
 # Only when the description says more than "maintenance" (ivr.domain.maintenance).
 MAINTENANCE_ABOUT = prompt("maintenance_about", "Subject: {description}.")
 
+# A known disruption (ivr/voice/disruption.py)
+DISRUPTION_KNOWN = prompt("disruption_known", "Please note, a known disruption: {description}.")
+DISRUPTION_MINE = prompt("disruption_mine", "This is your problem: press 1.")
+DISRUPTION_OTHER = prompt("disruption_other", "Something else: press 2.")
+DISRUPTION_NOTED = prompt(
+    "disruption_noted", "Thank you. We have noted that you are affected, and we are working on it."
+)
+DISRUPTION_NOTED_MESSAGE = prompt(
+    "disruption_noted_message", "You will receive a text message when it is solved."
+)
+# Not spoken: written into the history of affected callers' incidents when it ends.
+DISRUPTION_ENDED_UPDATE = prompt(
+    "disruption_ended_update", "The known disruption is over: {description}."
+)
+
 # Menus: one sentence per choice, the choice first and its key last, so a caller who knows
 # the line presses as soon as they hear theirs (barge-in: every menu is inside `<Gather>`).
 PURPOSE_INCIDENT = prompt("purpose_incident", "Disruption: press 1.")

@@ -3,6 +3,7 @@
 from ivr.voice import (  # noqa: F401  (each registers its routes)
     call,
     callbacks,
+    disruption,
     intake,
     menus,
     offers,

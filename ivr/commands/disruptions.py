@@ -1,0 +1,63 @@
+"""`flask --app app disruptions ...`: declare, list and end known disruptions."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ivr import services
+from ivr.db import get_session
+from ivr.models import Disruption
+from ivr.services import disruptions
+from ivr.services.disruptions import Declared, DisruptionError
+
+cli = AppGroup("disruptions", help="Known disruptions every caller hears: declare, list, end.")
+SEVERITIES = click.Choice(["cannot_work", "functions_fail", "cumbersome"])
+
+
+@cli.command("declare")
+@click.option("--nl", "text_nl", required=True, help="what Dutch callers hear")
+@click.option("--de", "text_de", required=True, help="what German callers hear")
+@click.option("--severity", type=SEVERITIES, default="functions_fail", show_default=True)
+@click.option("--incident", default="", help="reference of the incident it belongs to")
+@click.option("--by", "author", default="cli", show_default=True, help="who declares it")
+def declare(text_nl: str, text_de: str, severity: str, incident: str, author: str) -> None:
+    """Announce a disruption to every caller from now on."""
+    given = Declared(text_nl, text_de, severity, incident)
+    try:
+        made = disruptions.declare(get_session(), given, author=author, now=services.now())
+    except DisruptionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"disruption {made.id} declared: callers hear it now")
+
+
+@cli.command("list")
+def list_disruptions() -> None:
+    """Active first, then the latest ended; with the affected callers and the category."""
+    all_users_at = current_app.config["DISRUPTION_ALL_USERS_AT"]
+    for d in disruptions.all_disruptions(get_session()):
+        state = f"ended {d.ended_at:%Y-%m-%d %H:%M}" if d.ended_at else "ACTIVE"
+        click.echo(
+            f"{d.id:>4} {state:<22} affected {len(d.affected):<4} "
+            f"category {disruptions.category(d, all_users_at)}  {d.text_nl}"
+        )
+
+
+@cli.command("end")
+@click.argument("disruption_id", type=int)
+@click.option("--by", "author", default="cli", show_default=True)
+def end(disruption_id: int, author: str) -> None:
+    """End it: each affected caller gets a text message."""
+    session = get_session()
+    found = session.get(Disruption, disruption_id)
+    if found is None:
+        raise click.ClickException(f"no disruption {disruption_id}")
+    messaging = current_app.extensions["ivr.desk"].messaging()
+    try:
+        queued = disruptions.end(
+            session, found, author=author, now=services.now(), messaging=messaging
+        )
+    except DisruptionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"disruption {disruption_id} ended; {queued} text messages queued")

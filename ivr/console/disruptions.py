@@ -1,0 +1,102 @@
+"""Known disruptions in the console: declare (Dutch and German text), see who is affected, end."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from ivr.console import bp
+from ivr.console.helpers import desk, now
+from ivr.db import get_session
+from ivr.models import Disruption
+from ivr.services import disruptions
+from ivr.services.disruptions import Declared, DisruptionError
+
+SEVERITY_NAMES = {
+    "cannot_work": "cannot make calls / cannot work",
+    "functions_fail": "certain functions fail",
+    "cumbersome": "can work, cumbersome",
+}
+
+
+def _all_users_at() -> int:
+    return int(current_app.config["DISRUPTION_ALL_USERS_AT"])
+
+
+@bp.get("/disruptions")
+def disruption_list(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "console/disruptions.html",
+        disruptions=disruptions.all_disruptions(get_session()),
+        category=lambda d: disruptions.category(d, _all_users_at()),
+        severities=SEVERITY_NAMES,
+        error=error,
+        form=request.form,
+    )
+    return page, status
+
+
+@bp.post("/disruptions")
+def declare_disruption() -> Response | tuple[str, int]:
+    form = request.form
+    given = Declared(
+        text_nl=form.get("text_nl", ""),
+        text_de=form.get("text_de", ""),
+        severity=form.get("severity", "functions_fail"),
+        incident_reference=form.get("incident", ""),
+    )
+    try:
+        made = disruptions.declare(get_session(), given, author=g.user, now=now())
+    except DisruptionError as exc:
+        return disruption_list(str(exc), 422)
+    flash("Disruption declared: every caller hears it now.", "info")
+    return redirect(url_for("console.disruption_page", disruption_id=made.id))
+
+
+def _get(disruption_id: int) -> Disruption:
+    return get_session().get(Disruption, disruption_id) or abort(404)
+
+
+@bp.get("/disruptions/<int:disruption_id>")
+def disruption_page(disruption_id: int) -> str:
+    found = _get(disruption_id)
+    return render_template(
+        "console/disruption.html",
+        d=found,
+        category=disruptions.category(found, _all_users_at()),
+        severities=SEVERITY_NAMES,
+    )
+
+
+@bp.post("/disruptions/<int:disruption_id>/category")
+def set_disruption_category(disruption_id: int) -> Response:
+    found = _get(disruption_id)
+    value = request.form.get("category", "")
+    try:
+        disruptions.set_category(get_session(), found, int(value) if value.isdigit() else None)
+    except DisruptionError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("console.disruption_page", disruption_id=disruption_id))
+
+
+@bp.post("/disruptions/<int:disruption_id>/end")
+def end_disruption(disruption_id: int) -> Response:
+    found = _get(disruption_id)
+    try:
+        queued = disruptions.end(
+            get_session(), found, author=g.user, now=now(), messaging=desk().messaging()
+        )
+    except DisruptionError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Disruption ended; {queued} text messages queued for affected callers.", "info")
+    return redirect(url_for("console.disruption_page", disruption_id=disruption_id))

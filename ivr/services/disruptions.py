@@ -1,0 +1,242 @@
+"""Known disruptions: declared by staff, announced to every caller, counted, ended with a message.
+
+While a disruption is active every caller hears it right after the language choice and may press
+1 ("this is my problem"): the caller is kept as affected (number and language) and skips the
+questions. Ending it sends each affected caller a text message and adds the end to the history of
+their own open incidents and of the incident it is linked to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import Session
+
+from ivr.domain.triage import Category, Impact, Severity, categorise
+from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
+from ivr.services import messages
+from ivr.services.history import add_event
+from ivr.services.messages import Messaging
+from ivr.voice import prompts
+
+MAX_TEXT = 300
+OPEN_STATUSES = ("partial", "open", "acknowledged")
+
+
+class DisruptionError(ValueError):
+    """What staff asked for cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    text_nl: str
+    text_de: str
+    severity: str = Severity.FUNCTIONS_FAIL.value
+    incident_reference: str = ""
+
+
+@dataclass(frozen=True)
+class Announced:
+    """What callers hear of the active disruption: plain values, safe to keep across requests."""
+
+    id: int
+    text_nl: str
+    text_de: str
+
+
+@dataclass(frozen=True)
+class Window:
+    """A maintenance window as the call flow announces it."""
+
+    starts_at: datetime
+    ends_at: datetime
+    description_nl: str
+    description_de: str
+
+
+def announcements(session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
+    """Maintenance windows still to come or running, and the newest active disruption: what the
+    call flow announces, read in one statement (every call asks)."""
+    windows = select(
+        literal("window").label("kind"),
+        MaintenanceWindow.id,
+        MaintenanceWindow.starts_at,
+        MaintenanceWindow.ends_at,
+        MaintenanceWindow.description_nl,
+        MaintenanceWindow.description_de,
+    ).where(MaintenanceWindow.ends_at > now)
+    running = select(
+        literal("disruption"),
+        Disruption.id,
+        Disruption.started_at,
+        Disruption.started_at,
+        Disruption.text_nl,
+        Disruption.text_de,
+    ).where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+    rows = session.execute(union_all(windows, running)).all()
+    found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
+    known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
+    return (
+        [Window(r[2], r[3], r[4], r[5]) for r in found],
+        Announced(known[1], known[4], known[5]) if known else None,
+    )
+
+
+def active(session: Session, now: datetime) -> Disruption | None:
+    """The newest disruption still running: the one callers hear."""
+    return session.scalars(
+        select(Disruption)
+        .where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+        .order_by(Disruption.started_at.desc(), Disruption.id.desc())
+        .limit(1)
+    ).first()
+
+
+def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
+    return list(
+        session.scalars(
+            select(Disruption)
+            .order_by(Disruption.ended_at.is_not(None), Disruption.started_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def declare(session: Session, given: Declared, *, author: str, now: datetime) -> Disruption:
+    texts = [" ".join(t.split()).rstrip(". ") for t in (given.text_nl, given.text_de)]
+    if not all(texts):
+        raise DisruptionError("Give the announcement in Dutch and in German.")
+    if any(len(t) > MAX_TEXT for t in texts):
+        raise DisruptionError(f"An announcement is at most {MAX_TEXT} characters.")
+    if given.severity not in {s.value for s in Severity}:
+        raise DisruptionError("Choose how bad it is.")
+    incident = None
+    if given.incident_reference.strip():
+        reference = given.incident_reference.replace(" ", "")
+        incident = session.scalar(select(Incident).where(Incident.reference == reference))
+        if incident is None:
+            raise DisruptionError(f"There is no incident {given.incident_reference}.")
+    disruption = Disruption(
+        text_nl=texts[0],
+        text_de=texts[1],
+        severity=given.severity,
+        incident=incident,
+        started_at=now,
+        started_by=author,
+    )
+    session.add(disruption)
+    session.commit()
+    return disruption
+
+
+def category(disruption: Disruption, all_users_at: int) -> int:
+    """Staff's category, else the matrix's: affected callers give the impact, staff the severity."""
+    if disruption.category_set is not None:
+        return disruption.category_set
+    count = len(disruption.affected)
+    impact = (
+        Impact.ALL_USERS
+        if count >= all_users_at
+        else Impact.SOME_USERS
+        if count >= 2
+        else Impact.ONE_USER
+    )
+    return int(categorise(impact, Severity(disruption.severity)))
+
+
+def set_category(session: Session, disruption: Disruption, value: int | None) -> None:
+    if value is not None and value not in {int(c) for c in Category}:
+        raise DisruptionError("A category is 1, 2, 3 or 4.")
+    disruption.category_set = value
+    session.commit()
+
+
+def add_affected(
+    session: Session,
+    disruption_id: int,
+    call_sid: str,
+    *,
+    number: str | None,
+    language: str,
+    at: datetime,
+) -> None:
+    """One caller pressed 1; a retried webhook of the same call counts once."""
+    exists = session.scalar(
+        select(AffectedCaller.id).where(
+            AffectedCaller.disruption_id == disruption_id, AffectedCaller.call_sid == call_sid
+        )
+    )
+    if exists is None and session.get(Disruption, disruption_id) is not None:
+        session.add(
+            AffectedCaller(
+                disruption_id=disruption_id,
+                call_sid=call_sid,
+                caller_number=number,
+                language=language,
+                at=at,
+            )
+        )
+
+
+def end(
+    session: Session, disruption: Disruption, *, author: str, now: datetime, messaging: Messaging
+) -> int:
+    """End it: each affected caller gets a message (once per number); returns how many queued."""
+    if disruption.ended_at is not None:
+        raise DisruptionError("This disruption has ended already.")
+    disruption.ended_at, disruption.ended_by = now, author
+    queued = 0
+    told: set[str] = set()
+    for caller in disruption.affected:
+        number = caller.caller_number
+        if not number or number in told:
+            continue
+        told.add(number)
+        language = caller.language or "nl"
+        text = disruption.text_de if language == "de" else disruption.text_nl
+        queued += messages.queue(
+            session,
+            messaging,
+            to=number,
+            language=language,
+            template=prompts.SMS_DISRUPTION_ENDED,
+            key=f"disruption:{disruption.id}:{caller.id}",
+            now=now,
+            description=text,
+        )
+    for incident in _incidents_to_update(session, disruption, told):
+        text = disruption.text_de if incident.language == "de" else disruption.text_nl
+        add_event(
+            session,
+            incident,
+            "update",
+            now,
+            author=author,
+            text=_ended_text(incident.language, text),
+            language=incident.language or "nl",
+        )
+    session.commit()
+    return queued
+
+
+def _incidents_to_update(
+    session: Session, disruption: Disruption, numbers: set[str]
+) -> list[Incident]:
+    found = {disruption.incident.id: disruption.incident} if disruption.incident else {}
+    if numbers:
+        own = session.scalars(
+            select(Incident).where(
+                Incident.status.in_(OPEN_STATUSES),
+                (Incident.callback_number.in_(numbers)) | (Incident.caller_number.in_(numbers)),
+            )
+        )
+        found |= {i.id: i for i in own}
+    return list(found.values())
+
+
+def _ended_text(language: str | None, description: str) -> str:
+    from ivr.i18n import render
+
+    return render(prompts.DISRUPTION_ENDED_UPDATE, language or "nl", description=description)

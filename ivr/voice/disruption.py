@@ -1,0 +1,86 @@
+"""A known disruption, heard right after the announcements: "this is my problem" (1) counts the
+caller as affected, keeps the number and ends the call; anything else goes on as usual."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.caller_id import callable_number
+from ivr.db import get_session
+from ivr.domain.call_flow import DISRUPTION_MENU, Signal, Step, interpret, next_step
+from ivr.models import Disruption
+from ivr.services.messages import can_receive
+from ivr.voice import prompts
+from ivr.voice.blueprint import bp
+from ivr.voice.context import desk, field, go, keep, speaker, state, step_url
+from ivr.voice.speaker import SAY_LANGUAGE
+from ivr.voice.twiml import twiml
+
+log = logging.getLogger(__name__)
+
+GATHER_TIMEOUT = 5
+
+
+def _disruption() -> Disruption | None:
+    number = request.args.get("dis", "")
+    if not number.isdigit():
+        return None
+    try:
+        found = get_session().get(Disruption, int(number))
+    except SQLAlchemyError:
+        return None
+    return found if found is not None and found.ended_at is None else None
+
+
+@bp.post("/disruption")
+def disruption() -> Response:
+    st = state()
+    response = VoiceResponse()
+    known = _disruption()
+    if known is None:  # ended meanwhile, or unknown: on as usual
+        return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
+    answer_url = url_for("voice.disruption_answer", dis=known.id, **st.query())
+    gather = response.gather(
+        input="dtmf speech",
+        num_digits=1,
+        timeout=GATHER_TIMEOUT,
+        speech_timeout="auto",
+        action=answer_url,
+        method="POST",
+        action_on_empty_result=True,
+        language=SAY_LANGUAGE[st.lang],
+        hints=DISRUPTION_MENU.hints(st.lang),
+    )
+    say = speaker(st.lang)
+    text = known.text_de if st.lang == "de" else known.text_nl
+    say.speak(gather, prompts.DISRUPTION_KNOWN, description=text)
+    say.speak(gather, prompts.DISRUPTION_MINE)
+    say.speak(gather, prompts.DISRUPTION_OTHER)
+    response.redirect(answer_url)
+    return twiml(response)
+
+
+@bp.post("/disruption/answer")
+def disruption_answer() -> Response:
+    st = state()
+    response = VoiceResponse()
+    heard = interpret(DISRUPTION_MENU, field("Digits"), field("SpeechResult"), st.lang)
+    dis = request.args.get("dis", "")
+    if heard.signal is Signal.REPEAT and dis.isdigit():
+        response.redirect(step_url(Step.DISRUPTION, st, dis=dis))
+        return twiml(response)
+    if heard.choice is None or heard.choice.value != "affected" or not dis.isdigit():
+        return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
+    number = callable_number(field("From"))
+    keep("disruption_affected", disruption_id=int(dis), number=number, language=st.lang)
+    keep("call_route", outcome="affected by a known disruption")
+    say = speaker(st.lang)
+    say.speak(response, prompts.DISRUPTION_NOTED)
+    if desk().messages_from and can_receive(number):
+        say.speak(response, prompts.DISRUPTION_NOTED_MESSAGE)
+    say.speak(response, prompts.GOODBYE)
+    return twiml(go(response, next_step(Step.DISRUPTION, "affected", True), st))
