@@ -20,6 +20,8 @@ TITLES = {
     Step.ANNOUNCE: "Announcements\n(closed today, planned maintenance)",
     Step.DISRUPTION: "Known disruption:\nthis is my problem?",
     Step.PURPOSE: "What for?",
+    Step.STATUS: "Key in a reference\n(two more tries)",
+    Step.STATUS_CHECK: "Not the reporter's phone:\nlast four digits of the callback number",
     Step.IMPACT: "How many users?",
     Step.SEVERITY: "How bad?",
     Step.ROUTE: "Agents on duty\nin the caller's language?",

@@ -21,6 +21,8 @@ class Step(StrEnum):
     LANGUAGE = "language"
     ANNOUNCE = "announce"
     DISRUPTION = "disruption"
+    STATUS = "status"  # key in a reference, hear how it stands
+    STATUS_CHECK = "status_check"  # not the reporter's phone: the callback number's last four
     PURPOSE = "purpose"
     IMPACT = "impact"
     SEVERITY = "severity"
@@ -54,8 +56,8 @@ class Menu:
 
 
 NUMBER_WORDS = {
-    "nl": {"1": ("een", "één"), "2": ("twee",), "3": ("drie",)},
-    "de": {"1": ("eins",), "2": ("zwei",), "3": ("drei",)},
+    "nl": {"1": ("een", "één"), "2": ("twee",), "3": ("drie",), "4": ("vier",)},
+    "de": {"1": ("eins",), "2": ("zwei",), "3": ("drei",), "4": ("vier",)},
 }
 
 
@@ -94,6 +96,12 @@ PURPOSE_MENU = Menu(
             "standard_change",
             ("standaardwijziging", "standaard wijziging", "wijziging", "aanvraag"),
             ("standardänderung", "standard änderung", "änderung", "antrag"),
+        ),
+        _choice(
+            "4",
+            "status",
+            ("stand van zaken", "status", "hoe staat het", "mijn melding"),
+            ("stand", "status", "wie steht es", "meine meldung"),
         ),
     ),
 )
@@ -246,6 +254,8 @@ class Transition:
 
 GIVE_UP = "no answer after repeats"
 KNOWN_DISRUPTION = "known disruption"
+REPORTER = "the reporter's phone"
+SOMEONE_ELSE = "another phone"
 KNOWN_LANGUAGE = "returning caller"
 NEW_CALLER = "new caller"
 DONE = "done"
@@ -270,6 +280,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.DISRUPTION, "affected", Step.END),
     Transition(Step.DISRUPTION, "other", Step.PURPOSE),
     Transition(Step.PURPOSE, "incident", Step.IMPACT),
+    Transition(Step.PURPOSE, "status", Step.STATUS),
+    Transition(Step.STATUS, REPORTER, Step.END),
+    Transition(Step.STATUS, SOMEONE_ELSE, Step.STATUS_CHECK),
+    Transition(Step.STATUS, GIVE_UP, Step.PURPOSE),
+    Transition(Step.STATUS_CHECK, DONE, Step.END),
     Transition(Step.PURPOSE, "question", Step.ROUTE, when_open=True),
     Transition(Step.PURPOSE, "question", Step.INTAKE, when_open=False),
     Transition(Step.PURPOSE, "standard_change", Step.ROUTE, when_open=True),

@@ -39,7 +39,7 @@ def incoming() -> Response:
     response = VoiceResponse()
     language = remembered_language(number)  # the call's language too, from now on
     if language:
-        st = CallState(lang=language)
+        st = CallState(lang=language, known=True)
         speaker(st.lang).speak(response, prompts.GREETING)
         speaker(st.other_lang).speak(response, prompts.SWITCH_TO_THIS_LANGUAGE)
         return twiml(go(response, next_step(Step.INCOMING, KNOWN_LANGUAGE, True), st))

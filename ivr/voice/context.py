@@ -37,6 +37,8 @@ STEP_ENDPOINTS = {
     Step.ANNOUNCE: "voice.announce",
     Step.SUMMARY: "voice.summary",
     Step.DISRUPTION: "voice.disruption",
+    Step.STATUS: "voice.status_reference",
+    Step.STATUS_CHECK: "voice.status_check",
     Step.ROUTE: "voice.route",
     Step.INTAKE: "voice.intake",
     Step.CALLBACK_NUMBER: "voice.callback_number",

@@ -58,6 +58,7 @@ CHOICE_PROMPTS: dict[Step, dict[str, Prompt]] = {
         "1": prompts.PURPOSE_INCIDENT,
         "2": prompts.PURPOSE_QUESTION,
         "3": prompts.PURPOSE_STANDARD_CHANGE,
+        "4": prompts.PURPOSE_STATUS,
     },
     Step.IMPACT: {"1": prompts.IMPACT_ALL, "2": prompts.IMPACT_SOME, "3": prompts.IMPACT_ONE},
     Step.SEVERITY: {
@@ -129,6 +130,8 @@ def ask(gather: Gather, step: Step, st: CallState) -> None:
     for choice in MENUS[step].choices:
         if step is Step.CALLBACK and choice.value == "no_messages" and not _texts_to(number):
             continue  # offered only when the line sends text messages, to a mobile number
+        if step is Step.PURPOSE and choice.value == "status" and not st.known:
+            continue  # offered to returning callers (who may have a reference); 4 works for all
         say.speak(gather, CHOICE_PROMPTS[step][choice.key])
 
 
@@ -185,6 +188,8 @@ def _chose_language(st: CallState, value: str) -> CallState:
 
 
 def _chose_purpose(st: CallState, value: str) -> CallState:
+    if value == "status":  # asking about a report is not a report
+        return st.but(attempt=0)
     return report(st.but(kind=value, attempt=0), kind=value)
 
 

@@ -50,11 +50,33 @@ DISRUPTION_ENDED_UPDATE = prompt(
     "disruption_ended_update", "The known disruption is over: {description}."
 )
 
+# Status by phone (ivr/voice/status.py)
+STATUS_ENTER = prompt(
+    "status_enter", "Please key in the eight digits of your reference, then the hash key."
+)
+STATUS_UNKNOWN = prompt("status_unknown", "We cannot find that reference.")
+STATUS_LAST_FOUR = prompt(
+    "status_last_four",
+    "To hear the details, key in the last four digits of the callback number.",
+)
+STATUS_EXISTS = prompt(
+    "status_exists", "Reference {reference} exists, and the servicedesk is handling it."
+)
+STATUS_RECEIVED = prompt(
+    "status_received", "Report {reference} has been received; a colleague will pick it up."
+)
+STATUS_IN_HAND = prompt("status_in_hand", "A colleague is working on report {reference}.")
+STATUS_RESOLVED = prompt("status_resolved", "Report {reference} has been resolved.")
+STATUS_LAST_UPDATE = prompt("status_last_update", "The last update, {when}:")
+STATUS_NO_UPDATE = prompt("status_no_update", "There is no update yet.")
+STATUS_NEXT = prompt("status_next", "You will hear more {when} at the latest.")
+
 # Menus: one sentence per choice, the choice first and its key last, so a caller who knows
 # the line presses as soon as they hear theirs (barge-in: every menu is inside `<Gather>`).
 PURPOSE_INCIDENT = prompt("purpose_incident", "Disruption: press 1.")
 PURPOSE_QUESTION = prompt("purpose_question", "Question: press 2.")
 PURPOSE_STANDARD_CHANGE = prompt("purpose_standard_change", "Standard change: press 3.")
+PURPOSE_STATUS = prompt("purpose_status", "The status of a report: press 4.")
 IMPACT_QUESTION = prompt("impact_question", "Who is affected?")
 IMPACT_ALL = prompt("impact_all", "Everyone: press 1.")
 IMPACT_SOME = prompt("impact_some", "Several people: press 2.")

@@ -9,6 +9,7 @@ from ivr.voice import (  # noqa: F401  (each registers its routes)
     offers,
     queue,
     routing,
+    status,
     summary,
 )
 from ivr.voice.blueprint import bp

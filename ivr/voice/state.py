@@ -40,6 +40,7 @@ class CallState:
     rcv: int = 0
     hinted: bool = False  # "star repeats" has been said: once per call
     summarised: bool = False  # the caller was asked for one sentence: once per call
+    known: bool = False  # a returning caller: the purpose menu offers the status of a report
 
     @classmethod
     def from_query(cls, args: MultiDict[str, str]) -> CallState:
@@ -62,6 +63,7 @@ class CallState:
             asap=args.get("asap") == "1",
             hinted=args.get("hinted") == "1",
             summarised=args.get("summarised") == "1",
+            known=args.get("known") == "1",
             rcv=int(rcv) if rcv.isdigit() and len(rcv) <= 16 else 0,  # before 2287
         )
 
@@ -71,6 +73,7 @@ class CallState:
         values["asap"] = "1" if self.asap else ""
         values["hinted"] = "1" if self.hinted else ""
         values["summarised"] = "1" if self.summarised else ""
+        values["known"] = "1" if self.known else ""
         return {k: v for k, v in values.items() if v not in ("", 0)}
 
     def but(self, **changes: Any) -> CallState:

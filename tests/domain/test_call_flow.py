@@ -23,7 +23,7 @@ LANGUAGE, PURPOSE, IMPACT, SEVERITY, CALLBACK = (
     ("menu", "keys"),
     [
         (LANGUAGE, {"1": "nl", "2": "de"}),
-        (PURPOSE, {"1": "incident", "2": "question", "3": "standard_change"}),
+        (PURPOSE, {"1": "incident", "2": "question", "3": "standard_change", "4": "status"}),
         (IMPACT, {"1": "all_users", "2": "some_users", "3": "one_user"}),
         (SEVERITY, {"1": "cannot_work", "2": "functions_fail", "3": "cumbersome"}),
         (CALLBACK, {"1": "keep", "2": "other", "3": "no_messages"}),
