@@ -13,19 +13,19 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ivr.console import bp
 from ivr.console.helpers import desk, now
+from ivr.console.incidents import SEVERITY_NAMES as NAMES_BY_SEVERITY
+from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Disruption
 from ivr.services import disruptions
 from ivr.services.disruptions import Declared, DisruptionError
 
-SEVERITY_NAMES = {
-    "cannot_work": "cannot make calls / cannot work",
-    "functions_fail": "certain functions fail",
-    "cumbersome": "can work, cumbersome",
-}
+SEVERITY_NAMES = {severity.value: name for severity, name in NAMES_BY_SEVERITY.items()}
 
 
 def _all_users_at() -> int:
@@ -57,8 +57,8 @@ def declare_disruption() -> Response | tuple[str, int]:
     try:
         made = disruptions.declare(get_session(), given, author=g.user, now=now())
     except DisruptionError as exc:
-        return disruption_list(str(exc), 422)
-    flash("Disruption declared: every caller hears it now.", "info")
+        return disruption_list(explained(exc), 422)
+    flash(_("Disruption declared: every caller hears it now."), "info")
     return redirect(url_for("console.disruption_page", disruption_id=made.id))
 
 
@@ -84,7 +84,7 @@ def set_disruption_category(disruption_id: int) -> Response:
     try:
         disruptions.set_category(get_session(), found, int(value) if value.isdigit() else None)
     except DisruptionError as exc:
-        flash(str(exc), "error")
+        flash(explained(exc), "error")
     return redirect(url_for("console.disruption_page", disruption_id=disruption_id))
 
 
@@ -96,7 +96,12 @@ def end_disruption(disruption_id: int) -> Response:
             get_session(), found, author=g.user, now=now(), messaging=desk().messaging()
         )
     except DisruptionError as exc:
-        flash(str(exc), "error")
+        flash(explained(exc), "error")
     else:
-        flash(f"Disruption ended; {queued} text messages queued for affected callers.", "info")
+        said = ngettext(
+            "Disruption ended; %(num)d text message queued for affected callers.",
+            "Disruption ended; %(num)d text messages queued for affected callers.",
+            queued,
+        )
+        flash(said, "info")
     return redirect(url_for("console.disruption_page", disruption_id=disruption_id))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ivr.console import bp
 from ivr.console.helpers import calendar, desk, now, parse_local
-from ivr.console.messages import translated
+from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.services import console, history
 from ivr.services.history import HistoryError
@@ -27,7 +27,7 @@ def post_update(reference: str) -> Response:
             session, calendar(), row, text, author=g.user, now=now(), messaging=desk().messaging()
         )
     except HistoryError as exc:
-        flash(translated(str(exc)), "error")
+        flash(explained(exc), "error")
     else:
         flash(_("Status update saved."), "info")
     return _back(row.reference)
@@ -42,7 +42,7 @@ def agree_appointment(reference: str) -> Response:
         history.agree_appointment(session, calendar(), row, when, author=g.user, now=now())
     except (ValueError, HistoryError) as exc:
         flash(
-            translated(str(exc)) if isinstance(exc, HistoryError) else _("Give a date and time."),
+            explained(exc) if isinstance(exc, HistoryError) else _("Give a date and time."),
             "error",
         )
     else:
@@ -60,7 +60,7 @@ def correct_restore_due(reference: str) -> Response:
         history.correct_restore_due(session, row, when, reason=reason, author=g.user, now=now())
     except (ValueError, HistoryError) as exc:
         flash(
-            translated(str(exc)) if isinstance(exc, HistoryError) else _("Give a date and time."),
+            explained(exc) if isinstance(exc, HistoryError) else _("Give a date and time."),
             "error",
         )
     else:

@@ -16,6 +16,7 @@ def N_(text: str) -> str:
 
 SERVICE_MESSAGES = (
     N_("Write the update first."),
+    N_("An update is at most %(most)d characters."),
     N_("This incident is resolved."),
     N_("Only incidents restored by appointment (category 4) get one."),
     N_("The appointment must be in the future."),
@@ -27,9 +28,24 @@ SERVICE_MESSAGES = (
     N_("That maintenance window no longer exists."),
     N_("an agent needs a name"),
     N_("The window must end after it starts."),
+    N_("Give the announcement in Dutch and in German."),
+    N_("An announcement is at most %(most)d characters."),
+    N_("Choose how bad it is."),
+    N_("There is no incident %(reference)s."),
+    N_("A category is 1, 2, 3 or 4."),
+    N_("This disruption has ended already."),
 )
 
 
 def translated(message: str) -> str:
     """The message in the user's language when the catalog has it, else as it was raised."""
     return gettext(message) if message in SERVICE_MESSAGES else message
+
+
+def explained(exc: Exception) -> str:
+    """A service's error in the user's language; one raised with `message` and `params` (names,
+    numbers) is translated with them filled in."""
+    message, params = getattr(exc, "message", None), getattr(exc, "params", None)
+    if isinstance(message, str) and message in SERVICE_MESSAGES:
+        return gettext(message, **(params or {}))
+    return translated(str(exc))

@@ -26,7 +26,11 @@ OPEN_STATUSES = ("partial", "open", "acknowledged")
 
 
 class DisruptionError(ValueError):
-    """What staff asked for cannot be done; the message says why."""
+    """What staff asked for cannot be done; the message says why (the console translates it)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def declare(session: Session, given: Declared, *, author: str, now: datetime) ->
     if not all(texts):
         raise DisruptionError("Give the announcement in Dutch and in German.")
     if any(len(t) > MAX_TEXT for t in texts):
-        raise DisruptionError(f"An announcement is at most {MAX_TEXT} characters.")
+        raise DisruptionError("An announcement is at most %(most)d characters.", most=MAX_TEXT)
     if given.severity not in {s.value for s in Severity}:
         raise DisruptionError("Choose how bad it is.")
     incident = None
@@ -117,7 +121,9 @@ def declare(session: Session, given: Declared, *, author: str, now: datetime) ->
         reference = given.incident_reference.replace(" ", "")
         incident = session.scalar(select(Incident).where(Incident.reference == reference))
         if incident is None:
-            raise DisruptionError(f"There is no incident {given.incident_reference}.")
+            raise DisruptionError(
+                "There is no incident %(reference)s.", reference=given.incident_reference
+            )
     disruption = Disruption(
         text_nl=texts[0],
         text_de=texts[1],

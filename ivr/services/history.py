@@ -20,7 +20,11 @@ MAX_UPDATE = 480  # characters: three text messages at most
 
 
 class HistoryError(ValueError):
-    """What the agent asked for cannot be done; the message says why, for the console."""
+    """An agent asked for what cannot be; the message says why (the console translates it)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
 def add_event(
@@ -57,7 +61,7 @@ def post_update(
     if not text:
         raise HistoryError("Write the update first.")
     if len(text) > MAX_UPDATE:
-        raise HistoryError(f"An update is at most {MAX_UPDATE} characters.")
+        raise HistoryError("An update is at most %(most)d characters.", most=MAX_UPDATE)
     if incident.status == "resolved":
         raise HistoryError("This incident is resolved.")
     entry = add_event(
