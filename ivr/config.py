@@ -24,6 +24,13 @@ def _caller_id_choice(value: str) -> str:
     return choice
 
 
+def _pin(value: str) -> str:
+    pin = value.strip()
+    if pin and not (pin.isdigit() and pin.isascii() and 4 <= len(pin) <= 12):
+        raise ValueError("AGENT_PHONE_PIN must be 4 to 12 digits (or empty)")
+    return pin
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -183,6 +190,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "CALLBACK_ATTEMPTS", "3", "calls to a caller who asked for a callback, then a report", int
+    ),
+    Setting(
+        "AGENT_PHONE_LOGIN",
+        "0",
+        "an agent calling the line from their registered number can log in (1) or out (2) "
+        "before the caller's menus (trusts caller ID: see `AGENT_PHONE_PIN`)",
+        _flag,
+    ),
+    Setting(
+        "AGENT_PHONE_PIN",
+        "",
+        "4 to 12 digits the agent keys to log in or out by phone; empty: caller ID alone",
+        _pin,
     ),
     Setting(
         "QUEUE_FAULT_SECONDS",

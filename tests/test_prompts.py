@@ -33,6 +33,7 @@ SAMPLE_VALUES = {
     "number": "0 6 1 2, 3 4 5 6, 7 8",
     "duration": "2 uur",
     "position": 3,
+    "name": "Anouk",
     "impact": "alle gebruikers",
     "severity": "kan niet werken",
     "next": "morgen om 08:30",

@@ -1,7 +1,8 @@
 """Agent presence: available, ringing, on a call, wrap-up or away.
 
 Calls change it by themselves (ivr/services/dispatch.py); people change it by hand between
-available and away (console, CLI). `on_duty` stays in step: an agent is on duty unless away.
+available and away (console, CLI, or the agent calling the line: ivr/voice/agent_phone.py).
+`on_duty` stays in step: an agent is on duty unless away.
 """
 
 from __future__ import annotations
@@ -47,6 +48,26 @@ def change_by_hand(session: Session, agent: Agent, presence: str, now: datetime)
         set_presence(agent, presence, now)
     session.commit()
     return agent
+
+
+def change_by_phone(session: Session, agent: Agent, presence: str, now: datetime) -> Agent:
+    """The agent logged in (available) or out (away) by calling the line. Commits.
+
+    Refused while the line has them ringing or on a call: that ends by itself.
+    """
+    if presence not in BY_HAND:
+        raise PresenceError(f"by phone an agent is {' or '.join(BY_HAND)}, not {presence!r}")
+    if agent.presence in (RINGING, ON_CALL):
+        raise PresenceError(f"{agent.name} is {LABELS[agent.presence]}: that ends by itself")
+    note = "logged in by phone" if presence == AVAILABLE else "logged out by phone"
+    set_presence(agent, presence, now, note=note)
+    session.commit()
+    return agent
+
+
+def agent_by_number(session: Session, number: str) -> Agent | None:
+    """The agent whose phone is `number` (E.164), if any: one indexed look-up."""
+    return session.scalar(select(Agent).where(Agent.address == number))
 
 
 def find_agent(session: Session, name: str) -> Agent:

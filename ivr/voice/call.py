@@ -12,7 +12,7 @@ from ivr.caller_id import callable_number
 from ivr.domain.call_flow import KNOWN_LANGUAGE, NEW_CALLER, Step, next_step
 from ivr.domain.reference import new_reference
 from ivr.privacy import caller_key, mask_number
-from ivr.voice import prompts
+from ivr.voice import agent_phone, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import call_sid, desk, field, go, keep, keep_and_read, now, speaker
 from ivr.voice.state import CallState
@@ -38,6 +38,10 @@ def incoming() -> Response:
     log.info("call %s from %s", call_sid(), mask_number(number) if number else "no number")
     response = VoiceResponse()
     language = remembered_language(number)  # the call's language too, from now on
+    agent = agent_phone.calling_agent(number)  # None unless AGENT_PHONE_LOGIN is on
+    if agent is not None:
+        lang = agent_phone.agent_language(agent, language)
+        return twiml(agent_phone.agent_menu(response, agent, CallState(lang, known=bool(language))))
     if language:
         st = CallState(lang=language, known=True)
         speaker(st.lang).speak(response, prompts.GREETING)

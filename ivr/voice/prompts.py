@@ -183,6 +183,28 @@ RECORD_STANDARD_CHANGE = prompt(
 )
 NOTHING_RECORDED = prompt("nothing_recorded", "We did not hear a message.")
 
+# An agent calling from their registered number (AGENT_PHONE_LOGIN): in or out with one key.
+AGENT_HELLO = prompt("agent_hello", "Hello {name}, this is the servicedesk line.")
+AGENT_IS_IN = prompt("agent_is_in", "You are logged in: the line offers you calls.")
+AGENT_IS_OUT = prompt("agent_is_out", "You are logged out: the line offers you no calls.")
+AGENT_LOG_IN = prompt("agent_log_in", "Log in: press 1.")
+AGENT_LOG_OUT = prompt("agent_log_out", "Log out: press 2.")
+AGENT_AS_CALLER = prompt("agent_as_caller", "Call the servicedesk as a caller: press 3, or wait.")
+AGENT_PIN_ASK = prompt("agent_pin_ask", "Enter your PIN, then press hash.")
+AGENT_PIN_WRONG = prompt("agent_pin_wrong", "That PIN is not correct.")
+AGENT_LOGGED_IN = prompt(
+    "agent_logged_in", "You are now logged in. The line offers you calls from now on."
+)
+AGENT_LOGGED_OUT = prompt(
+    "agent_logged_out", "You are now logged out. The line offers you no calls until you log in."
+)
+AGENT_BUSY = prompt(
+    "agent_busy", "You are on a call right now; that changes by itself when the call ends."
+)
+AGENT_NOT_CHANGED = prompt(
+    "agent_not_changed", "Sorry, that could not be changed now. Please use the console."
+)
+
 # Callback number, read back in the groups people use ("06 12 34 56 78").
 CALLBACK_CONFIRM = prompt("callback_confirm", "We will call you back on {number}.")
 CALLBACK_ENTER = prompt(

@@ -1,6 +1,7 @@
 """All webhooks of the call flow, registered on one blueprint (see ivr/voice/blueprint.py)."""
 
 from ivr.voice import (  # noqa: F401  (each registers its routes)
+    agent_phone,
     call,
     callbacks,
     disruption,
