@@ -233,8 +233,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ASK_SUMMARY",
         "0",
-        "ask callers for one sentence about the problem (speech to text) before ringing or "
-        "after the recording; shown in the work list, whisper, API, export and hand-off",
+        "ask callers for one sentence about the problem (speech to text) while they wait in the "
+        "queue or after the recording; shown in the work list, whisper, API, export and hand-off",
         _flag,
     ),
     Setting(
@@ -245,8 +245,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "WHISPER_SUMMARY_WORDS",
         "15",
-        "a caller's summary at most this long (and heard with confidence >= 0.5) is whispered",
+        "a caller's summary of at most this many words is whispered to the agent",
         int,
+    ),
+    Setting(
+        "WHISPER_SUMMARY_CONFIDENCE",
+        "0.5",
+        "... and only when it was recognised with at least this confidence (0 to 1)",
+        float,
     ),
     Setting("VOICE_NL", "Polly.Laura-Neural", "`<Say>` voice for Dutch (nl-NL)"),
     Setting("VOICE_DE", "Polly.Vicki-Neural", "`<Say>` voice for German (de-DE)"),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.db import Database
-from ivr.models import Offer, QueueEntry
+from ivr.models import Incident, Offer, QueueEntry
 from ivr.services import recorder
 from ivr.services.desk import Desk
 from ivr.services.dispatch import LIVE_OFFER, end_offer
@@ -44,6 +44,8 @@ class OfferView:
     callback_number: str | None
     agent_name: str
     agent_languages: list[str]
+    summary: str | None = None  # the caller's one sentence, when it arrived before the whisper
+    summary_confidence: float | None = None
 
     @property
     def live(self) -> bool:
@@ -55,9 +57,17 @@ def view(session: Session, offer_id: int) -> OfferView | None:
     if offer is None:
         return None
     e = offer.entry
+    said = None
+    if e.reference:
+        said = session.execute(
+            select(Incident.summary, Incident.summary_confidence).where(
+                Incident.reference == e.reference
+            )
+        ).first()
     return OfferView(
         offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
         e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
+        said[0] if said else None, said[1] if said else None,
     )  # fmt: skip
 
 

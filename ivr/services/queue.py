@@ -79,6 +79,7 @@ class WaitInfo:
     expected: timedelta | None
     waited: timedelta
     failed_offers: int
+    first_round: bool = False  # the caller's first waitUrl request: nothing told yet
 
 
 def agents_for(session: Session, language: str) -> int:
@@ -165,6 +166,7 @@ def wait_info(
         agents = agents_for(session, entry.language)
         handling = handling_seconds(session, settings.handling_seconds)
         expected = queueing.expected_wait(true_position, agents, handling)
+        first_round = entry.told_position is None
         if entry.status in IN_QUEUE:
             entry.told_position = position
             entry.last_seen_at = now
@@ -176,6 +178,7 @@ def wait_info(
             expected,
             now - entry.enqueued_at,
             entry.failed_offers,
+            first_round,
         )
 
 

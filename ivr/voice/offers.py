@@ -135,6 +135,19 @@ def _whisper(parent: TwimlParent, say: Speaker, o: offers.OfferView) -> None:
             impact=say.text(IMPACTS[o.impact]),
             severity=say.text(SEVERITIES[o.severity]),
         )
+    if whispered(o.summary, o.summary_confidence):
+        say.speak(parent, prompts.WHISPER_SUMMARY, summary=o.summary)
+
+
+def whispered(summary: str | None, confidence: float | None) -> bool:
+    """Only a short sentence heard with confidence: a doubtful one is for the work list."""
+    config = current_app.config
+    return (
+        bool(summary)
+        and len((summary or "").split()) <= config["WHISPER_SUMMARY_WORDS"]
+        and confidence is not None
+        and confidence >= config["WHISPER_SUMMARY_CONFIDENCE"]
+    )
 
 
 @bp.post("/offer/answer")

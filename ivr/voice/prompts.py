@@ -94,6 +94,10 @@ NO_INPUT = prompt("no_input", "Sorry, we did not hear a choice.")
 # One sentence about the problem, recognised as text for the agents (ivr/voice/summary.py).
 SUMMARY_ASK = prompt("summary_ask", "What is it about?")
 WHISPER_SUMMARY = prompt("whisper_summary", "Summary: {summary}")
+# In hours, asked once while the caller waits in the queue (the agent's phone may ring already).
+QUEUE_SUMMARY_ASK = prompt(
+    "queue_summary_ask", "While you wait: what is it about? Say it in one sentence."
+)
 
 # Routing in opening hours. Only what is true: ringing, nobody on duty, nobody answered.
 CONNECTING = prompt("connecting", "You are being connected.")

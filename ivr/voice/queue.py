@@ -12,7 +12,7 @@ import math
 from contextlib import suppress
 from datetime import timedelta
 
-from flask import Response, url_for
+from flask import Response, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -38,6 +38,7 @@ from ivr.voice.context import (
     twilio,
 )
 from ivr.voice.state import CallState
+from ivr.voice.summary import ask_sentence, keep_sentence
 from ivr.voice.twiml import twiml
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ def queue_wait() -> Response:
             say.speak(response, LEAVE_PROMPTS[reason])
         response.leave()
         return twiml(response)
+    if info.first_round and not st.summarised and current_app.config["ASK_SUMMARY"]:
+        # The agent's phone rings already: asking now costs the caller no time (README).
+        answer_url = url_for("voice.queue_summary", **st.but(summarised=True).query())
+        say.speak(ask_sentence(response, st, answer_url), prompts.QUEUE_SUMMARY_ASK)
+        return twiml(response)  # silence: the round ends and the next one tells the position
     say.speak(response, prompts.QUEUE_POSITION, position=info.position)
     if info.expected is not None:
         minutes = timedelta(minutes=queueing.spoken_minutes(info.expected))
@@ -136,6 +142,13 @@ def _mark(reason: str) -> None:
         offers.caller_left(queue_database(), twilio(), call_sid(), now(), reason=reason)
     except SQLAlchemyError as exc:
         log.error("queue choice not kept (%s)", type(exc).__name__)
+
+
+@bp.post("/queue/summary")
+def queue_summary() -> Response:
+    """The caller's sentence while waiting: kept; the round ends and the waitUrl comes again."""
+    keep_sentence(state())
+    return twiml(VoiceResponse())
 
 
 @bp.post("/queue/choice")

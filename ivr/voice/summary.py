@@ -1,5 +1,6 @@
 """One sentence about the problem, recognised as text: a work list of recordings is slow to
-triage. Asked before ringing (so the agent's whisper can carry it) or after the recording.
+triage. Asked after the recording, and in hours while the caller waits in the queue (the agent's
+phone already rings: the whisper carries it when it arrived in time, ivr/voice/queue.py).
 
 `<Gather input="speech">` in the caller's language with an explicitly named model that knows
 Dutch and German (`SUMMARY_SPEECH_MODEL`); `<Record transcribe>` is English-only. Silence or
@@ -10,7 +11,7 @@ recording stays the source of truth.
 from __future__ import annotations
 
 from flask import Response, current_app, request, url_for
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
@@ -38,7 +39,14 @@ def summary() -> Response:
     after = request.args.get("after", "")[:16]
     response = VoiceResponse()
     answer_url = url_for("voice.summary_answer", after=after or None, **st.query())
-    gather = response.gather(
+    speaker(st.lang).speak(ask_sentence(response, st, answer_url), prompts.SUMMARY_ASK)
+    response.redirect(answer_url)
+    return twiml(response)
+
+
+def ask_sentence(response: VoiceResponse, st: CallState, answer_url: str) -> Gather:
+    """The `<Gather>` that listens for one sentence in the caller's language."""
+    return response.gather(
         input="speech",
         language=SAY_LANGUAGE[st.lang],
         speech_model=current_app.config["SUMMARY_SPEECH_MODEL"] or None,
@@ -48,17 +56,20 @@ def summary() -> Response:
         method="POST",
         action_on_empty_result=True,
     )
-    speaker(st.lang).speak(gather, prompts.SUMMARY_ASK)
-    response.redirect(answer_url)
-    return twiml(response)
+
+
+def keep_sentence(st: CallState) -> bool:
+    """Keep what the caller said (with the engine's confidence); False when they said nothing."""
+    text = " ".join(field("SpeechResult").split())[:MAX_SUMMARY]
+    if text:
+        report(st, summary=text, summary_confidence=_confidence(field("Confidence")))
+    return bool(text)
 
 
 @bp.post("/summary/answer")
 def summary_answer() -> Response:
     st = state().but(summarised=True)
-    text = " ".join(field("SpeechResult").split())[:MAX_SUMMARY]
-    if text:
-        report(st, summary=text, summary_confidence=_confidence(field("Confidence")))
+    keep_sentence(st)
     response = VoiceResponse()
     return twiml(go(response, after_recording(), st))
 
