@@ -9,7 +9,7 @@ call this module; routes never do. Every failure (Twilio down, slow, refusing) i
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -29,6 +29,7 @@ TWILIO_API = "https://api.twilio.com"
 # The call progress events the line follows for an outbound call (Twilio's StatusCallbackEvent).
 CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 NOT_IN_PROGRESS = 21220  # Twilio's error code for updating a call that has ended
+RECENT_MESSAGES = 20  # how far back a look-up for a message already sent goes (newest first)
 
 
 class TwilioUnavailable(RuntimeError):
@@ -182,6 +183,26 @@ class TwilioRest:
             ),
         )
         return SentMessage(sid=message.sid, status=message.status)
+
+    def find_message(
+        self, to: str, body: str, sender: str, known: Collection[str] = ()
+    ) -> SentMessage | None:
+        """A message with this body that Twilio already took for `to`, among the latest
+        `RECENT_MESSAGES` to that number and not one of the `known` SIDs (messages the line knows
+        it sent), or None. Twilio's Messages API has no idempotency key: before trying again
+        after an attempt whose outcome is unknown (a lost reply, a crash), this tells whether the
+        first attempt went through."""
+        by_number = sender.startswith("+")
+        found = self._do(
+            "look up messages",
+            lambda: self._client.messages.list(
+                to=to, **({"from_": sender} if by_number else {}), limit=RECENT_MESSAGES
+            ),
+        )
+        for message in found:
+            if message.body == body and message.sid not in known:
+                return SentMessage(sid=message.sid, status=message.status)
+        return None
 
     # Recordings -----------------------------------------------------------------------------
 

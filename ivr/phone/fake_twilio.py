@@ -117,6 +117,9 @@ class FakeTwilio:
         self.messages: list[dict[str, Any]] = []  # text messages accepted, as resources
         self.recordings: dict[str, dict[str, Any]] = {}  # what Twilio holds, by RecordingSid
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
+        # A message is accepted and kept, but the line is answered with this HTTP status: the
+        # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
+        self.lose_replies: int | None = None
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
@@ -186,6 +189,8 @@ class FakeTwilio:
         if not self._authorised(auth) or match["account"] != self.account_sid:
             raise ApiError(401, 20003, "Authenticate")
         form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        if "?" in path:  # a GET's filters (To, From, PageSize) are in the query string
+            form |= parse_qs(path.split("?", 1)[1], keep_blank_values=True)
         request = ApiRequest(method, match["rest"], form)
         with self.lock:
             self.requests.append(request)
@@ -250,7 +255,8 @@ def _calls_routes(fake: FakeTwilio) -> None:
 
 
 def _messages_routes(fake: FakeTwilio) -> None:
-    """Messages.json: send a text message (twilio.com/docs/messaging/api/message-resource)."""
+    """Messages.json: send a text message, and read the account's messages
+    (twilio.com/docs/messaging/api/message-resource)."""
 
     @fake.route("POST", r"/Messages\.json")
     def create(fake: FakeTwilio, request: ApiRequest, _m: re.Match[str]) -> tuple[int, dict]:
@@ -282,7 +288,31 @@ def _messages_routes(fake: FakeTwilio) -> None:
             "uri": f"/{API_VERSION}/Accounts/{fake.account_sid}/Messages/{sid}.json",
         }
         fake.messages.append(message)
+        if fake.lose_replies:
+            raise ApiError(fake.lose_replies, 20500, "Bad Gateway")
         return 201, message
+
+    @fake.route("GET", r"/Messages\.json")
+    def read(fake: FakeTwilio, request: ApiRequest, _m: re.Match[str]) -> tuple[int, dict]:
+        """The account's messages, most recent first, filtered by To and From (one page)."""
+        size = int(request.value("PageSize", "50") or 50)
+        found = [
+            m
+            for m in reversed(fake.messages)
+            if request.value("To") in ("", m["to"]) and request.value("From") in ("", m["from"])
+        ]
+        uri = f"/{API_VERSION}/Accounts/{fake.account_sid}/Messages.json"
+        return 200, {
+            "messages": found[:size],
+            "page": 0,
+            "page_size": size,
+            "start": 0,
+            "end": min(size, len(found)) - 1,
+            "uri": uri,
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+        }
 
 
 def _recordings_routes(fake: FakeTwilio) -> None:

@@ -138,13 +138,20 @@ def send_due(sessions: sessionmaker[Session], rest: TwilioRest, sender: str, now
 def _send(
     sessions: sessionmaker[Session], message_id: int, rest: TwilioRest, sender: str, now: datetime
 ) -> bool:
-    with sessions() as session:  # no transaction stays open while Twilio answers
+    with sessions.begin() as session:  # committed before Twilio is asked; none stays open
         message = session.get_one(OutboxMessage, message_id)
         to, body = message.recipient or "", json.loads(message.payload)["body"]
-        attempts = message.attempts + 1
+        # An earlier attempt whose outcome the outbox never learnt (a reply lost, a crash after
+        # Twilio took it) may have gone through: the attempt is counted before asking Twilio.
+        uncertain = message.attempts > 0
+        attempts = message.attempts = message.attempts + 1
+        known = _sids_sent_to(session, to) if uncertain else set()
     values: dict[str, Any] = {"attempts": attempts}
     try:
-        sent = rest.send_message(to, body, sender)
+        found = rest.find_message(to, body, sender, known) if uncertain else None
+        if found is not None:
+            log.info("text message %s to %s was sent already", message_id, mask_number(to))
+        sent = found or rest.send_message(to, body, sender)
     except TwilioUnavailable as exc:
         # A 4xx other than 429 (too many requests) is Twilio refusing this message for good: a
         # number that cannot receive it, a caller who replied STOP. Anything else may pass later.
@@ -165,6 +172,19 @@ def _send(
     with sessions.begin() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(values))
     return ok
+
+
+def _sids_sent_to(session: Session, number: str) -> set[str]:
+    """Twilio's SIDs of the messages the outbox knows it sent to `number`."""
+    return set(
+        session.scalars(
+            select(OutboxMessage.external_id).where(
+                OutboxMessage.channel == CHANNEL,
+                OutboxMessage.recipient == number,
+                OutboxMessage.external_id.is_not(None),
+            )
+        )
+    )
 
 
 def sent_to(session: Session, number: str) -> list[OutboxMessage]:

@@ -204,3 +204,81 @@ def test_retention_purge_deletes_messages_with_the_numbers(
         purged = purge(get_session(), SATURDAY_NIGHT + timedelta(days=91), 90)
         assert purged.text_messages == 1
         assert messages.sent_to(get_session(), "+31612349999") == []
+
+
+def test_an_update_whose_reply_was_lost_is_not_sent_again(
+    app: Flask, staff: FlaskClient, report, fake: FakeTwilio, clock: FixedClock
+) -> None:
+    """Twilio took the German update but its answer never came back: the retry finds it."""
+    caller = "+4915123456780"
+    reference = report(MONDAY_0900, "2111", caller=caller)
+    page = f"/console/incidents/{reference}"
+    post_form(staff, page, f"{page}/updates", text="Die Zentrale wird neu gestartet.")
+    fake.lose_replies = 502
+    assert "delivered 0, failed 1" in deliver(app)
+    fake.lose_replies = None
+    clock.set(clock.now() + timedelta(seconds=31))
+    assert "delivered 1, failed 0" in deliver(app)
+    clock.set(clock.now() + timedelta(hours=2))
+    assert "delivered 0, failed 0" in deliver(app)
+    assert texts(fake, caller) == [
+        f"Servicedesk, Meldung {reference[:4]} {reference[4:]}: Die Zentrale wird neu gestartet."
+    ]
+    assert len(fake.made("POST", r"/Messages\.json")) == 1
+    with app.app_context():
+        (kept,) = messages.sent_to(get_session(), caller)
+        assert kept.external_id == fake.messages[0]["sid"] and kept.delivered_at is not None
+
+
+class DiesAfterTwilioTookIt:
+    """The REST adapter of a sender process that crashes right after Twilio accepted a message,
+    before the outbox could write down that it was sent."""
+
+    def __init__(self, rest) -> None:  # type: ignore[no-untyped-def]
+        self.rest = rest
+
+    def find_message(self, *args):  # type: ignore[no-untyped-def]
+        return self.rest.find_message(*args)
+
+    def send_message(self, *args):  # type: ignore[no-untyped-def]
+        self.rest.send_message(*args)
+        raise SystemExit("the sender died")
+
+
+def test_a_sender_crashing_after_twilio_took_the_update_does_not_send_it_twice(
+    app: Flask, staff: FlaskClient, report, fake: FakeTwilio, clock: FixedClock
+) -> None:
+    caller = "+31611113333"
+    reference = report(MONDAY_0900, "1111", caller=caller)
+    page = f"/console/incidents/{reference}"
+    post_form(staff, page, f"{page}/updates", text="De centrale wordt herstart.")
+    sessions, rest = app.extensions["ivr.db"].sessions, app.extensions["ivr.twilio"]
+    with pytest.raises(SystemExit):
+        messages.send_due(sessions, DiesAfterTwilioTookIt(rest), SENDER, clock.now())
+    assert len(texts(fake, caller)) == 1  # Twilio has it; the outbox does not know
+    assert "delivered 0, failed 0" in deliver(app)  # another sender: leased, not due yet
+    clock.set(clock.now() + timedelta(minutes=2, seconds=1))  # the lease is over
+    assert "delivered 1, failed 0" in deliver(app)  # found at Twilio, not sent again
+    assert texts(fake, caller) == [
+        f"Servicedesk, melding {reference[:4]} {reference[4:]}: De centrale wordt herstart."
+    ]
+    assert len(fake.made("POST", r"/Messages\.json")) == 1
+    assert len(fake.made("GET", r"/Messages\.json")) == 1
+
+
+def test_the_same_update_written_twice_reaches_the_caller_twice(
+    app: Flask, staff: FlaskClient, report, fake: FakeTwilio, clock: FixedClock
+) -> None:
+    """The look-up after a failure does not take the first of two equal updates for the second."""
+    caller = "+31611114444"
+    reference = report(MONDAY_0900, "1111", caller=caller)
+    page = f"/console/incidents/{reference}"
+    post_form(staff, page, f"{page}/updates", text="Wij werken eraan.")
+    assert "delivered 1, failed 0" in deliver(app)
+    post_form(staff, page, f"{page}/updates", text="Wij werken eraan.")
+    fake.failing = 503
+    assert "delivered 0, failed 1" in deliver(app)
+    fake.failing = None
+    clock.set(clock.now() + timedelta(seconds=31))
+    assert "delivered 1, failed 0" in deliver(app)
+    assert len(texts(fake, caller)) == 2 and len(set(texts(fake, caller))) == 1
