@@ -106,6 +106,7 @@ def queue_and_whisper(
     if app.config["ASK_SUMMARY"]:
         assert call.waiting_attributes["input"] == "speech"
         assert call.waiting_attributes["language"] == {"nl": "nl-NL", "de": "de-DE"}[lang]
+        assert call.waiting_attributes["speechModel"] == "deepgram_nova-2"  # both languages
         assert ASKED[lang] in call.heard
         if said is None:
             call.silence()
