@@ -229,9 +229,9 @@ SETTINGS: tuple[Setting, ...] = (
         '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
     ),
     # Free speech, not a menu word: a model named explicitly that knows Dutch and German.
-    # Sources (README "A sentence agents can read"): Twilio's <Gather> takes a Deepgram model in
-    # `speechModel` and passes `language` on to it (twilio.com/docs/voice/twiml/gather, "speechModel";
-    # a pair the model does not support fails with warning 13331, twilio.com/docs/api/errors/13331);
+    # Sources (README "A sentence agents can read"): Twilio's <Gather> takes a Deepgram model
+    # in `speechModel` and passes `language` on to it (twilio.com/docs/voice/twiml/gather,
+    # "speechModel"; a pair the model does not support fails with warning 13331);
     # Deepgram documents Nova-2 for Dutch and German (developers.deepgram.com/changelog/2024/5/14,
     # developers.deepgram.com/docs/models-languages-overview). Off by default: see README.
     Setting(
