@@ -46,6 +46,7 @@ class OfferView:
     agent_languages: list[str]
     summary: str | None = None  # the caller's one sentence, when it arrived before the whisper
     summary_confidence: float | None = None
+    change_due: datetime | None = None  # a standard change: carried out by then
 
     @property
     def live(self) -> bool:
@@ -60,14 +61,14 @@ def view(session: Session, offer_id: int) -> OfferView | None:
     said = None
     if e.reference:
         said = session.execute(
-            select(Incident.summary, Incident.summary_confidence).where(
+            select(Incident.summary, Incident.summary_confidence, Incident.change_due).where(
                 Incident.reference == e.reference
             )
         ).first()
     return OfferView(
         offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
         e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
-        said[0] if said else None, said[1] if said else None,
+        *(tuple(said) if said else (None, None, None)),
     )  # fmt: skip
 
 

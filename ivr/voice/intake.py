@@ -160,7 +160,7 @@ def confirm() -> Response:
     say = speaker(st.lang)
     response = VoiceResponse()
     say.speak(response, prompts.REFERENCE, reference=spoken.digits(st.ref))
-    promise = _promise(st, cal, t)
+    promise = promise_for(st, cal, t)
     if promise.pickup_at is None:  # closed until further notice
         say.speak(response, prompts.PICKUP_WHEN_REOPENED)
     elif promise.pickup_at <= t:  # the desk is open now
@@ -196,7 +196,7 @@ class Promise:
     change_due: datetime | None = None  # a standard change: carried out by then
 
 
-def _promise(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
+def promise_for(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
     """What is stored with the incident; computed the recorder's way when it cannot be read."""
     try:
         row = find(get_session(), st.ref)

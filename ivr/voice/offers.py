@@ -118,6 +118,9 @@ def _whisper(parent: TwimlParent, say: Speaker, o: offers.OfferView) -> None:
         say.speak(parent, prompts.WHISPER_QUESTION, language=language, reference=reference)
     elif o.kind == "standard_change":
         say.speak(parent, prompts.WHISPER_STANDARD_CHANGE, language=language, reference=reference)
+        if o.change_due is not None:  # what the caller was told: the agent can repeat it
+            when = spoken.when_phrase(o.change_due, now(), say.locale, desk().tz)
+            say.speak(parent, prompts.WHISPER_CHANGE_DUE, when=when)
     elif o.category is None:
         say.speak(parent, prompts.WHISPER_UNCLASSIFIED, language=language, reference=reference)
     else:

@@ -122,6 +122,7 @@ WHISPER_STANDARD_CHANGE = prompt(
     "whisper_standard_change",
     "Servicedesk call in {language}, a standard change, reference {reference}.",
 )
+WHISPER_CHANGE_DUE = prompt("whisper_change_due", "Due {when}.")
 # An offer to an agent (the line calls them; the whisper is inside a <Gather>).
 WHISPER_CALLBACK = prompt("whisper_callback", "This is a callback.")
 WHISPER_CHOSE = prompt("whisper_chose", "The caller chose: {impact}, {severity}.")

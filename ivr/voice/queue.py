@@ -37,6 +37,7 @@ from ivr.voice.context import (
     state,
     twilio,
 )
+from ivr.voice.intake import promise_for
 from ivr.voice.state import CallState
 from ivr.voice.summary import ask_sentence, keep_sentence
 from ivr.voice.twiml import twiml
@@ -82,6 +83,8 @@ def queue_wait() -> Response:
             say.speak(response, LEAVE_PROMPTS[reason])
         response.leave()
         return twiml(response)
+    if info.first_round:
+        _tell_change_due(response, st)
     if info.first_round and not st.summarised and current_app.config["ASK_SUMMARY"]:
         # The agent's phone rings already: asking now costs the caller no time (README).
         answer_url = url_for("voice.queue_summary", **st.but(summarised=True).query())
@@ -103,6 +106,18 @@ def queue_wait() -> Response:
     )
     say.speak(gather, prompts.QUEUE_CHOICES)
     return twiml(response)  # no key: the TwiML ends and Twilio requests the waitUrl again
+
+
+def _tell_change_due(response: VoiceResponse, st: CallState) -> None:
+    """A standard change hears its due day while waiting, as it would after a report: the
+    stored instant (ivr/voice/intake.py), and no time added before the agent's phone rings."""
+    if st.kind != "standard_change":
+        return
+    t = now()
+    due = promise_for(st, calendar(t), t).change_due
+    if due is not None:
+        when = spoken.when_phrase(due, t, st.lang, desk().tz)
+        speaker(st.lang).speak(response, prompts.CHANGE_DUE, when=when)
 
 
 def _must_leave(info: queue.WaitInfo) -> str | None:

@@ -10,10 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ivr.db import get_session
+from ivr.services.agents import add_agent
 from ivr.services.users import create_token
 from tests.conftest import local
 from tests.console.conftest import post_form
 from tests.console.test_work import rows
+from tests.voice.conftest import incident_of
 
 FRIDAY_EVENING = local(2027, 5, 14, 20, 0)  # before Whitsun: Monday 17 May is a holiday
 
@@ -78,3 +80,65 @@ def test_support_incidents_are_reported_apart_from_faults(
     assert [json.loads(line)["support_incident"] for line in faults] == [False]
     post_form(staff, page, f"{page}/support", support="0")
     assert api("/api/incidents?support=yes").json["total"] == 0
+
+
+# The Friday before Whitsun (Monday 17 May 2027 is a holiday) and the Thursday before Easter
+# (Good Friday 26 March and Easter Monday 29 March 2027 are closed): checked against the
+# `holidays` package's NL list, which the desk's calendar is built from.
+DUE_DAYS = [
+    (local(2027, 5, 14, 10, 0), local(2027, 5, 19, 17, 0), "Wed 19 May 17:00"),
+    (local(2027, 3, 25, 10, 0), local(2027, 3, 31, 17, 0), "Wed 31 Mar 17:00"),
+]
+HEARD_DUE = {
+    ("nl", 19): "uiterlijk op woensdag 19 mei om 17:00",
+    ("de", 19): "spätestens am Mittwoch, 19. Mai um 17:00 Uhr",
+    ("nl", 31): "uiterlijk op woensdag 31 maart om 17:00",
+    ("de", 31): "spätestens am Mittwoch, 31. März um 17:00 Uhr",
+}
+WHISPERED_DUE = {
+    "nl": "Uit te voeren uiterlijk op woensdag",
+    "de": "Auszuführen spätestens am Mittwoch",
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "de"])
+@pytest.mark.parametrize(("requested", "due", "shown"), DUE_DAYS)
+def test_in_hours_a_standard_change_hears_its_due_day_while_waiting(
+    line, staff: FlaskClient, clock, lang: str, requested, due, shown
+) -> None:
+    clock.set(requested)
+    with line.app.app_context():
+        add_agent(get_session(), "Anouk", "+31687000001", "nl")
+        add_agent(get_session(), "Jonas", "+4917600000002", "de")
+    call = line.caller("+31612345678" if lang == "nl" else "+4915123456789")
+    call.start()
+    call.press("1" if lang == "nl" else "2")
+    call.press("3")  # standard change
+    assert call.queued, call.as_text()
+    heard = " ".join(h.text for h in call.transcript if h.kind == "say")
+    assert HEARD_DUE[(lang, due.day)] in heard  # in the first round of waiting
+    line.board.pump()  # the agent's phone: the whisper repeats it, 1 takes the call
+    (leg,) = line.board.legs.values()
+    whisper = " ".join(h.text for h in leg.transcript if h.kind == "say")
+    assert WHISPERED_DUE[lang] in whisper and f" {due.day}" in whisper
+    assert line.board.connected == [(leg.to_number, call.call_sid)]
+    incident = incident_of(line.app, call)
+    assert (incident.kind, incident.change_due) == ("standard_change", due)
+    (row,) = rows(staff.get("/console/").get_data(as_text=True))
+    assert f"due {shown}" in row
+
+
+@pytest.mark.parametrize("lang", ["nl", "de"])
+def test_out_of_hours_the_same_friday_evening_is_due_the_same_day(
+    app: Flask, phone, clock, lang: str
+) -> None:
+    clock.set(FRIDAY_EVENING)
+    call = phone("+31612345678" if lang == "nl" else "+4915123456789")
+    call.start()
+    call.press("1" if lang == "nl" else "2")
+    call.press("3")  # standard change
+    call.record(duration=20)
+    call.press("1")  # the callback number is right
+    assert HEARD_DUE[(lang, 19)] in call.heard
+    assert call.waiting_for is None
+    assert incident_of(app, call).change_due == local(2027, 5, 19, 17, 0)
