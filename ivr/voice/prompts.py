@@ -255,7 +255,8 @@ APOLOGY_RECORD = prompt(
 # Text messages to the caller (not spoken: sent through Twilio's Messaging API)
 SMS_REPORTED = prompt(
     "sms_reported",
-    "Servicedesk: your report has reference {reference}. A colleague will pick it up {when}.",
+    "Servicedesk: your report has reference {reference}. A colleague will pick it up {when}. "
+    "To hear how it stands, call us and press 4.",
 )
 SMS_UPDATE = prompt("sms_update", "Servicedesk, report {reference}: {description}")
 SMS_RESOLVED = prompt("sms_resolved", "Servicedesk: your report {reference} has been resolved.")

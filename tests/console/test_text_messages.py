@@ -53,9 +53,11 @@ def texts(fake: FakeTwilio, to: str) -> list[str]:
     ("keys", "caller", "expected"),
     [
         ("1112", "+31612345678", "Servicedesk: uw melding heeft referentie {ref}. Een collega "
-         "pakt haar op op maandag 30 november om 08:30."),
+         "pakt haar op op maandag 30 november om 08:30. Hoe het ervoor staat: bel ons en "
+         "druk 4."),
         ("2112", "+4915123456789", "Servicedesk: Ihre Meldung hat die Referenz {ref}. Ein "
-         "Kollege bearbeitet sie am Montag, 30. November um 08:30 Uhr."),
+         "Kollege bearbeitet sie am Montag, 30. November um 08:30 Uhr. Zum Stand: rufen Sie "
+         "uns an und drücken Sie die 4."),
     ],
 )  # fmt: skip
 def test_out_of_hours_report_gets_its_reference_and_pickup_time_by_message(
