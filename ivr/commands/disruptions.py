@@ -10,6 +10,7 @@ from ivr import services
 from ivr.db import get_session
 from ivr.models import Disruption
 from ivr.services import disruptions
+from ivr.services.desk import business_calendar
 from ivr.services.disruptions import Declared, DisruptionError
 
 cli = AppGroup("disruptions", help="Known disruptions every caller hears: declare, list, end.")
@@ -53,10 +54,16 @@ def end(disruption_id: int, author: str) -> None:
     found = session.get(Disruption, disruption_id)
     if found is None:
         raise click.ClickException(f"no disruption {disruption_id}")
-    messaging = current_app.extensions["ivr.desk"].messaging()
+    desk = current_app.extensions["ivr.desk"]
+    at = services.now()
     try:
         queued = disruptions.end(
-            session, found, author=author, now=services.now(), messaging=messaging
+            session,
+            found,
+            author=author,
+            now=at,
+            messaging=desk.messaging(),
+            calendar=business_calendar(desk, session, at),
         )
     except DisruptionError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ivr.console import bp
-from ivr.console.helpers import desk, now
+from ivr.console.helpers import calendar, desk, now
 from ivr.console.incidents import SEVERITY_NAMES as NAMES_BY_SEVERITY
 from ivr.console.messages import explained
 from ivr.db import get_session
@@ -93,7 +93,12 @@ def end_disruption(disruption_id: int) -> Response:
     found = _get(disruption_id)
     try:
         queued = disruptions.end(
-            get_session(), found, author=g.user, now=now(), messaging=desk().messaging()
+            get_session(),
+            found,
+            author=g.user,
+            now=now(),
+            messaging=desk().messaging(),
+            calendar=calendar(),
         )
     except DisruptionError as exc:
         flash(explained(exc), "error")

@@ -14,10 +14,11 @@ from datetime import datetime
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
+from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
 from ivr.services import messages
-from ivr.services.history import add_event
+from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
 from ivr.voice import prompts
 
@@ -187,9 +188,19 @@ def add_affected(
 
 
 def end(
-    session: Session, disruption: Disruption, *, author: str, now: datetime, messaging: Messaging
+    session: Session,
+    disruption: Disruption,
+    *,
+    author: str,
+    now: datetime,
+    messaging: Messaging,
+    calendar: BusinessCalendar,
 ) -> int:
-    """End it: each affected caller gets a message (once per number); returns how many queued."""
+    """End it: each affected caller gets a message (once per number); returns how many queued.
+
+    Their own open incidents get the end as an update; for those the message was the status
+    report, so their report clock starts again (the linked incident's only if its caller was
+    among them)."""
     if disruption.ended_at is not None:
         raise DisruptionError("This disruption has ended already.")
     disruption.ended_at, disruption.ended_by = now, author
@@ -223,6 +234,8 @@ def end(
             text=_ended_text(incident.language, text),
             language=incident.language or "nl",
         )
+        if told & {incident.caller_number, incident.callback_number}:
+            reset_report_clock(calendar, incident, now)
     session.commit()
     return queued
 

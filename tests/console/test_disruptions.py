@@ -101,7 +101,12 @@ def test_twenty_callers_ten_affected_ten_messages_when_it_ends(
     assert bodies["+4915123456700"] == (
         f"Servicedesk: Die Störung, die Sie gemeldet haben, ist behoben: {DE_TEXT}."
     )
-    # The caller's own open incident has the end in its history, in the caller's language.
+    # The caller's own open incident has the end in its history, in the caller's language, and
+    # that message was its status report: the next is due one interval (category 2: four hours
+    # of opening time) after the end, no longer four hours after the report at 09:00.
+    with app.app_context():
+        own = get_session().scalar(select(Incident).where(Incident.reference == earlier))
+        assert own is not None and own.status_report_due == local(2026, 11, 24, 14, 0)
     assert f"De bekende storing is voorbij: {NL_TEXT}." in page_text(
         staff, f"/console/incidents/{earlier}"
     )
