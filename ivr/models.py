@@ -311,6 +311,8 @@ class QueueEntry(Base):
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
     failed_offers: Mapped[int] = mapped_column(Integer, default=0)  # Twilio refused to place
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The caller left the line for a callback (the end of their wait on the line).
+    callback_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Offer(Base):

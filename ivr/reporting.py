@@ -7,7 +7,14 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 
-from ivr.domain.service_level import CategoryFigures, Outcome, ServiceLevelReport
+from ivr.domain.service_level import (
+    CallbackResult,
+    CategoryFigures,
+    Outcome,
+    QueueFigures,
+    QueueOutcome,
+    ServiceLevelReport,
+)
 
 CSV_HEADER = ("period", "scope", "metric", "value")
 
@@ -18,6 +25,14 @@ def hours_minutes(value: timedelta | None) -> str:
         return "—"
     minutes = int(value.total_seconds()) // 60
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def minutes_seconds(value: timedelta | None) -> str:
+    """A wait as m:ss (seconds rounded down): 0:45, 15:00."""
+    if value is None:
+        return "—"
+    seconds = int(value.total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def pct(value: float | None) -> str:
@@ -46,6 +61,24 @@ def category_record(c: CategoryFigures) -> dict[str, object]:
         "reaction_p90_minutes": _minutes(c.reaction_p90),
         "restore_median_minutes": _minutes(c.restore_median),
         "restore_p90_minutes": _minutes(c.restore_p90),
+    }
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else round(value.total_seconds(), 1)
+
+
+def queue_record(q: QueueFigures) -> dict[str, object]:
+    """The queue's figures for one language (or all): keys as in the CSV."""
+    return {
+        "joined": q.joined,
+        **{f"ended_{o.value}": q.outcomes[o] for o in QueueOutcome},
+        "abandoned_pct": _round(q.abandoned_pct),
+        "waits_measured": len(q.waits),
+        "wait_median_seconds": _seconds(q.wait_median),
+        "wait_p90_seconds": _seconds(q.wait_p90),
+        "callbacks_requested": q.callbacks_requested,
+        **{f"callbacks_{r.value}": q.callbacks[r] for r in CallbackResult},
     }
 
 
@@ -80,7 +113,10 @@ def as_json(report: ServiceLevelReport) -> dict[str, object]:
                 day.isoformat(): {o.value: n for o, n in counts.items()}
                 for day, counts in line.per_day.items()
             },
-            "queue": None,  # callers are rung through, not queued: no wait times or callbacks
+        },
+        "queue": {
+            **queue_record(report.queue.total),
+            "languages": {q.language: queue_record(q) for q in report.queue.languages},
         },
     }
 
@@ -101,6 +137,11 @@ def as_csv(report: ServiceLevelReport) -> str:
     writer.writerow((label, "line", "calls", line.calls))
     for outcome in Outcome:
         writer.writerow((label, "line", outcome.value, line.outcomes[outcome]))
+    for scope, figures in [("queue", report.queue.total)] + [
+        (f"queue {q.language}", q) for q in report.queue.languages
+    ]:
+        for metric, value in queue_record(figures).items():
+            writer.writerow((label, scope, metric, _cell(value)))
     return out.getvalue()
 
 
@@ -165,5 +206,37 @@ def as_text(report: ServiceLevelReport, _: Callable[..., str] = _english) -> str
     width = max(len(label) for label, _n in labels)
     lines += ["", _("Calls: %(count)s", count=line.calls)]
     lines += [f"  {label:<{width}} {count}" for label, count in labels]
-    lines += ["  " + _("wait times and callbacks: no queue (callers are rung through)")]
+    lines += ["", *_queue_text(report, _)]
     return "\n".join(lines) + "\n"
+
+
+def _queue_text(report: ServiceLevelReport, _: Callable[..., str]) -> list[str]:
+    """Callers who joined the queue: how their wait ended, how long it took, callbacks."""
+    head = (_("queue"), _("joined"), _("agent"), _("callback"), _("report"), _("taken out"),
+            _("abandoned"), _("waiting"), _("wait med."), _("wait p90"))  # fmt: skip
+    rows = [head]
+    for q in [report.queue.total, *report.queue.languages]:
+        rows.append(
+            (
+                q.language or _("all"),
+                str(q.joined),
+                *(str(q.outcomes[o]) for o in QueueOutcome),
+                minutes_seconds(q.wait_median),
+                minutes_seconds(q.wait_p90),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    total = report.queue.total
+    return [
+        _("Queue (waits in min:s, until an agent took the call or the caller left the queue):"),
+        *("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows),
+        "  "
+        + _(
+            "callbacks requested %(requested)s: reached %(reached)s, left as a report "
+            "%(report)s, pending %(pending)s",
+            requested=total.callbacks_requested,
+            reached=total.callbacks[CallbackResult.REACHED],
+            report=total.callbacks[CallbackResult.REPORT],
+            pending=total.callbacks[CallbackResult.PENDING],
+        ),
+    ]

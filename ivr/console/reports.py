@@ -18,7 +18,13 @@ from ivr.console.helpers import desk, now
 from ivr.console.i18n import language
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
-from ivr.domain.service_level import Outcome, Period, ServiceLevelReport
+from ivr.domain.service_level import (
+    CallbackResult,
+    Outcome,
+    Period,
+    QueueOutcome,
+    ServiceLevelReport,
+)
 from ivr.models import Incident
 from ivr.services import reports
 from ivr.services.records import as_record
@@ -30,6 +36,9 @@ OUTCOME_NAMES = {
     Outcome.FORWARDED: lazy_gettext("forwarded"),
     Outcome.ABANDONED: lazy_gettext("abandoned"),
 }
+
+
+LANGUAGE_NAMES = {"nl": lazy_gettext("Dutch"), "de": lazy_gettext("German")}
 
 
 def _period() -> Period:
@@ -76,6 +85,10 @@ def report_page() -> str:
         hours=describe_compact(desk().hours),
         fmt_duration=reporting.hours_minutes,
         fmt_pct=reporting.pct,
+        fmt_wait=reporting.minutes_seconds,
+        queue_outcomes=list(QueueOutcome),
+        callback_results=CallbackResult,
+        language_names=LANGUAGE_NAMES,
         chart_days=charts.calls_per_day(
             report.line.per_day, closed, outcomes, gettext("Calls per day by outcome")
         ),

@@ -189,12 +189,16 @@ def leave_reason(database: Database, call_sid: str) -> str | None:
         )
 
 
-def keep_place_for_callback(database: Database, call_sid: str, number: str) -> bool:
+def keep_place_for_callback(database: Database, call_sid: str, number: str, now: datetime) -> bool:
     """The caller hangs up and keeps their place: their turn brings a callback."""
     with database.sessions.begin() as session:
         entry = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == call_sid))
         if entry is None or entry.status not in (*IN_QUEUE, LEFT):
             return False
+        # The wait on the line ended when they chose the callback (and left the queue), not
+        # when they finished confirming the number; kept for the service-level report.
+        left = entry.ended_at if entry.status == LEFT and entry.leave_reason == "callback" else None
+        entry.callback_requested_at = left or now
         entry.mode, entry.callback_number, entry.status = "callback", number, WAITING
         entry.leave_reason, entry.ended_at = "callback", None
         return True

@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.service_level import (
+    CallbackResult,
     CallFacts,
     IncidentFacts,
     Outcome,
     Period,
+    QueueFacts,
+    QueueOutcome,
     ServiceLevelReport,
     build_report,
 )
-from ivr.models import Call, Incident
+from ivr.models import Call, Incident, Offer, QueueEntry
 from ivr.models import Closure as ClosureRow
 from ivr.services.desk import Desk
+from ivr.services.queue import DONE, IN_QUEUE, LEFT, REPORT
 
 # An SLA clock started in the period can run on after it: closures that far on still count.
 CLOCKS_RUN_ON = timedelta(days=60)
@@ -61,6 +65,53 @@ def outcome_of(call: Call) -> Outcome:
     return Outcome.ABANDONED
 
 
+# Why the line took a caller out of the queue (ivr/voice/queue.py): each leaves a report.
+TAKEN_OUT_REASONS = ("limit", "fault", "no_agent")
+
+
+def queue_fact(entry: QueueEntry, connected_at: datetime | None) -> QueueFacts:
+    """How the caller's wait ended, from the queue entry and the moment an agent took the call
+    (the first accepted offer)."""
+    joined, language = entry.enqueued_at, entry.language
+    if entry.mode == "callback":
+        result = {DONE: CallbackResult.REACHED, REPORT: CallbackResult.REPORT}.get(
+            entry.status, CallbackResult.PENDING
+        )
+        return QueueFacts(
+            joined, language, QueueOutcome.CALLBACK, entry.callback_requested_at, result
+        )
+    if connected_at is not None:
+        return QueueFacts(joined, language, QueueOutcome.AGENT, connected_at)
+    if entry.status in IN_QUEUE:
+        return QueueFacts(joined, language, QueueOutcome.WAITING)
+    if entry.status == LEFT and entry.leave_reason is None:
+        return QueueFacts(joined, language, QueueOutcome.ABANDONED, entry.ended_at)
+    if entry.leave_reason in TAKEN_OUT_REASONS:
+        return QueueFacts(joined, language, QueueOutcome.TAKEN_OUT, entry.ended_at)
+    # Chose a report (2), or chose a callback (1) and never confirmed the number: either way
+    # the line's next step is the report.
+    return QueueFacts(joined, language, QueueOutcome.REPORT, entry.ended_at)
+
+
+def queued_in(session: Session, start: datetime, end: datetime) -> list[QueueFacts]:
+    entries = session.scalars(
+        select(QueueEntry).where(QueueEntry.enqueued_at >= start, QueueEntry.enqueued_at < end)
+    ).all()
+    connected = dict(
+        session.execute(
+            select(Offer.entry_id, func.min(Offer.accepted_at))
+            .join(QueueEntry, Offer.entry_id == QueueEntry.id)
+            .where(
+                QueueEntry.enqueued_at >= start,
+                QueueEntry.enqueued_at < end,
+                Offer.accepted_at.is_not(None),
+            )
+            .group_by(Offer.entry_id)
+        ).all()
+    )
+    return [queue_fact(e, connected.get(e.id)) for e in entries]
+
+
 def service_level(
     session: Session, desk: Desk, period: Period, as_of: datetime
 ) -> ServiceLevelReport:
@@ -93,6 +144,7 @@ def service_level(
         ],
         [CallFacts(c.started_at, outcome_of(c)) for c in calls],
         as_of,
+        queue=queued_in(session, start, end),
     )
 
 

@@ -106,7 +106,7 @@ def _keep_place(response: VoiceResponse, st: CallState, number: str) -> VoiceRes
     say = speaker(st.lang)
     database = queue_database()
     try:
-        kept = queue.keep_place_for_callback(database, call_sid(), number)
+        kept = queue.keep_place_for_callback(database, call_sid(), number, now())
         info = queue.wait_info(database, queue_settings(), call_sid(), now()) if kept else None
     except SQLAlchemyError as exc:
         log.error("callback not kept (%s)", type(exc).__name__)

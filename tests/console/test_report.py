@@ -27,6 +27,7 @@ from tests.voice.conftest import Line, incident_of
 # Keys: language, purpose (1 incident), impact, severity -> category.
 CATEGORY_KEYS = {1: "1111", 2: "1112", 3: "1113", 4: "1133"}
 AS_OF = local(2027, 4, 15, 12, 0)
+QUEUE_OUTCOMES = ("agent", "callback", "report", "taken_out", "abandoned", "waiting")
 
 
 @dataclass
@@ -126,6 +127,52 @@ def march(line: Line, staff: FlaskClient, clock: FixedClock, agents: None) -> di
     # Hung up before a report: after the language, and after choosing "incident".
     m.abandoned(local(2027, 3, 2, 10, 0), "1")
     m.abandoned(local(2027, 3, 6, 11, 0), "11")
+    # The queue on Tuesday 16 March: Dutch and German questions (no category, so the SLA
+    # figures above stay as they are). Anouk speaks Dutch and German, Jonas only German.
+    ANOUK = "+31687654321"
+    q1 = m.call(local(2027, 3, 16, 10, 0), "12")
+    m.clock.set(local(2027, 3, 16, 10, 0, 45))
+    m.line.board.pump()  # Anouk takes it after 45 s, and is busy
+    assert q1.bridged_to, q1.as_text()
+    q2 = m.call(local(2027, 3, 16, 10, 1), "12")  # waits: nobody free who speaks Dutch
+    m.clock.set(local(2027, 3, 16, 10, 3))
+    q2.press("1")  # a callback after 2 min on the line
+    m.clock.set(local(2027, 3, 16, 10, 3, 20))
+    q2.press("1")  # this number
+    assert q2.waiting_for is None, q2.as_text()
+    m.clock.set(local(2027, 3, 16, 10, 10))
+    m.line.board.finish(ANOUK)
+    m.line.board.pump()  # Anouk calls the caller back; they answer
+    assert (ANOUK, q2.from_number) in m.line.board.connected
+    q3 = m.call(local(2027, 3, 16, 11, 0), "12")
+    m.line.board.pump()  # Anouk takes it at once, and is busy until 11:30
+    assert q3.bridged_to, q3.as_text()
+    q4 = m.call(local(2027, 3, 16, 11, 1), "12")
+    q5 = m.call(local(2027, 3, 16, 11, 2), "12")
+    m.clock.set(local(2027, 3, 16, 11, 2, 30))
+    q5.press("2")  # rather a report, after 30 s
+    q5.record(duration=15)
+    q5.press("1")
+    q5.hang_up()
+    m.clock.set(local(2027, 3, 16, 11, 4, 30))
+    q4.hang_up()  # hung up after 3 min 30 s
+    q6 = m.call(local(2027, 3, 16, 11, 5), "12")
+    g1 = m.call(local(2027, 3, 16, 11, 10), "22")  # German: Jonas is free
+    m.clock.set(local(2027, 3, 16, 11, 10, 20))
+    m.line.board.pump()
+    assert g1.bridged_to, g1.as_text()
+    m.line.board.finish("+4917612345678")
+    m.clock.set(local(2027, 3, 16, 11, 19, 59))
+    q6.keep_waiting()  # 14 min 59 s: still waiting
+    assert q6.queued, q6.as_text()
+    m.clock.set(local(2027, 3, 16, 11, 20))
+    q6.keep_waiting()  # exactly QUEUE_MAX_WAIT_SECONDS (15 min): taken out to leave a report
+    assert not q6.queued, q6.as_text()
+    q6.record(duration=15)
+    q6.press("1")
+    q6.hang_up()
+    m.clock.set(local(2027, 3, 16, 11, 30))
+    m.line.board.finish(ANOUK)
     # Outside March by a minute or so: not in its report.
     m.report(local(2027, 2, 28, 23, 50), 1)
     m.report(local(2027, 4, 1, 0, 30), 1)
@@ -186,12 +233,14 @@ def test_the_generated_month_has_the_true_figures(app: Flask, march: dict[str, s
         )
     )
     line = report["line"]
-    assert line["calls"] == 13
-    assert (line["agent"], line["report_in_hours"], line["report_out_of_hours"]) == (5, 1, 5)
-    assert (line["forwarded"], line["abandoned"]) == (0, 2)
+    assert line["calls"] == 20
+    # Agents: five incidents, Q1, Q3, G1, and Q2's callback. Reports in hours: the Easter one,
+    # Q5 (chose it) and Q6 (taken out). Hung up: two in the menus, Q4 in the queue.
+    assert (line["agent"], line["report_in_hours"], line["report_out_of_hours"]) == (9, 3, 5)
+    assert (line["forwarded"], line["abandoned"]) == (0, 3)
     by_hour = {hour: n for hour, n in enumerate(line["calls_by_hour"]) if n}
     # 10:00 on Sunday the 28th is summer time (08:00 UTC) and still counts at 10.
-    assert by_hour == {0: 1, 9: 3, 10: 3, 11: 1, 14: 2, 16: 1, 23: 2}
+    assert by_hour == {0: 1, 9: 3, 10: 5, 11: 6, 14: 2, 16: 1, 23: 2}
     assert line["calls_by_day"]["2027-03-01"] == {
         "agent": 1,
         "report_in_hours": 0,
@@ -199,7 +248,53 @@ def test_the_generated_month_has_the_true_figures(app: Flask, march: dict[str, s
         "forwarded": 0,
         "abandoned": 0,
     }
-    assert sum(sum(d.values()) for d in line["calls_by_day"].values()) == 13
+    assert sum(sum(d.values()) for d in line["calls_by_day"].values()) == 20
+    # The queue: the six in-hours incident callers (five taken at once, the Easter one chose a
+    # report at once) and the seven of 16 March (waits 45 s, 2:00 to the callback, 0, 3:30 hung
+    # up, 30 s to a report, exactly 15:00 taken out; the German one 20 s).
+    queue = report["queue"]
+    assert queue["joined"] == 13
+    assert [queue[f"ended_{o}"] for o in QUEUE_OUTCOMES] == [8, 1, 2, 1, 1, 0]
+    assert queue["waits_measured"] == 13
+    # Sorted: 0 x7, 20, 30, 45, 120, 210, 900: the 7th is the median, the 12th the p90.
+    assert (queue["wait_median_seconds"], queue["wait_p90_seconds"]) == (0, 210)
+    assert queue["abandoned_pct"] == 7.7
+    assert [queue[f"callbacks_{r}"] for r in ("requested", "reached", "report", "pending")] == [
+        1,
+        1,
+        0,
+        0,
+    ]
+    nl, de = queue["languages"]["nl"], queue["languages"]["de"]
+    assert (nl["joined"], nl["wait_median_seconds"], nl["wait_p90_seconds"]) == (12, 0, 210)
+    assert (de["joined"], de["ended_agent"], de["wait_median_seconds"]) == (1, 1, 20)
+
+
+def test_queue_waits_of_the_busy_week_with_the_limit_exactly(
+    app: Flask, march: dict[str, str]
+) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["report", "sla", "--from", "2027-03-15", "--to", "2027-03-21", "--format", "json"]
+    )
+    queue = json.loads(result.output)["queue"]
+    # 0, 20, 30, 45, 120, 210, 900: median the 4th; p90 by nearest rank the 7th, the wait of
+    # the caller taken out at exactly QUEUE_MAX_WAIT_SECONDS (a round at 14:59 kept them).
+    assert (queue["joined"], queue["wait_median_seconds"], queue["wait_p90_seconds"]) == (
+        7,
+        45,
+        900,
+    )
+    assert [queue[f"ended_{o}"] for o in QUEUE_OUTCOMES] == [3, 1, 1, 1, 1, 0]
+    nl = queue["languages"]["nl"]
+    # 0, 30, 45, 120, 210, 900: the mean of the 3rd and 4th; the 6th.
+    assert (nl["wait_median_seconds"], nl["wait_p90_seconds"]) == (82.5, 900)
+    text = app.test_cli_runner().invoke(
+        args=["report", "sla", "--from", "2027-03-15", "--to", "2027-03-21"]
+    )
+    rows = {line.split()[0]: line.split()[1:] for line in text.output.splitlines()[-5:-1]}
+    assert rows["all"] == ["7", "3", "1", "1", "1", "1", "0", "0:45", "15:00"]
+    assert rows["nl"][-2:] == ["1:22", "15:00"] and rows["de"][-2:] == ["0:20", "0:20"]
+    assert "callbacks requested 1: reached 1, left as a report 0, pending 0" in text.output
 
 
 def test_text_csv_and_periods(app: Flask, march: dict[str, str]) -> None:
@@ -210,17 +305,19 @@ def test_text_csv_and_periods(app: Flask, march: dict[str, str]) -> None:
     assert row[:4] == ["1", "3", "66.7", "%"]
     easter = march["c1_easter"]
     assert f"{easter[:4]} {easter[4:]}  cat. 1  reaction  took 0:30 (target < 0:30)" in text
-    assert "abandoned                 2" in text
+    assert "abandoned                 3" in text
     german = runner.invoke(args=["report", "sla", "--month", "2027-03", "--lang", "de"]).output
     assert "Service-Level 2027-03" in german and "Überschreitungen:" in german
     assert f"{easter[:4]} {easter[4:]}  Kat. 1  Reaktion  Dauer 0:30 (Vorgabe < 0:30)" in german
-    assert "Anrufe: 13" in german and "aufgelegt" in german
+    assert "Anrufe: 20" in german and "aufgelegt" in german
     rows = list(csv.reader(io.StringIO(runner.invoke(
         args=["report", "sla", "--month", "2027-03", "--format", "csv"]).output)))  # fmt: skip
     assert rows[0] == ["period", "scope", "metric", "value"]
     assert ["2027-03", "category 3", "restore_met", "4"] in rows
     assert ["2027-03", "category 4", "reaction_breach", march["c4_good_friday"]] in rows
-    assert ["2027-03", "line", "calls", "13"] in rows
+    assert ["2027-03", "line", "calls", "20"] in rows
+    assert ["2027-03", "queue", "wait_p90_seconds", "210.0"] in rows
+    assert ["2027-03", "queue nl", "ended_taken_out", "1"] in rows
     week = runner.invoke(
         args=["report", "sla", "--from", "2027-03-25", "--to", "2027-03-31", "--format", "json"]
     )
@@ -241,18 +338,25 @@ def test_the_report_page_with_charts_and_exports(staff: FlaskClient, march: dict
     assert page.count('class="open-hours"') == 9  # 08:30-17:00
     exported = staff.get("/console/report.json?month=2027-03")
     assert exported.headers["Content-Disposition"] == 'attachment; filename="sla-2027-03.json"'
-    assert exported.get_json()["line"]["calls"] == 13
+    assert exported.get_json()["line"]["calls"] == 20
+    queue = re.search(r'<table class="figures" id="queue">(.*?)</table>', page, re.DOTALL)
+    assert queue is not None
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", queue.group(1).split("</thead>")[1])
+    assert cells[:11] == ["all", "13", "8", "1", "2", "1", "1", "0", "0:00", "3:30", "German"]
+    assert "Callbacks requested: 1; reached 1" in page
     assert staff.get("/console/report.csv?month=2027-03").mimetype == "text/csv"
     incidents = staff.get("/console/incidents.json?month=2027-03").get_json()
-    # 11 reports, and what the caller who hung up after choosing "incident" had said.
-    assert len(incidents) == 12
-    assert [(i["status"], i["category"]) for i in incidents if i["status"] == "partial"] == [
-        ("partial", None)
+    # 11 incident reports, the 7 questions of the queue, and what the caller who hung up
+    # after choosing "incident" had said.
+    assert len(incidents) == 19
+    assert sorted(i["kind"] for i in incidents if i["status"] == "partial") == [
+        "incident",
+        "question",  # Q4, who hung up while waiting
     ]
     assert {i["reference"] for i in incidents} >= set(march.values())
     listed = list(csv.DictReader(io.StringIO(staff.get(
         "/console/incidents.csv?month=2027-03").get_data(as_text=True))))  # fmt: skip
-    assert len(listed) == 12 and listed[0]["received_at"] == "2027-03-01T00:15:00+01:00"
+    assert len(listed) == 19 and listed[0]["received_at"] == "2027-03-01T00:15:00+01:00"
 
 
 def test_the_report_needs_a_login(client: FlaskClient) -> None:

@@ -98,3 +98,4 @@ def test_messages_and_the_report_in_the_users_language(staff: FlaskClient) -> No
     assert "Gesprekken per dag naar afloop" in report  # a chart's title
     assert "aangenomen door een medewerker" in report  # the chart legend
     assert "nov 2026" in report  # the month axis
+    assert "De wachtrij" in report and "Opgehangen tijdens het wachten" in report

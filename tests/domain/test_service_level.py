@@ -201,3 +201,73 @@ def test_status_reports_on_time_strictly_before_due(calendar: BusinessCalendar) 
     # Before the first is due, nothing is measured yet.
     cats, _ = figures(calendar, silent, as_of=at(2027, 3, 1, 12, 59))
     assert cats[2].status_measured == 0
+
+
+def test_queue_waits_outcomes_and_callbacks_per_language(calendar: BusinessCalendar) -> None:
+    from ivr.domain.service_level import CallbackResult, QueueFacts, QueueOutcome
+
+    def waited(lang: str, seconds: float | None, outcome: QueueOutcome, **more):  # type: ignore[no-untyped-def]
+        joined = at(2027, 3, 2, 10, 0)
+        left = None if seconds is None else joined + timedelta(seconds=seconds)
+        return QueueFacts(joined, lang, outcome, left, **more)
+
+    queue = [
+        waited("nl", 0, QueueOutcome.AGENT),
+        waited("nl", 45, QueueOutcome.AGENT),
+        waited("nl", 210, QueueOutcome.ABANDONED),
+        waited("nl", 30, QueueOutcome.REPORT),
+        waited("nl", 900, QueueOutcome.TAKEN_OUT),  # exactly the longest wait allowed
+        waited("nl", 120, QueueOutcome.CALLBACK, callback=CallbackResult.REACHED),
+        waited("nl", 60, QueueOutcome.CALLBACK, callback=CallbackResult.REPORT),
+        waited("nl", None, QueueOutcome.CALLBACK),  # asked before the time was kept: pending
+        waited("de", 20, QueueOutcome.AGENT),
+        waited("de", None, QueueOutcome.WAITING),
+        # Joined at exactly local midnight on 1 April: April's, not March's.
+        QueueFacts(at(2027, 4, 1, 0, 0), "de", QueueOutcome.AGENT, at(2027, 4, 1, 0, 1)),
+        # Joined at exactly local midnight on 1 March: March's.
+        QueueFacts(at(2027, 3, 1, 0, 0), "de", QueueOutcome.ABANDONED, at(2027, 3, 1, 0, 0, 5)),
+    ]
+    q = build_report(calendar, MARCH, [], [], AS_OF, queue=queue).queue
+    total = q.total
+    assert total.joined == 11
+    assert total.outcomes == {
+        QueueOutcome.AGENT: 3,
+        QueueOutcome.CALLBACK: 3,
+        QueueOutcome.REPORT: 1,
+        QueueOutcome.TAKEN_OUT: 1,
+        QueueOutcome.ABANDONED: 2,
+        QueueOutcome.WAITING: 1,
+    }
+    assert total.callbacks == {
+        CallbackResult.REACHED: 1,
+        CallbackResult.REPORT: 1,
+        CallbackResult.PENDING: 1,
+    }
+    # Nine waits ended with a known time: 0 5 20 30 45 60 120 210 900 seconds.
+    assert sorted(w.total_seconds() for w in total.waits) == [0, 5, 20, 30, 45, 60, 120, 210, 900]
+    assert total.wait_median == timedelta(seconds=45)
+    assert total.wait_p90 == timedelta(seconds=900)  # nearest rank: the 9th of 9
+    assert total.abandoned_pct == pytest.approx(100 * 2 / 11)
+    nl, de = {f.language: f for f in q.languages}["nl"], {f.language: f for f in q.languages}["de"]
+    assert [f.language for f in q.languages] == ["de", "nl"]
+    assert (nl.joined, nl.wait_median, nl.wait_p90) == (
+        8,
+        timedelta(seconds=60),
+        timedelta(seconds=900),
+    )
+    assert (de.joined, de.wait_median, de.outcomes[QueueOutcome.WAITING]) == (
+        3,
+        timedelta(seconds=12.5),
+        1,
+    )
+
+
+def test_no_queue_no_waits(calendar: BusinessCalendar) -> None:
+    q = build_report(calendar, MARCH, [], [], AS_OF).queue
+    assert (q.total.joined, q.total.wait_median, q.total.wait_p90, q.languages) == (
+        0,
+        None,
+        None,
+        [],
+    )
+    assert q.total.abandoned_pct is None
