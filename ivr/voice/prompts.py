@@ -55,6 +55,9 @@ STATUS_ENTER = prompt(
     "status_enter", "Please key in the eight digits of your reference, then the hash key."
 )
 STATUS_UNKNOWN = prompt("status_unknown", "We cannot find that reference.")
+STATUS_UNAVAILABLE = prompt(
+    "status_unavailable", "We cannot look up reports right now. Please try again later."
+)
 STATUS_LAST_FOUR = prompt(
     "status_last_four",
     "To hear the details, key in the last four digits of the callback number.",

@@ -46,6 +46,10 @@ STATES = {
 }
 
 
+class Unavailable(Exception):
+    """The incidents cannot be read (the database is down): not the same as "no such reference"."""
+
+
 def _incident(reference: str) -> Incident | None:
     if not is_valid_reference(reference):
         return None
@@ -53,7 +57,7 @@ def _incident(reference: str) -> Incident | None:
         return find(get_session(), reference)
     except SQLAlchemyError as exc:
         log.error("status by phone: incidents unavailable (%s)", type(exc).__name__)
-        return None
+        raise Unavailable from exc
 
 
 def _gather(response: VoiceResponse, action: str, digits: int) -> object:
@@ -84,7 +88,13 @@ def status_reference_answer() -> Response:
     say = speaker(st.lang)
     response = VoiceResponse()
     reference = field("Digits").strip().rstrip("#")
-    incident = _incident(reference)
+    try:
+        incident = _incident(reference)
+    except Unavailable:  # said as it is, and on to the menu (an agent, a report)
+        say.speak(response, prompts.STATUS_UNAVAILABLE)
+        t = now()
+        target = next_step(Step.STATUS, GIVE_UP, calendar(t).is_open(t))
+        return twiml(go(response, target, st.but(attempt=0)))
     if incident is None:
         failures = st.attempt + 1
         say.speak(response, prompts.STATUS_UNKNOWN)
@@ -118,7 +128,12 @@ def status_check() -> Response:
 def status_check_answer() -> Response:
     st = state()
     response = VoiceResponse()
-    incident = _incident(request.args.get("ask", ""))
+    try:
+        incident = _incident(request.args.get("ask", ""))
+    except Unavailable:
+        speaker(st.lang).speak(response, prompts.STATUS_UNAVAILABLE)
+        speaker(st.lang).speak(response, prompts.GOODBYE)
+        incident = None
     if incident is not None:
         digits = field("Digits").strip().rstrip("#")
         number = incident.callback_number or ""

@@ -125,3 +125,29 @@ def test_a_wrong_reference_gets_two_more_tries_then_the_menu(
     call.press("4")
     call.press(reference)
     assert said["update"] in call.heard
+
+
+@pytest.mark.parametrize(
+    ("key", "said", "wrong"),
+    [
+        ("1", "Wij kunnen meldingen op dit moment niet opzoeken.", "kunnen wij niet vinden"),
+        ("2", "Wir können Meldungen gerade nicht nachschlagen.", "finden wir nicht"),
+    ],
+)
+def test_without_the_database_the_caller_hears_so_and_the_menu(
+    make_app, clock: FixedClock, key: str, said: str, wrong: str
+) -> None:
+    app = make_app(
+        DATABASE_URL="postgresql+psycopg://ivr:ivr@127.0.0.1:9/ivr",  # nothing listens there
+        DB_TIMEOUT_SECONDS=1,
+        FALLBACK_NUMBER="+31201234567",
+    )
+    clock.set(MONDAY_0930)
+    call = TwilioCall(InProcess(app, token=TOKEN), from_number="+31612345678")
+    call.start()
+    call.press(key)
+    call.press("4")
+    call.press(new_reference())
+    now_heard = " ".join(h.text for h in call.heard_items)  # since the reference was keyed
+    assert said in now_heard and wrong not in now_heard  # not "that reference is wrong"
+    assert call.waiting_for == "gather" and ("druk 1" in now_heard or "Taste 1" in now_heard)
