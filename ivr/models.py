@@ -167,6 +167,10 @@ class MaintenanceWindow(Base):
     announced_at: Mapped[datetime] = mapped_column(UtcDateTime())
     description_nl: Mapped[str] = mapped_column(String(300))
     description_de: Mapped[str] = mapped_column(String(300))
+    # Who was consulted and when (seed: only after consultation); empty for windows from before.
+    consulted_party: Mapped[str | None] = mapped_column(String(16))  # customer | ict_partner
+    consulted_name: Mapped[str | None] = mapped_column(String(120))
+    consulted_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CallerLanguage(Base):

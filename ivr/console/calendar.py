@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ivr.console import bp
@@ -10,11 +12,18 @@ from ivr.console.helpers import calendar as desk_calendar
 from ivr.console.helpers import desk, now, parse_local
 from ivr.console.messages import translated
 from ivr.db import get_session
-from ivr.domain.maintenance import MaintenanceRuleError, announcements_due
+from ivr.domain.maintenance import (
+    MAX_PER_YEAR,
+    MaintenanceRuleError,
+    announcements_due,
+    weekdays_in,
+)
 from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services import closures
 from ivr.services.closures import ClosureError, ClosureInput, LongClosure, WindowInput
+
+DAY_PATTERN = {"de": "EEEE, d. MMMM"}  # "Dienstag, 8. Dezember"; "dinsdag 8 december"
 
 
 @bp.get("/calendar")
@@ -25,6 +34,8 @@ def calendar_page(
     t = now()
     cal = desk_calendar()
     windows = closures.windows(session)
+    year = t.astimezone(desk().tz).year
+    this_year = sum(1 for w in windows if w.starts_at.astimezone(desk().tz).year == year)
     upcoming = [h for h in desk().holidays.holidays_in(t.year) if h.date >= t.date()]
     upcoming += desk().holidays.holidays_in(t.year + 1)[:3]
     page = render_template(
@@ -32,6 +43,10 @@ def calendar_page(
         closures=closures.closures(session),
         windows=windows,
         announced={w.id for w in announcements_due(windows, t)},
+        year=year,
+        this_year=this_year,
+        most=MAX_PER_YEAR,
+        today=t.astimezone(desk().tz).date(),
         holidays=upcoming,
         hours=desk().hours.describe(),
         next_opening=cal.next_opening(t),
@@ -77,13 +92,17 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
 def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
     form = request.form
     try:
+        consulted_on = form.get("consulted_on", "")
         given = WindowInput(
             parse_local(form.get("start", ""), "Starts"),
             parse_local(form.get("end", ""), "Ends"),
             form.get("description_nl", ""),
             form.get("description_de", ""),
+            form.get("consulted_party", ""),
+            form.get("consulted_name", ""),
+            parse_day(consulted_on, "Consulted on") if consulted_on.strip() else None,
         )
-        closures.save_window(get_session(), desk(), now(), given, window_id)
+        window = closures.save_window(get_session(), desk(), now(), given, window_id)
     except DateInputError as exc:
         return calendar_page([str(exc)], 400)
     except MaintenanceRuleError as exc:
@@ -91,6 +110,19 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
     except (ValueError, ClosureError) as exc:
         return calendar_page([translated(_plain(exc))], 422)
     flash(_("Maintenance window saved; callers hear about it from three days ahead."), "info")
+    weekdays = weekdays_in(desk_calendar(), window.starts_at, window.ends_at)
+    if weekdays:  # allowed, but the agreement prefers the weekend: say so, do not refuse
+        locale = get_locale()
+        pattern = DAY_PATTERN.get(getattr(locale, "language", ""), "EEEE d MMMM")
+        days = ", ".join(format_date(d, pattern, locale=locale) for d in weekdays)
+        flash(
+            _(
+                "Saved, but this window falls on a weekday (%(days)s): the agreement prefers "
+                "maintenance at the weekend.",
+                days=days,
+            ),
+            "warning",
+        )
     return redirect(url_for("console.calendar_page"))
 
 

@@ -34,6 +34,10 @@ SERVICE_MESSAGES = (
     N_("There is no incident %(reference)s."),
     N_("A category is 1, 2, 3 or 4."),
     N_("This disruption has ended already."),
+    N_("Say who was consulted: the customer or its ICT partner."),
+    N_("Give the name of the person consulted."),
+    N_("Give the day of the consultation."),
+    N_("The consultation must have taken place: its day cannot be later than today."),
 )
 
 

@@ -1,15 +1,19 @@
-"""Planned maintenance rules from the seed: outside opening hours, ≤ 24 a year, 3 days' notice."""
+"""Planned maintenance rules from the seed: outside opening hours, ≤ 24 per calendar year, 3 days'
+notice, only after consultation with the customer or its ICT partner, preferably at the weekend."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from ivr.domain.calendar import BusinessCalendar
 
-MAX_PER_YEAR = 24
+MAX_PER_YEAR = 24  # per calendar year (1 January to 31 December), counted by the start
+# Who was consulted before a window is planned (seed: "in overleg met de klant of diens
+# ICT-partner").
+CONSULTED_PARTIES = ("customer", "ict_partner")
 NOTICE = timedelta(days=3)
 ANNOUNCE_AHEAD = timedelta(days=3)
 
@@ -52,8 +56,8 @@ def check_window(
         violations.append(
             RuleViolation(
                 "too_many_in_year",
-                f"At most {MAX_PER_YEAR} maintenance windows a year; {year} has {same_year} "
-                "already.",
+                f"At most {MAX_PER_YEAR} maintenance windows per calendar year; {year} has "
+                f"{same_year} already.",
             )
         )
     if start - announced_at < NOTICE:
@@ -65,6 +69,18 @@ def check_window(
             )
         )
     return violations
+
+
+def weekdays_in(calendar: BusinessCalendar, start: datetime, end: datetime) -> list[date]:
+    """The weekdays (Monday to Friday) the window touches in the desk's time zone: allowed, but
+    the agreement prefers the weekend. A window of a week or more touches all five (not walked)."""
+    if end <= start:
+        return []
+    first = start.astimezone(calendar.tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(calendar.tz).date()
+    span = min((last - first).days, 7)
+    days = (first + timedelta(days=i) for i in range(span + 1))
+    return [d for d in days if d.weekday() < 5]
 
 
 def _shown(calendar: BusinessCalendar, t: datetime) -> str:

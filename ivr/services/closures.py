@@ -8,7 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivr.domain.maintenance import MaintenanceRuleError, ensure_window_allowed
+from ivr.domain.maintenance import (
+    CONSULTED_PARTIES,
+    MaintenanceRuleError,
+    RuleViolation,
+    check_window,
+)
 from ivr.domain.moments import check_day, check_moment
 from ivr.models import Closure, MaintenanceWindow
 from ivr.services.desk import Desk, business_calendar
@@ -100,6 +105,9 @@ class WindowInput:
     end: datetime
     description_nl: str
     description_de: str
+    consulted_party: str = ""  # customer | ict_partner (CONSULTED_PARTIES)
+    consulted_name: str = ""
+    consulted_on: date | None = None
 
 
 def save_window(
@@ -112,6 +120,7 @@ def save_window(
         raise ClosureError("Callers hear the announcement: give it in Dutch and in German.")
     description_nl = checked_name(given.description_nl, "The Dutch text", 300, ClosureError)
     description_de = checked_name(given.description_de, "The German text", 300, ClosureError)
+    consulted_name, not_consulted = _consultation(given, now.astimezone(desk.tz).date())
     calendar = business_calendar(desk, session, now)
     write_exclusively(session, MaintenanceWindow)  # the yearly count holds against parallel saves
     row = session.get(MaintenanceWindow, window_id) if window_id else MaintenanceWindow()
@@ -121,16 +130,43 @@ def save_window(
     others = [w.starts_at for w in windows(session) if w.id != window_id]
     moved = window_id is None or given.start != row.starts_at
     announced = now if moved else row.announced_at
-    try:
-        ensure_window_allowed(calendar, given.start, given.end, announced, others)
-    except MaintenanceRuleError:
+    violations = check_window(calendar, given.start, given.end, announced, others)
+    if violations or not_consulted:
         session.rollback()  # and with it the lock
-        raise
+        raise MaintenanceRuleError([*violations, *not_consulted])
     row.starts_at, row.ends_at, row.announced_at = given.start, given.end, announced
     row.description_nl, row.description_de = description_nl, description_de
+    row.consulted_party, row.consulted_name = given.consulted_party, consulted_name
+    row.consulted_on = given.consulted_on
     session.add(row)
     session.commit()
     return row
+
+
+def _consultation(given: WindowInput, today: date) -> tuple[str, list[RuleViolation]]:
+    """Maintenance only after consultation with the customer or its ICT partner (seed 004):
+    who (which of the two, and a name) and on which day, not later than today. What is missing
+    is reported with the window's other broken rules, all at once."""
+    missing = []
+    if given.consulted_party not in CONSULTED_PARTIES:
+        missing.append(
+            ("consulted_party", "Say who was consulted: the customer or its ICT partner.")
+        )
+    name = given.consulted_name.strip()
+    if not name:
+        missing.append(("consulted_name", "Give the name of the person consulted."))
+    else:
+        name = checked_name(name, "The name of the person consulted", 120, ClosureError)
+    if given.consulted_on is None:
+        missing.append(("consulted_on", "Give the day of the consultation."))
+    elif given.consulted_on > today:
+        missing.append(
+            (
+                "consulted_later",
+                "The consultation must have taken place: its day cannot be later than today.",
+            )
+        )
+    return name, [RuleViolation(code, message) for code, message in missing]
 
 
 def delete(session: Session, model: type[Closure] | type[MaintenanceWindow], row_id: int) -> bool:

@@ -161,6 +161,9 @@ def test_maintenance_breaking_a_rule_shows_the_error(page, site, clock: FixedClo
     form.locator("input[name=end]").fill("2026-12-04T18:00")
     form.locator("input[name=description_nl]").fill("Onderhoud telefooncentrale")
     form.locator("input[name=description_de]").fill("Wartung der Telefonanlage")
+    form.locator("select[name=consulted_party]").select_option("customer")
+    form.locator("input[name=consulted_name]").fill("Jan de Vries")
+    form.locator("input[name=consulted_on]").fill("2026-12-02")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     alert = page.locator("[role=alert]")

@@ -60,6 +60,9 @@ def test_maintenance_by_the_rules_is_planned(app: Flask, staff, clock: FixedCloc
         end="2026-12-06T02:00",
         description_nl="Telefooncentrale",
         description_de="Telefonanlage",
+        consulted_party="ict_partner",  # only after consultation (seed 004)
+        consulted_name="Jan de Vries",
+        consulted_on="2026-11-30",
     )
     assert response.status_code == 302
     page = staff.get("/console/calendar").get_data(as_text=True)

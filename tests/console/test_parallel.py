@@ -87,6 +87,9 @@ def test_the_yearly_maintenance_limit_holds_under_parallel_posts(
             "end": f"2027-09-{4 + 7 * (i // 2):02d}T{20 + i % 2}:30",
             "description_nl": "Onderhoud",
             "description_de": "Wartung",
+            "consulted_party": "customer",
+            "consulted_name": "Jan de Vries",
+            "consulted_on": "2027-01-01",
         }
         for i in range(PARALLEL)
     ]

@@ -65,7 +65,7 @@ def test_every_broken_rule_is_named_with_a_clear_message(calendar) -> None:
     ]
     message = str(error.value)
     assert "outside opening hours" in message
-    assert "At most 24 maintenance windows a year; 2026 has 24 already" in message
+    assert "At most 24 maintenance windows per calendar year; 2026 has 24 already" in message
     assert "can start at Sun 06 Dec 2026 09:00 at the earliest" in message
 
 
