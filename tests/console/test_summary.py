@@ -22,6 +22,7 @@ from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
 from ivr.services.agents import add_agent
 from ivr.services.outbox import Receiver, deliver_due
+from ivr.services.users import create_token
 from ivr.spoken import digits
 from tests.conftest import TOKEN, local
 from tests.voice.conftest import ACCOUNT, DESK_NUMBER, incident_of
@@ -179,10 +180,19 @@ def test_in_hours_the_sentence_asked_while_waiting_reaches_whisper_work_list_and
     assert incident.status == "acknowledged"
     page = staff.get("/console/").get_data(as_text=True)
     assert f'<q class="summary">{SENTENCE[lang]}</q>' in page
+    assert "recognised uncertainly" not in page
     page = staff.get(f"/console/incidents/{incident.reference}").get_data(as_text=True)
     assert SENTENCE[lang] in page
     (handed,) = [h for h in hand_offs(app, clock) if h["reference"] == incident.reference]
     assert handed["summary"] == SENTENCE[lang]
+    with app.app_context():
+        token = create_token(get_session(), "ticket-sync", clock.now())
+    api = app.test_client().get(
+        f"/api/incidents/{incident.reference}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert (api.json["summary"], api.json["summary_confidence"]) == (SENTENCE[lang], 0.85)
+    exported = app.test_cli_runner().invoke(args=["incidents", "export"]).output
+    assert json.loads(exported)["summary"] == SENTENCE[lang]
 
 
 @pytest.mark.parametrize("lang", ["nl", "de"])
@@ -205,12 +215,14 @@ def test_an_empty_sentence_while_waiting_changes_nothing(
 
 
 def test_a_doubtful_or_long_sentence_is_kept_but_not_whispered(
-    app: Flask, fake: FakeTwilio, clock: FixedClock
+    app: Flask, fake: FakeTwilio, clock: FixedClock, staff: FlaskClient
 ) -> None:
     call, whisper = queue_and_whisper(app, fake, clock, "nl", SENTENCE["nl"], 0.3)
     assert "Samenvatting" not in whisper
     incident = incident_of(app, call)
     assert (incident.summary, incident.summary_confidence) == (SENTENCE["nl"], 0.3)
+    page = staff.get("/console/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert f'<q class="summary">{SENTENCE["nl"]}</q> <span class="muted">(onzeker herkend)' in page
 
 
 def test_a_long_sentence_is_not_whispered(make_app, fake: FakeTwilio, clock: FixedClock) -> None:
