@@ -106,9 +106,10 @@ def listen(
 
 
 def _say_a_sentence(call: TwilioCall, choices: Mapping[str, set[str]]) -> int:
-    """Where the line asks for a sentence (speech only), the caller gives one at once."""
+    """Where the line asks for a sentence (speech only), the caller gives one at once. Once in
+    the queue the agent's phone rings already: what is asked there is not counted."""
     total = 0
-    while call.waiting_for == "gather" and "dtmf" not in call.waiting_input:
+    while call.waiting_for == "gather" and "dtmf" not in call.waiting_input and not call.queued:
         total += _heard_words(call.heard_items, None, choices)
         call.speak(SENTENCE)
     return total

@@ -4,13 +4,15 @@ numbers in the groups people use."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete
 
 from ivr.clock import FixedClock
 from ivr.db import get_session
-from ivr.models import MaintenanceWindow
+from ivr.models import CallerLanguage, MaintenanceWindow
 from ivr.phone import timing
 from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
@@ -215,3 +217,23 @@ def test_a_standard_change_is_a_choice_of_the_purpose_menu(
     assert word in heard_by_agent  # in the agent's first language
     line.board.finish(agent)
     assert incident_of(line.app, call).kind == "standard_change"
+
+
+def test_asking_for_the_sentence_adds_nothing_before_an_agent_rings(
+    line, agents, clock: FixedClock, measured
+) -> None:
+    """Issue 13: in hours the sentence (and a standard change's due day) comes while waiting in
+    the queue, after the agent's phone started ringing; the path to an agent stays as short."""
+    line.app.config["ASK_SUMMARY"] = True
+    with line.app.app_context():
+        choices = choice_texts()
+        session = get_session()
+        session.execute(delete(CallerLanguage))  # the same numbers call as first-time callers
+        session.commit()
+    asking = timing.measure(
+        line.app, clock, open_at=OPEN + timedelta(days=7), closed_at=CLOSED + timedelta(days=7),
+        choices=choices, token=TOKEN,
+    )  # fmt: skip
+    before = {(m.route, m.language, m.caller): m.words for m in measured if m.ends_at == "ringing"}
+    after = {(m.route, m.language, m.caller): m.words for m in asking if m.ends_at == "ringing"}
+    assert before and after == before
