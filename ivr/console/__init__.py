@@ -20,6 +20,7 @@ from ivr.console import (  # noqa: E402, F401
     calendar,
     calls,
     disruptions,
+    errors,
     history,
     incidents,
     reports,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console import bp
-from ivr.console.messages import translated
+from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents
@@ -27,7 +27,7 @@ def add_agent() -> Response:
             get_session(), form.get("name", ""), form.get("number", ""), languages
         )
     except agents.AgentError as exc:
-        flash(translated(str(exc)), "error")
+        flash(explained(exc), "error")
     else:
         flash(
             _(
@@ -48,7 +48,7 @@ def remove_agent(agent_id: int) -> Response:
     try:
         agents.remove_agent(session, agent)
     except agents.AgentError as exc:
-        flash(str(exc), "error")
+        flash(explained(exc), "error")
     else:
         flash(_("%(name)s removed.", name=name), "info")
     return redirect(url_for("console.agent_list"))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console import bp
+from ivr.console.messages import presence_note
 from ivr.db import get_session
 from ivr.services.board import WallBoard, wall_board
 
@@ -45,4 +46,7 @@ def board() -> str:
 
 @bp.get("/board.json")
 def board_json() -> Response:
-    return jsonify(_board().as_json())
+    data = _board().as_json()
+    for agent in data["agents"]:  # type: ignore[union-attr]
+        agent["note"] = presence_note(agent["note"]) or None
+    return jsonify(data)

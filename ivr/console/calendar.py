@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from ivr.console import bp
 from ivr.console.helpers import calendar as desk_calendar
 from ivr.console.helpers import desk, now, parse_local
-from ivr.console.messages import translated
+from ivr.console.i18n import day_names
+from ivr.console.messages import explained, violation
 from ivr.db import get_session
 from ivr.domain.maintenance import (
     MAX_PER_YEAR,
@@ -48,7 +49,7 @@ def calendar_page(
         most=MAX_PER_YEAR,
         today=t.astimezone(desk().tz).date(),
         holidays=upcoming,
-        hours=desk().hours.describe(),
+        hours=desk().hours.describe(day_names()),
         next_opening=cal.next_opening(t),
         errors=errors or [],
         confirm_long=confirm_long,
@@ -78,11 +79,11 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
         )
         desk().closures.clear()
     except DateInputError as exc:
-        return calendar_page([str(exc)], 400)
+        return calendar_page([explained(exc)], 400)
     except LongClosure as exc:
-        return calendar_page([str(exc)], 422, confirm_long=True)
+        return calendar_page([explained(exc)], 422, confirm_long=True)
     except (ValueError, ClosureError) as exc:
-        return calendar_page([translated(_plain(exc))], 422)
+        return calendar_page([_plain(exc)], 422)
     flash(_("Closure saved."), "info")
     return redirect(url_for("console.calendar_page"))
 
@@ -104,11 +105,11 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
         )
         window = closures.save_window(get_session(), desk(), now(), given, window_id)
     except DateInputError as exc:
-        return calendar_page([str(exc)], 400)
+        return calendar_page([explained(exc)], 400)
     except MaintenanceRuleError as exc:
-        return calendar_page([translated(v.message) for v in exc.violations], 422)
+        return calendar_page([violation(v) for v in exc.violations], 422)
     except (ValueError, ClosureError) as exc:
-        return calendar_page([translated(_plain(exc))], 422)
+        return calendar_page([_plain(exc)], 422)
     flash(_("Maintenance window saved; callers hear about it from three days ahead."), "info")
     weekdays = weekdays_in(desk_calendar(), window.starts_at, window.ends_at)
     if weekdays:  # allowed, but the agreement prefers the weekend: say so, do not refuse
@@ -145,5 +146,5 @@ def delete_window(row_id: int) -> Response:
 
 def _plain(exc: Exception) -> str:
     if isinstance(exc, ClosureError):
-        return str(exc)
-    return "Dates and times must be filled in as day and time (e.g. 2026-12-05 22:00)."
+        return explained(exc)
+    return _("Dates and times must be filled in as day and time (e.g. 2026-12-05 22:00).")

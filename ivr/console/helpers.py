@@ -55,12 +55,14 @@ def parse_local(text: str, what: str = "time") -> datetime:
 
 
 def template_helpers() -> dict[str, object]:
+    from ivr.console.messages import presence_note
     from ivr.privacy import mask_number
 
     return {
         "shown": shown,
         "day_shown": day_shown,
         "masked": mask_number,
+        "presence_note": presence_note,
         "ui_language": language,
         "ui_languages": LANGUAGE_NAMES,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_day_names
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
@@ -42,3 +42,14 @@ def language() -> str:
 def local_time(value: datetime, tz: object, pattern: str = "EEE d MMM HH:mm") -> str:
     """A time in the desk's zone, with day and month names in the user's language."""
     return format_datetime(value, pattern, tzinfo=tz, locale=language())  # type: ignore[arg-type]
+
+
+def day_names() -> tuple[str, ...]:
+    """Short day names, Monday first, in the user's language; English keeps the opening hours'
+    own spelling (`mon`..`sun`, as OPENING_HOURS is written)."""
+    from ivr.domain.hours import DAYS
+
+    if language() == DEFAULT_LANGUAGE:
+        return DAYS
+    names = get_day_names("abbreviated", locale=language())
+    return tuple(names[day] for day in range(7))

@@ -15,7 +15,7 @@ from ivr import reporting
 from ivr.console import bp, charts
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
 from ivr.console.helpers import desk, now
-from ivr.console.i18n import language
+from ivr.console.i18n import day_names, language
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
 from ivr.domain.service_level import (
@@ -82,7 +82,7 @@ def report_page() -> str:
         report=report,
         period=period,
         outcome_names=OUTCOME_NAMES,
-        hours=describe_compact(desk().hours),
+        hours=describe_compact(desk().hours, day_names()),
         fmt_duration=reporting.hours_minutes,
         fmt_pct=reporting.pct,
         fmt_wait=reporting.minutes_seconds,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 from itertools import pairwise
@@ -44,17 +45,19 @@ class OpeningHours:
     def intervals_on(self, weekday: int) -> tuple[Interval, ...]:
         return self.weekly[weekday]
 
-    def describe(self) -> str:
+    def describe(self, day_names: Sequence[str] = DAYS) -> str:
+        """`mon 08:30-17:00; tue ...`; `day_names` (Monday first) for another language."""
         groups = []
         for day, intervals in enumerate(self.weekly):
             if intervals:
                 times = ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in intervals)
-                groups.append(f"{DAYS[day]} {times}")
+                groups.append(f"{day_names[day]} {times}")
         return "; ".join(groups)
 
 
-def describe_compact(hours: OpeningHours) -> str:
-    """`mon-fri 08:30-17:00`: consecutive days with the same hours as one range."""
+def describe_compact(hours: OpeningHours, day_names: Sequence[str] = DAYS) -> str:
+    """`mon-fri 08:30-17:00`: consecutive days with the same hours as one range; `day_names`
+    (Monday first) for another language."""
     groups: list[tuple[int, int, tuple[Interval, ...]]] = []
     for day, intervals in enumerate(hours.weekly):
         if groups and groups[-1][2] == intervals and groups[-1][1] == day - 1:
@@ -64,7 +67,7 @@ def describe_compact(hours: OpeningHours) -> str:
     parts = []
     for first, last, intervals in groups:
         if intervals:
-            days = DAYS[first] if first == last else f"{DAYS[first]}-{DAYS[last]}"
+            days = day_names[first] if first == last else f"{day_names[first]}-{day_names[last]}"
             parts.append(days + " " + ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in intervals))
     return "; ".join(parts)
 

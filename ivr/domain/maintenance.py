@@ -3,8 +3,8 @@ notice, only after consultation with the customer or its ICT partner, preferably
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -21,7 +21,18 @@ ANNOUNCE_AHEAD = timedelta(days=3)
 @dataclass(frozen=True)
 class RuleViolation:
     code: str
-    message: str
+    message: str  # in English, names and numbers filled in
+    template: str = ""  # the message before they were (the console translates it)
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+def _violation(code: str, template: str, **params: object) -> RuleViolation:
+    """Times are kept as times (the console shows them in the user's language); the English
+    message shows them on the desk's wall clock."""
+    english = {
+        k: f"{v:%a %d %b %Y %H:%M}" if isinstance(v, datetime) else v for k, v in params.items()
+    }
+    return RuleViolation(code, template % english, template, params)
 
 
 class MaintenanceRuleError(ValueError):
@@ -44,28 +55,33 @@ def check_window(
     opens = calendar.next_opening(start)  # the first opening in the window, found without
     if opens is not None and opens < end:  # walking a (hostile) window of years day by day
         violations.append(
-            RuleViolation(
+            _violation(
                 "during_opening_hours",
                 "Planned maintenance must lie entirely outside opening hours (the desk is "
-                f"open during this window from {_shown(calendar, opens)}).",
+                "open during this window from %(opens)s).",
+                opens=opens.astimezone(calendar.tz),
             )
         )
     year = start.astimezone(calendar.tz).year
     same_year = sum(1 for s in existing_starts if s.astimezone(calendar.tz).year == year)
     if same_year >= MAX_PER_YEAR:
         violations.append(
-            RuleViolation(
+            _violation(
                 "too_many_in_year",
-                f"At most {MAX_PER_YEAR} maintenance windows per calendar year; {year} has "
-                f"{same_year} already.",
+                "At most %(most)d maintenance windows per calendar year; %(year)d has %(count)d "
+                "already.",
+                most=MAX_PER_YEAR,
+                year=year,
+                count=same_year,
             )
         )
     if start - announced_at < NOTICE:
         violations.append(
-            RuleViolation(
+            _violation(
                 "too_short_notice",
                 "Planned maintenance must be announced at least 3 days ahead (announced now, "
-                f"it can start at {_shown(calendar, announced_at + NOTICE)} at the earliest).",
+                "it can start at %(earliest)s at the earliest).",
+                earliest=(announced_at + NOTICE).astimezone(calendar.tz),
             )
         )
     return violations
@@ -81,10 +97,6 @@ def weekdays_in(calendar: BusinessCalendar, start: datetime, end: datetime) -> l
     span = min((last - first).days, 7)
     days = (first + timedelta(days=i) for i in range(span + 1))
     return [d for d in days if d.weekday() < 5]
-
-
-def _shown(calendar: BusinessCalendar, t: datetime) -> str:
-    return f"{t.astimezone(calendar.tz):%a %d %b %Y %H:%M}"
 
 
 def ensure_window_allowed(

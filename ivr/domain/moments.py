@@ -9,23 +9,31 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from ivr.domain.explained import Explained
+
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2199, 12, 31)
 
 
-class DateInputError(ValueError):
+class DateInputError(Explained):
     """A date or time that cannot be used; the message says why and what would do."""
 
 
-def _label(what: str) -> str:
-    return f"{what}: " if what else ""
+def _refused(what: str, message: str, **params: object) -> DateInputError:
+    """The error, led by the field's name when there is one (`From: ...`)."""
+    if what:
+        return DateInputError("%(what)s: " + message, what=what, **params)
+    return DateInputError(message, **params)
 
 
 def check_day(day: date, what: str = "date") -> date:
     if not EARLIEST <= day <= LATEST:
-        raise DateInputError(
-            f"{_label(what)}{day.isoformat()} is outside the supported range "
-            f"{EARLIEST.isoformat()} to {LATEST.isoformat()}."
+        raise _refused(
+            what,
+            "%(day)s is outside the supported range %(earliest)s to %(latest)s.",
+            day=day.isoformat(),
+            earliest=EARLIEST.isoformat(),
+            latest=LATEST.isoformat(),
         )
     return day
 
@@ -35,8 +43,8 @@ def parse_day(text: str, what: str = "date") -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise DateInputError(
-            f"{_label(what)}{text[:40]!r} is not a date like 2027-04-27."
+        raise _refused(
+            what, "%(text)s is not a date like 2027-04-27.", text=repr(text[:40])
         ) from None
     return check_day(day, what)
 
@@ -50,8 +58,8 @@ def parse_moment(text: str, tz: ZoneInfo, what: str = "time") -> datetime:
     try:
         given = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise DateInputError(
-            f"{_label(what)}{text[:40]!r} is not a date and time like 2027-04-27 10:00."
+        raise _refused(
+            what, "%(text)s is not a date and time like 2027-04-27 10:00.", text=repr(text[:40])
         ) from None
     return check_moment(given, tz, what)
 
@@ -64,8 +72,11 @@ def check_moment(given: datetime, tz: ZoneInfo, what: str = "time") -> datetime:
         return given
     aware = given.replace(tzinfo=tz, fold=0)
     if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != given:
-        raise DateInputError(
-            f"{_label(what)}{given:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks are put "
-            "forward that night (daylight saving time). Choose a time before or after the gap."
+        raise _refused(
+            what,
+            "%(time)s does not exist in %(zone)s: the clocks are put forward that night "
+            "(daylight saving time). Choose a time before or after the gap.",
+            time=f"{given:%Y-%m-%d %H:%M}",
+            zone=tz.key,
         )
     return aware

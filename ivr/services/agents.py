@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ivr.domain.explained import Explained
 from ivr.i18n import LOCALES
 from ivr.models import Agent
 from ivr.services.names import checked_name
@@ -19,7 +20,7 @@ MAX_NAME = 80  # the column's length
 MAX_RUNG_AT_ONCE = 10  # Twilio's limit of nouns in one <Dial>
 
 
-class AgentError(ValueError):
+class AgentError(Explained):
     """A clear reason why an agent cannot be saved as given."""
 
 
@@ -46,23 +47,27 @@ def normalise_address(address: str, default_region: str = "NL") -> str:
     checked against its grammar (they go into a <Dial> as they are)."""
     address = address.strip()
     if len(address) > MAX_ADDRESS:
-        raise AgentError(f"an address has at most {MAX_ADDRESS} characters")
+        raise AgentError("an address has at most %(most)d characters", most=MAX_ADDRESS)
     if address.lower().startswith("sip:"):
         if not _SIP_URI.fullmatch(address):
-            raise AgentError(f"not a SIP address like sip:anouk@pbx.example.nl: {address!r}")
+            raise AgentError(
+                "not a SIP address like sip:anouk@pbx.example.nl: %(address)s",
+                address=repr(address),
+            )
         return address
     if address.startswith("client:"):
         if not _CLIENT.fullmatch(address):
             raise AgentError(
-                f"not a client identity like client:anouk (letters, digits, - _ . ~): {address!r}"
+                "not a client identity like client:anouk (letters, digits, - _ . ~): %(address)s",
+                address=repr(address),
             )
         return address
     try:
         number = phonenumbers.parse(address, default_region)
     except phonenumbers.NumberParseException as exc:
-        raise AgentError(f"not a phone number: {address!r}") from exc
+        raise AgentError("not a phone number: %(address)s", address=repr(address)) from exc
     if not phonenumbers.is_valid_number(number):
-        raise AgentError(f"not a valid phone number: {address!r}")
+        raise AgentError("not a valid phone number: %(address)s", address=repr(address))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -70,7 +75,11 @@ def parse_languages(text: str) -> str:
     codes = [code.strip().lower() for code in text.split(",") if code.strip()]
     unknown = [code for code in codes if code not in LOCALES]
     if not codes or unknown:
-        raise AgentError(f"languages must be a list of {', '.join(LOCALES)}; got {text!r}")
+        raise AgentError(
+            "languages must be a list of %(known)s; got %(text)s",
+            known=", ".join(LOCALES),
+            text=repr(text),
+        )
     return ",".join(dict.fromkeys(codes))
 
 
@@ -99,17 +108,17 @@ def add_agent(session: Session, name: str, address: str, languages: str) -> Agen
 
 def _refuse_taken(session: Session, name: str, address: str) -> None:
     if session.scalar(select(Agent).where(Agent.name == name)):
-        raise AgentError(f"an agent named {name!r} exists already")
+        raise AgentError("an agent named %(name)s exists already", name=repr(name))
     holder = session.scalar(select(Agent).where(Agent.address == address))
     if holder is not None:
-        raise AgentError(f"{address} rings {holder.name} already")
+        raise AgentError("%(address)s rings %(name)s already", address=address, name=holder.name)
 
 
 def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Agent:
     """On duty is available (or whatever a call made them), off duty is away."""
     agent = session.scalar(select(Agent).where(Agent.name == name))
     if agent is None:
-        raise AgentError(f"no agent named {name!r}")
+        raise AgentError("no agent named %(name)s", name=repr(name))
     if not on_duty:
         set_presence(agent, AWAY, now)
     elif agent.presence == AWAY:
@@ -126,13 +135,15 @@ def remove_agent(session: Session, agent: Agent) -> None:
         session.commit()
     except IntegrityError:  # queue offers made to them are history that stays
         session.rollback()
-        raise AgentError(f"{name} has taken offers from the queue: set them away instead") from None
+        raise AgentError(
+            "%(name)s has taken offers from the queue: set them away instead", name=name
+        ) from None
 
 
 def by_name(session: Session, name: str) -> Agent:
     agent = session.scalar(select(Agent).where(Agent.name == name))
     if agent is None:
-        raise AgentError(f"no agent named {name!r}")
+        raise AgentError("no agent named %(name)s", name=repr(name))
     return agent
 
 

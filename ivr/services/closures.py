@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr.domain.explained import Explained
 from ivr.domain.maintenance import (
     CONSULTED_PARTIES,
     MaintenanceRuleError,
@@ -21,7 +22,7 @@ from ivr.services.locks import write_exclusively
 from ivr.services.names import checked_name
 
 
-class ClosureError(ValueError):
+class ClosureError(Explained):
     """A closure that cannot be kept as asked; the message says why."""
 
 
@@ -30,8 +31,10 @@ class LongClosure(ClosureError):
 
     def __init__(self, days: int, warn_days: int) -> None:
         super().__init__(
-            f"This closes the desk for {days} days (more than {warn_days}). Callers will hear "
-            "that the desk is closed until further notice, or when it reopens. Confirm to save."
+            "This closes the desk for %(days)d days (more than %(warn_days)d). Callers will hear "
+            "that the desk is closed until further notice, or when it reopens. Confirm to save.",
+            days=days,
+            warn_days=warn_days,
         )
         self.days = days
 
@@ -85,8 +88,11 @@ def save_closure(
     if overlapping is not None:
         session.rollback()
         raise ClosureError(
-            f"The desk is closed already from {overlapping.start_date} to "
-            f"{overlapping.end_date} ({overlapping.reason_nl}): change that closure instead."
+            "The desk is closed already from %(first)s to %(last)s (%(reason)s): change that "
+            "closure instead.",
+            first=overlapping.start_date,
+            last=overlapping.end_date,
+            reason=overlapping.reason_nl,
         )
     row.start_date, row.end_date = given.start, given.end
     row.reason_nl, row.reason_de = reason_nl, reason_de

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ivr.domain.explained import Explained
+
 # Control, format, surrogate, private-use and unassigned characters: NUL and friends.
 _UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
@@ -14,9 +16,22 @@ def checked_name(
     """`text` trimmed; `error` naming `what` when empty, too long or with control characters."""
     name = text.strip()
     if not name:
-        raise error(f"{what} must not be empty")
+        raise _error(error, "%(what)s must not be empty", what=what)
     if len(name) > max_length:
-        raise error(f"{what} has at most {max_length} characters ({len(name)} given)")
+        raise _error(
+            error,
+            "%(what)s has at most %(most)d characters (%(given)d given)",
+            what=what,
+            most=max_length,
+            given=len(name),
+        )
     if any(unicodedata.category(ch) in _UNPRINTABLE for ch in name):
-        raise error(f"{what} must not contain control characters")
+        raise _error(error, "%(what)s must not contain control characters", what=what)
     return name
+
+
+def _error(error: type[ValueError], message: str, **params: object) -> ValueError:
+    """The error with its parts kept apart when it can carry them (the console translates)."""
+    if issubclass(error, Explained):
+        return error(message, **params)
+    return error(message % params)
