@@ -76,10 +76,7 @@ SERVICE_MESSAGES = (
         "Planned maintenance must lie entirely outside opening hours (the desk is "
         "open during this window from %(opens)s)."
     ),
-    N_(
-        "At most %(most)d maintenance windows per calendar year; %(year)d has %(count)d "
-        "already."
-    ),
+    N_("At most %(most)d maintenance windows per calendar year; %(year)d has %(count)d already."),
     N_(
         "Planned maintenance must be announced at least 3 days ahead (announced now, "
         "it can start at %(earliest)s at the earliest)."
