@@ -192,6 +192,12 @@ SETTINGS: tuple[Setting, ...] = (
         "CALLBACK_ATTEMPTS", "3", "calls to a caller who asked for a callback, then a report", int
     ),
     Setting(
+        "CALLBACK_RETRY_SECONDS",
+        "600",
+        "a callback the caller did not answer is tried again after this long (its place kept)",
+        int,
+    ),
+    Setting(
         "AGENT_PHONE_LOGIN",
         "0",
         "an agent calling the line from their registered number can log in (1) or out (2) "

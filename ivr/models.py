@@ -313,6 +313,7 @@ class QueueEntry(Base):
     leave_reason: Mapped[str | None] = mapped_column(String(16))  # callback | report | limit
     callback_number: Mapped[str | None] = mapped_column(String(64))
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a callback not before
     failed_offers: Mapped[int] = mapped_column(Integer, default=0)  # Twilio refused to place
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The caller left the line for a callback (the end of their wait on the line).

@@ -34,6 +34,7 @@ SAMPLE_VALUES = {
     "duration": "2 uur",
     "position": 3,
     "name": "Anouk",
+    "time": "om 10:10",
     "impact": "alle gebruikers",
     "severity": "kan niet werken",
     "next": "morgen om 08:30",

@@ -20,6 +20,7 @@ from ivr.phone.twilio_call import TwilioCall
 ACCEPT, DECLINE, VOICEMAIL = "accept", "decline", "voicemail"
 NO_ANSWER, BUSY, FAIL = "no-answer", "busy", "failed"
 BEHAVIOURS = (ACCEPT, DECLINE, VOICEMAIL, NO_ANSWER, BUSY, FAIL)
+DIAL_OUTCOMES = ("completed", NO_ANSWER, BUSY, FAIL)  # Twilio's DialCallStatus values
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Switchboard:
         self.connected: list[tuple[str, str]] = []  # (agent number, caller's CallSid)
         self.live: dict[str, Connection] = {}  # by agent number
         self.legs: dict[str, AgentLeg] = {}  # by CallSid: what each agent's phone heard
+        self.callees: dict[str, list[str]] = {}  # callback callers' numbers: how they answer
         self._handled: set[str] = set()
 
     def phone(self, number: str, *behaviours: str) -> None:
@@ -71,6 +73,14 @@ class Switchboard:
         if unknown or not behaviours:
             raise ValueError(f"behaviours are {BEHAVIOURS}, not {sorted(unknown)}")
         self.phones[number] = list(behaviours)
+
+    def callee(self, number: str, *outcomes: str) -> None:
+        """How a callback caller at `number` answers the agent's `<Dial>`, attempt by attempt
+        (the last repeats): "completed" answers; "no-answer", "busy", "failed" do not."""
+        unknown = set(outcomes) - set(DIAL_OUTCOMES)
+        if unknown or not outcomes:
+            raise ValueError(f"outcomes are {DIAL_OUTCOMES}, not {sorted(unknown)}")
+        self.callees[number] = list(outcomes)
 
     def call(self, from_number: str) -> TwilioCall:
         """A caller dials the line; the switchboard knows them when an agent dequeues them."""
@@ -107,8 +117,7 @@ class Switchboard:
             self.finish(agent)
 
     def _behaviour(self, number: str) -> str:
-        planned = self.phones.get(number, [ACCEPT])
-        return planned.pop(0) if len(planned) > 1 else planned[0]
+        return _next(self.phones, number, ACCEPT)
 
     def _ring(self, call: FakeCall) -> None:
         leg = AgentLeg(
@@ -143,9 +152,12 @@ class Switchboard:
 
     def _connect(self, agent: str, leg: AgentLeg) -> None:
         queues = [d.removeprefix("queue:") for d in leg.dialled if d.startswith("queue:")]
-        if not queues:  # a callback: the agent's <Dial> rings the caller, who answers
-            leg.dial_outcome("completed", duration=120)
-            self.connected.append((agent, leg.dialled[-1] if leg.dialled else "?"))
+        if not queues:  # a callback: the agent's <Dial> rings the caller
+            number = leg.dialled[-1] if leg.dialled else "?"
+            outcome = _next(self.callees, number, "completed")
+            leg.dial_outcome(outcome, duration=120)
+            if outcome == "completed":
+                self.connected.append((agent, number))
             return
         caller = self.callers.get(queues[-1])
         if caller is None or not caller.queued:
@@ -154,3 +166,9 @@ class Switchboard:
         caller.bridge(agent)
         self.connected.append((agent, caller.call_sid))
         self.live[agent] = Connection(agent, caller, leg)
+
+
+def _next(plans: dict[str, list[str]], number: str, default: str) -> str:
+    """The next planned behaviour of `number`; the last one repeats."""
+    planned = plans.get(number, [default])
+    return planned.pop(0) if len(planned) > 1 else planned[0]

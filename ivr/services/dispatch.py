@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -101,7 +101,13 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
         if not agents:
             return None
         entries = session.scalars(
-            select(QueueEntry).where(QueueEntry.status == WAITING).with_for_update(skip_locked=True)
+            select(QueueEntry)
+            .where(
+                QueueEntry.status == WAITING,
+                # A callback the caller did not answer waits out its retry delay.
+                or_(QueueEntry.retry_at.is_(None), QueueEntry.retry_at <= now),
+            )
+            .with_for_update(skip_locked=True)
         ).all()
         waiting = [as_waiting(e) for e in entries]
         free = [FreeAgent(a.id, tuple(a.language_list), free_since(a, wrap) or now) for a in agents]

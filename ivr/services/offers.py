@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr import spoken
 from ivr.db import Database
+from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
-from ivr.services import recorder
-from ivr.services.desk import Desk
+from ivr.services import messages, recorder
+from ivr.services.desk import Desk, business_calendar
 from ivr.services.dispatch import LIVE_OFFER, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
+from ivr.voice import prompts
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +96,8 @@ def screened(
             offer.status, offer.accepted_at = "accepted", now
             offer.entry.status = CONNECTED
             set_presence(offer.agent, ON_CALL, now)
-            if offer.entry.reference:
+            # A callback is taken once its caller answers (`callback_result`), not before.
+            if offer.entry.reference and offer.entry.mode != "callback":
                 recorder.apply(session, desk, _answered(offer, now))
         else:
             heard = "no key" if not digits else f"key {digits[:3]}"
@@ -139,41 +144,87 @@ def call_ended(
                 set_presence(offer.agent, WRAP_UP, now)
 
 
+@dataclass(frozen=True)
+class CallbackResult:
+    """How a callback's `<Dial>` ended: "reached", "again" (not before `retry_at`) or "report"."""
+
+    outcome: str
+    retry_at: datetime | None = None
+
+
 def callback_result(
-    database: Database, desk: Desk, offer_id: int, dial_status: str, *, attempts: int, now: datetime
-) -> str:
-    """The agent's `<Dial>` to a callback caller ended: "reached", "again" or "report"."""
+    database: Database,
+    desk: Desk,
+    offer_id: int,
+    dial_status: str,
+    *,
+    attempts: int,
+    retry_after: timedelta,
+    now: datetime,
+) -> CallbackResult:
+    """The agent's `<Dial>` to a callback caller ended. Not answered: tried again after
+    `retry_after` at the same place, `attempts` times in all, then left as a report."""
     with database.sessions.begin() as session:
         offer = _locked(session, offer_id)
         if offer is None:
-            return "report"
+            return CallbackResult("report")
         entry = offer.entry
         if entry.status != CONNECTED:
-            return "reached" if entry.status == DONE else "report"
+            return CallbackResult("reached" if entry.status == DONE else "report")
         if dial_status in ("completed", "answered"):
             entry.status, entry.ended_at = DONE, now
-            return "reached"
+            if entry.reference:
+                recorder.apply(session, desk, _answered(offer, now))
+            return CallbackResult("reached")
         entry.callback_attempts += 1
         if entry.callback_attempts < attempts:
             entry.status = WAITING  # the same place in the order: enqueued_at is unchanged
-            return "again"
+            entry.retry_at = now + retry_after
+            return CallbackResult("again", entry.retry_at)
         to_report(session, desk, entry, now)
-        return "report"
+        return CallbackResult("report")
 
 
 def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) -> None:
-    """A callback that cannot be made becomes a report for the desk to pick up."""
+    """A callback that cannot be made becomes a report for the desk to pick up on the next
+    working day; the caller is told so by text message (when they can receive one)."""
     entry.status, entry.ended_at = REPORT, now
-    if entry.reference:
-        event = {
-            "type": "incident",
-            "call_sid": entry.call_sid,
-            "at": now.isoformat(),
-            "reference": entry.reference,
-            "status": "open",
-            "callback_number": entry.callback_number,
-        }
-        recorder.apply(session, desk, event)
+    if not entry.reference:
+        return
+    event = {
+        "type": "incident",
+        "call_sid": entry.call_sid,
+        "at": now.isoformat(),
+        "reference": entry.reference,
+        "status": "open",
+        "callback_number": entry.callback_number,
+    }
+    row = recorder.apply(session, desk, event)
+    pickup = next_working_day_opening(business_calendar(desk, session, now), now, desk.tz)
+    if pickup is None or not desk.messages_from:
+        return
+    messages.queue(
+        session,
+        desk.messaging(),
+        to=entry.callback_number,
+        language=entry.language,
+        template=prompts.SMS_CALLBACK_MISSED,
+        key=f"callback-report:{entry.id}",
+        now=now,
+        incident_id=getattr(row, "id", None),
+        reference=f"{entry.reference[:4]} {entry.reference[4:]}",
+        when=spoken.date_phrase(pickup, entry.language, desk.tz),
+    )
+
+
+def next_working_day_opening(
+    calendar: BusinessCalendar, now: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """When the desk opens on the first working day after today; None when none is known."""
+    day = calendar.next_working_day(now.astimezone(tz).date())
+    if day is None:
+        return None
+    return calendar.next_opening(datetime.combine(day, time.min, tzinfo=tz))
 
 
 def caller_left(

@@ -40,6 +40,7 @@ class QueueSettings:
     callback_attempts: int
     fault_seconds: int
     public_url: str
+    callback_retry_seconds: int = 600
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> QueueSettings:
@@ -54,6 +55,7 @@ class QueueSettings:
             callback_attempts=config["CALLBACK_ATTEMPTS"],
             fault_seconds=config["QUEUE_FAULT_SECONDS"],
             public_url=config["PUBLIC_URL"].rstrip("/"),
+            callback_retry_seconds=config["CALLBACK_RETRY_SECONDS"],
         )
 
 

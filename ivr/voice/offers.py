@@ -8,6 +8,7 @@ voicemail greeting talks but presses nothing), another key, or hanging up is a d
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import Response, current_app, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -212,20 +213,29 @@ def offer_called_back() -> Response:
     offer_id = _offer_id()
     response = VoiceResponse()
     if offer_id is not None:
+        settings = queue_settings()
         try:
-            outcome = offers.callback_result(
+            result = offers.callback_result(
                 queue_database(),
                 desk(),
                 offer_id,
                 field("DialCallStatus"),
-                attempts=queue_settings().callback_attempts,
+                attempts=settings.callback_attempts,
+                retry_after=timedelta(seconds=settings.callback_retry_seconds),
                 now=now(),
             )
         except SQLAlchemyError as exc:
             log.error("callback result of offer %s lost (%s)", offer_id, type(exc).__name__)
-            outcome = "again"
-        if outcome != "reached":
-            _agent_speaker(_view(offer_id)).speak(response, prompts.CALLBACK_NOT_REACHED)
+            result = offers.CallbackResult("again")
+        if result.outcome != "reached":
+            say = _agent_speaker(_view(offer_id))
+            if result.outcome == "report":
+                say.speak(response, prompts.CALLBACK_GIVEN_UP)
+            elif result.retry_at is not None:
+                at = spoken.time_phrase(result.retry_at, say.locale, desk().tz)
+                say.speak(response, prompts.CALLBACK_RETRY_AT, time=at)
+            else:
+                say.speak(response, prompts.CALLBACK_NOT_REACHED)
     response.hangup()
     return twiml(response)
 

@@ -139,6 +139,13 @@ OFFER_PRESS_ONE = prompt("offer_press_one", "Take the call: press 1.")
 OFFER_GONE = prompt("offer_gone", "This caller is no longer waiting. Thank you.")
 OFFER_DECLINED = prompt("offer_declined", "You did not take the call; you are now set to away.")
 CALLBACK_DIALLING = prompt("callback_dialling", "We are calling the caller back now.")
+CALLBACK_RETRY_AT = prompt(
+    "callback_retry_at", "The caller did not answer. We will try again {time}."
+)
+CALLBACK_GIVEN_UP = prompt(
+    "callback_given_up",
+    "The caller did not answer. It stays a report for the next working day.",
+)
 CALLBACK_NOT_REACHED = prompt(
     "callback_not_reached", "The caller did not answer. We will try again later."
 )
@@ -263,6 +270,11 @@ SMS_REPORTED = prompt(
 )
 SMS_UPDATE = prompt("sms_update", "Servicedesk, report {reference}: {description}")
 SMS_RESOLVED = prompt("sms_resolved", "Servicedesk: your report {reference} has been resolved.")
+SMS_CALLBACK_MISSED = prompt(
+    "sms_callback_missed",
+    "Servicedesk: we could not call you back about report {reference}. "
+    "A colleague will pick it up {when}.",
+)
 SMS_DISRUPTION_ENDED = prompt(
     "sms_disruption_ended", "Servicedesk: the disruption you reported is over: {description}."
 )
