@@ -140,6 +140,8 @@ class Agent(Base):
     presence: Mapped[str] = mapped_column(String(16), default="available", index=True)
     presence_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
     presence_note: Mapped[str | None] = mapped_column(String(120))  # "missed an offer", ...
+    # The console user who is this agent: they see and set their own presence on every page.
+    username: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     @property
     def language_list(self) -> list[str]:

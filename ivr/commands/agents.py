@@ -50,6 +50,31 @@ def set_presence(name: str, presence: str) -> None:
     click.echo(f"{agent.name} is {LABELS[agent.presence]}")
 
 
+@cli.command("link")
+@click.argument("name")
+@click.argument("username")
+def link(name: str, username: str) -> None:
+    """Link an agent to their console user: they see and set their own presence there."""
+    session = get_session()
+    try:
+        agents.link_user(session, agents.by_name(session, name), username)
+    except agents.AgentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{username} is {name} in the console")
+
+
+@cli.command("unlink")
+@click.argument("name")
+def unlink(name: str) -> None:
+    """The agent's console user is no longer linked to them."""
+    session = get_session()
+    try:
+        agents.link_user(session, agents.by_name(session, name), None)
+    except agents.AgentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name} has no console user")
+
+
 @cli.command("remove")
 @click.argument("name")
 def remove(name: str) -> None:

@@ -23,6 +23,7 @@ from ivr.console import (  # noqa: E402, F401
     errors,
     history,
     incidents,
+    me,
     reports,
 )
 from ivr.console.helpers import template_helpers  # noqa: E402

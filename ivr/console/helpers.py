@@ -55,6 +55,7 @@ def parse_local(text: str, what: str = "time") -> datetime:
 
 
 def template_helpers() -> dict[str, object]:
+    from ivr.console.me import my_agent, presence_name
     from ivr.console.messages import presence_note
     from ivr.privacy import mask_number
 
@@ -65,4 +66,6 @@ def template_helpers() -> dict[str, object]:
         "presence_note": presence_note,
         "ui_language": language,
         "ui_languages": LANGUAGE_NAMES,
+        "my_agent": my_agent,
+        "presence_name": presence_name,
     }

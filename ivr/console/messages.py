@@ -151,6 +151,8 @@ _NOTES = (
     (re.compile(r"phone failed \(Twilio (?P<code>[^)]*)\)"), "failed"),
     (re.compile(r"logged in by phone"), "in"),
     (re.compile(r"logged out by phone"), "out"),
+    (re.compile(r"set available in the console"), "console_in"),
+    (re.compile(r"set away in the console"), "console_out"),
 )
 
 
@@ -179,5 +181,7 @@ def _note(kind: str, found: dict[str, str]) -> str | None:
         "failed": lambda: gettext("phone failed (Twilio %(code)s)", code=found["code"]),
         "in": lambda: gettext("logged in by phone"),
         "out": lambda: gettext("logged out by phone"),
+        "console_in": lambda: gettext("set available in the console"),
+        "console_out": lambda: gettext("set away in the console"),
     }
     return texts[kind]()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ivr.domain.explained import Explained
 from ivr.i18n import LOCALES
-from ivr.models import Agent
+from ivr.models import Agent, User
 from ivr.services.names import checked_name
 from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
@@ -144,6 +144,28 @@ def by_name(session: Session, name: str) -> Agent:
     agent = session.scalar(select(Agent).where(Agent.name == name))
     if agent is None:
         raise AgentError("no agent named %(name)s", name=repr(name))
+    return agent
+
+
+def of_user(session: Session, username: str) -> Agent | None:
+    """The agent a console user is, if any."""
+    return session.scalar(select(Agent).where(Agent.username == username))
+
+
+def link_user(session: Session, agent: Agent, username: str | None) -> Agent:
+    """Make `username` the console user who is `agent` (None: nobody). Commits."""
+    if username is not None:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            raise AgentError(f"no user named {username!r}")
+        other = of_user(session, username)
+        if other is not None and other.id != agent.id:
+            raise AgentError(f"{username} is {other.name} already")
+    agent.username = username
+    try:
+        session.commit()
+    except IntegrityError:  # linked by someone else in the meantime
+        session.rollback()
+        raise AgentError(f"{username} is linked to another agent already") from None
     return agent
 
 

@@ -38,14 +38,16 @@ def set_presence(agent: Agent, presence: str, now: datetime, note: str | None = 
     agent.on_duty = presence != AWAY
 
 
-def change_by_hand(session: Session, agent: Agent, presence: str, now: datetime) -> Agent:
+def change_by_hand(
+    session: Session, agent: Agent, presence: str, now: datetime, note: str | None = None
+) -> Agent:
     """One click in the console or one command: available or away. Commits."""
     if presence not in BY_HAND:
         raise PresenceError(f"by hand an agent is {' or '.join(BY_HAND)}, not {presence!r}")
     if presence == AVAILABLE and agent.presence in (RINGING, ON_CALL):
         raise PresenceError(f"{agent.name} is {LABELS[agent.presence]}: that ends by itself")
     if agent.presence != presence:
-        set_presence(agent, presence, now)
+        set_presence(agent, presence, now, note)
     session.commit()
     return agent
 
