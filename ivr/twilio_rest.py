@@ -76,6 +76,13 @@ class OutboundCall:
 
 
 @dataclass(frozen=True)
+class TwilioQueue:
+    sid: str
+    name: str  # the queue's FriendlyName: the name `<Enqueue>` gave it
+    size: int  # callers in it now
+
+
+@dataclass(frozen=True)
 class SentMessage:
     sid: str
     status: str
@@ -165,6 +172,26 @@ class TwilioRest:
             # 404: no such call any more; 21220: "Call is not in-progress" (it ended already).
             if exc.status != 404 and exc.code != NOT_IN_PROGRESS:
                 raise
+
+    # Queues ------------------------------------------------------------------------------------
+
+    def queues(self, limit: int = 1000) -> list[TwilioQueue]:
+        """The account's queues (Twilio keeps every queue `<Enqueue>` made until deleted)."""
+        found = self._do("list queues", lambda: self._client.queues.list(limit=limit))
+        return [
+            TwilioQueue(sid=q.sid, name=q.friendly_name or "", size=q.current_size or 0)
+            for q in found
+        ]
+
+    def delete_queue(self, queue_sid: str) -> bool:
+        """Delete a queue: True when deleted now, False when Twilio had none (404)."""
+        try:
+            self._do("delete a queue", lambda: self._client.queues(queue_sid).delete())
+        except TwilioUnavailable as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     # Messages ----------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ivr.services.sweeper import Swept, sweep
 cli = AppGroup("queue", help="The queue: who waits, the wall board, the sweeper.")
 
 
-def _sweep() -> Swept:
+def _sweep(tidy_queues: bool = True) -> Swept:
     settings = current_app.extensions["ivr.queue"]
     if not settings.public_url:
         raise click.ClickException(
@@ -31,7 +31,7 @@ def _sweep() -> Swept:
     )
     desk_open = business_calendar(desk, get_session(), now).is_open(now)
     get_session().close()
-    return sweep(dispatcher, desk, now, desk_open=desk_open)
+    return sweep(dispatcher, desk, now, desk_open=desk_open, tidy_queues=tidy_queues)
 
 
 @cli.command("list")
@@ -58,14 +58,18 @@ def sweep_once() -> None:
     for line in swept.repaired:
         click.echo(f"repaired: {line}")
     click.echo(f"offers placed: {len(swept.offered)}")
+    click.echo(f"empty queues deleted: {len(swept.queues_deleted)}")
 
 
 @cli.command("run")
 @click.option("--interval", default=5.0, show_default=True, help="seconds between passes")
 def run(interval: float) -> None:
     """Sweep forever: run this beside the web service (like `outbox run`)."""
+    passes = 0
     while True:
-        swept = _sweep()
+        # Listing the account's queues is one more request to Twilio: about once a minute.
+        swept = _sweep(tidy_queues=passes % max(1, round(60 / interval)) == 0)
+        passes += 1
         for line in swept.repaired:
             click.echo(f"repaired: {line}")
         time.sleep(interval)

@@ -116,6 +116,7 @@ class FakeTwilio:
         self.calls: dict[str, FakeCall] = {}
         self.messages: list[dict[str, Any]] = []  # text messages accepted, as resources
         self.recordings: dict[str, dict[str, Any]] = {}  # what Twilio holds, by RecordingSid
+        self.queues: dict[str, dict[str, Any]] = {}  # by QueueSid: friendly_name, current_size
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
         # A message is accepted and kept, but the line is answered with this HTTP status: the
         # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
@@ -128,6 +129,7 @@ class FakeTwilio:
         _calls_routes(self)
         _messages_routes(self)
         _recordings_routes(self)
+        _queues_routes(self)
 
     @property
     def base_url(self) -> str:
@@ -174,6 +176,18 @@ class FakeTwilio:
     def live_calls(self) -> list[FakeCall]:
         with self.lock:
             return [c for c in self.calls.values() if c.status in LIVE]
+
+    def set_queue(self, name: str, size: int) -> str:
+        """What `<Enqueue>` does on Twilio's side: the queue `name` exists with `size` callers
+        (created on first use, as Twilio creates it); returns its QueueSid."""
+        with self.lock:
+            for sid, queue in self.queues.items():
+                if queue["friendly_name"] == name:
+                    queue["current_size"] = size
+                    return sid
+            sid = "QU" + secrets.token_hex(16)
+            self.queues[sid] = {"friendly_name": name, "current_size": size}
+            return sid
 
     def set_status(self, call_sid: str, status: str) -> None:
         """What the simulated phone did (ringing, in-progress, completed, no-answer, ...)."""
@@ -334,6 +348,47 @@ def _recordings_routes(fake: FakeTwilio) -> None:
     def delete(fake: FakeTwilio, _r: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
         recording(fake, m["sid"])
         del fake.recordings[m["sid"]]
+        return 204, {}
+
+
+def _queues_routes(fake: FakeTwilio) -> None:
+    """Queues.json: list (one page); Queues/{sid}.json: delete (Twilio's queue resource)."""
+
+    def resource(sid: str, queue: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "sid": sid,
+            "account_sid": fake.account_sid,
+            "friendly_name": queue["friendly_name"],
+            "current_size": queue["current_size"],
+            "max_size": 100,
+            "average_wait_time": 0,
+            "uri": f"/{API_VERSION}/Accounts/{fake.account_sid}/Queues/{sid}.json",
+        }
+
+    @fake.route("GET", r"/Queues\.json")
+    def read(fake: FakeTwilio, _r: ApiRequest, _m: re.Match[str]) -> tuple[int, dict]:
+        uri = f"/{API_VERSION}/Accounts/{fake.account_sid}/Queues.json"
+        found = [resource(sid, queue) for sid, queue in fake.queues.items()]
+        return 200, {
+            "queues": found,
+            "page": 0,
+            "page_size": len(found),
+            "start": 0,
+            "end": len(found) - 1,
+            "uri": uri,
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+        }
+
+    @fake.route("DELETE", r"/Queues/(?P<sid>QU\w+)\.json")
+    def delete(fake: FakeTwilio, _r: ApiRequest, m: re.Match[str]) -> tuple[int, dict]:
+        queue = fake.queues.get(m["sid"])
+        if queue is None:
+            raise ApiError(404, 20404, f"The requested resource /Queues/{m['sid']}.json not found")
+        if queue["current_size"]:  # Twilio removes only empty queues; this code is the fake's
+            raise ApiError(400, 20001, "Queue is not empty")
+        del fake.queues[m["sid"]]
         return 204, {}
 
 

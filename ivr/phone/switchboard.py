@@ -94,6 +94,7 @@ class Switchboard:
     def pump(self, rounds: int = 50) -> int:
         """Play every call the line has placed and not been played yet; how many were played."""
         played = 0
+        self.sync_queues()
         for _ in range(rounds):
             with self.fake.lock:
                 new = [c for c in self.fake.calls.values() if c.sid not in self._handled]
@@ -104,6 +105,12 @@ class Switchboard:
                 self._ring(call)
                 played += 1
         return played
+
+    def sync_queues(self) -> None:
+        """Twilio's side of `<Enqueue>`: each caller's queue exists, with them in it or empty."""
+        for caller in self.callers.values():
+            if caller.queue_name:
+                self.fake.set_queue(caller.queue_name, 1 if caller.queued else 0)
 
     def finish(self, agent: str) -> None:
         """The agent's conversation ends: both legs hang up, Twilio reports both."""

@@ -7,6 +7,7 @@ pass is idempotent, so several sweepers may run at once.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,11 +20,12 @@ from ivr.services.desk import Desk
 from ivr.services.dispatch import LIVE_OFFER, Dispatcher, end_offer
 from ivr.services.offers import to_report
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
-from ivr.services.queue import LEFT, WAITING, QueueSettings
+from ivr.services.queue import IN_QUEUE, LEFT, WAITING, QueueSettings
 from ivr.twilio_rest import TwilioUnavailable
 
 log = logging.getLogger(__name__)
 
+CALL_SID = re.compile(r"^CA[0-9a-f]{32}$")  # the line names each caller's queue after their call
 PLACING_GRACE = timedelta(seconds=30)  # a claim whose call was never placed (a crash mid-dispatch)
 CALLBACK_GRACE = timedelta(seconds=60)  # Twilio's status callback may come a little late
 
@@ -33,10 +35,14 @@ class Swept:
     repaired: list[str] = field(default_factory=list)
     offered: list[int] = field(default_factory=list)
     hang_up: list[str] = field(default_factory=list)
+    queues_deleted: list[str] = field(default_factory=list)
 
 
-def sweep(line: Dispatcher, desk: Desk, now: datetime, *, desk_open: bool) -> Swept:
-    """One pass: repair, then dispatch while the desk is open."""
+def sweep(
+    line: Dispatcher, desk: Desk, now: datetime, *, desk_open: bool, tidy_queues: bool = False
+) -> Swept:
+    """One pass: repair, then dispatch while the desk is open; with `tidy_queues`, delete the
+    empty Twilio queues of callers who left."""
     swept = Swept()
     with line.database.sessions.begin() as session:
         _offers(session, line.settings, desk, now, swept)
@@ -51,7 +57,38 @@ def sweep(line: Dispatcher, desk: Desk, now: datetime, *, desk_open: bool) -> Sw
         log.info("sweeper: %s", repaired)
     if desk_open:
         swept.offered = line(now)
+    if tidy_queues:
+        swept.queues_deleted = delete_empty_queues(line)
     return swept
+
+
+def delete_empty_queues(line: Dispatcher) -> list[str]:
+    """Twilio keeps every queue `<Enqueue>` made, empty ones too: delete the line's own (named
+    after a caller's CallSid) once that caller is no longer waiting. Others are left alone."""
+    try:
+        empty = {
+            q.name: q.sid for q in line.rest.queues() if q.size == 0 and CALL_SID.match(q.name)
+        }
+    except TwilioUnavailable:
+        return []
+    if not empty:
+        return []
+    with line.database.sessions.begin() as session:
+        done = set(
+            session.scalars(
+                select(QueueEntry.call_sid).where(
+                    QueueEntry.call_sid.in_(list(empty)), QueueEntry.status.not_in(IN_QUEUE)
+                )
+            )
+        )
+    deleted = []
+    for name in sorted(done):
+        try:
+            line.rest.delete_queue(empty[name])
+        except TwilioUnavailable:
+            continue  # not empty after all (a caller joined it again), or Twilio is down
+        deleted.append(name)
+    return deleted
 
 
 def _offers(
