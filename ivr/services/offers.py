@@ -200,7 +200,7 @@ def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) ->
         "callback_number": entry.callback_number,
     }
     row = recorder.apply(session, desk, event)
-    pickup = next_working_day_opening(business_calendar(desk, session, now), now, desk.tz)
+    pickup = pickup_after_callback(business_calendar(desk, session, now), now, desk.tz)
     if pickup is None or not desk.messages_from:
         return
     messages.queue(
@@ -217,10 +217,13 @@ def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) ->
     )
 
 
-def next_working_day_opening(
+def pickup_after_callback(
     calendar: BusinessCalendar, now: datetime, tz: ZoneInfo
 ) -> datetime | None:
-    """When the desk opens on the first working day after today; None when none is known."""
+    """When a callback left as a report is picked up: the opening of the next working day (in
+    hours, the attempts of today are over), or the next opening (closed); None: none known."""
+    if not calendar.is_open(now):
+        return calendar.next_opening(now)
     day = calendar.next_working_day(now.astimezone(tz).date())
     if day is None:
         return None

@@ -149,3 +149,23 @@ def test_a_callback_answered_on_the_second_attempt_is_reached(
     assert (ANOUK, CALLBACK_CALLER) in desk.board.connected
     assert entry_of(desk, caller).status == "done"
     assert incident_of(desk.app, caller).acknowledged_by == "Anouk"
+
+
+@pytest.mark.parametrize(
+    "swept_at",
+    [local(2026, 11, 24, 17, 5), local(2026, 11, 25, 7, 0)],
+    ids=["at-17:05", "at-07:00"],
+)
+def test_a_callback_not_reached_before_closing_is_told_the_next_opening(
+    desk: Line, clock: FixedClock, swept_at
+) -> None:  # type: ignore[no-untyped-def]
+    caller = ask_for_a_callback(desk)  # Anouk stays on the first call until the desk closes
+    clock.set(swept_at)
+    assert "left as a report (the desk closed)" in sweep(desk)
+    assert entry_of(desk, caller).status == "report"
+    with desk.app.app_context():
+        (message,) = get_session().scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == CALLBACK_CALLER)
+        )
+    body = json.loads(message.payload)["body"]
+    assert "op woensdag 25 november om 08:30" in body  # the next opening, not a day later
