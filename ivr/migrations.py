@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import current_app
 
 from ivr.config import ROOT
@@ -40,3 +41,9 @@ def current(url: str | None = None) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def is_current(url: str | None = None) -> bool:
+    """Whether the database's schema is at the newest migration (False for an empty database)."""
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    return current(url) == head

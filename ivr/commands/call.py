@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ivr import migrations
 from ivr.caller_id import callable_number
 from ivr.clock import FixedClock, SystemClock
 from ivr.db import get_session
@@ -91,6 +92,7 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
         if when:
             headers["X-IVR-Clock"] = when.isoformat()  # honoured with IVR_ALLOW_CLOCK_HEADER=1
     else:
+        _require_newest_schema()
         if not token:  # nothing outside this process can reach the in-process app
             token = app.config["TWILIO_AUTH_TOKEN"] = secrets.token_hex(16)
         transport = InProcess(app, token=token)
@@ -126,6 +128,15 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
         due_now_for_call(get_session(), call.call_sid, SystemClock().now())
     if transcript:
         click.echo(f"transcript written to {transcript}")
+
+
+def _require_newest_schema() -> None:
+    """The in-process line needs its tables: say what to run rather than show a traceback."""
+    if not migrations.is_current():
+        raise click.ClickException(
+            "the database is not at the newest schema: run `bin/flask --app app db upgrade`"
+            " (or start `bin/serve` once, which does it) before calling the line in-process"
+        )
 
 
 def _simulated_agents(

@@ -23,6 +23,15 @@ def caller_actions(output: str) -> list[str]:
     return [line.strip()[2:] for line in output.splitlines() if line.strip().startswith("> ")]
 
 
+def test_an_unmigrated_database_is_explained_not_a_traceback(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new operator who calls the line before `db upgrade` is told what to run."""
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    result = run_call(app, "--at", SATURDAY_NIGHT, "--keys", "2")
+    assert result.exit_code == 1
+    assert "db upgrade" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_says_and_keys_are_answered_in_the_order_given(app: Flask, agents: None) -> None:
     """The README's spoken example: "Deutsch" to the first menu, then the words, then keys."""
     result = run_call(
