@@ -4,7 +4,7 @@ status report clock they reset. Acknowledge and resolve (ivr/services/console.py
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,11 @@ from ivr.services.messages import Messaging
 from ivr.voice import prompts
 
 MAX_UPDATE = 480  # characters: three text messages at most
+STATUS_CHECK_FAILED = "status_check_failed"
+# Four digits are guessed in 10,000 tries; three wrong ones a day keep that out of reach of
+# someone redialling, and the reporter's own phone is never asked for them.
+STATUS_CHECK_TRIES = 3
+STATUS_CHECK_WINDOW = timedelta(hours=24)
 
 
 class HistoryError(ValueError):
@@ -33,6 +38,21 @@ def add_event(
     entry = IncidentEvent(incident=incident, kind=kind, at=at, **fields)
     session.add(entry)
     return entry
+
+
+def status_check_passes(
+    session: Session, incident: Incident, digits_match: bool, now: datetime
+) -> bool:
+    """Whether someone other than the reporter, who keyed the callback number's last four
+    digits, hears the details. A wrong try is kept in the history (staff see it); after
+    `STATUS_CHECK_TRIES` within `STATUS_CHECK_WINDOW` even the right digits hear no details
+    until the oldest try leaves the window."""
+    since = now - STATUS_CHECK_WINDOW
+    recent = sum(1 for e in incident.history if e.kind == STATUS_CHECK_FAILED and e.at >= since)
+    if not digits_match:
+        add_event(session, incident, STATUS_CHECK_FAILED, now)
+        session.commit()
+    return digits_match and recent < STATUS_CHECK_TRIES
 
 
 def reset_report_clock(calendar: BusinessCalendar, incident: Incident, since: datetime) -> None:

@@ -4,6 +4,8 @@ digits of the callback number; a wrong reference gets two more tries."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -103,6 +105,28 @@ def test_a_stranger_hears_nothing_personal(app: Flask, updated, language, key, c
 
 def test_a_stranger_who_knows_the_last_four_digits_hears_the_details(app: Flask, updated) -> None:
     reference = updated("nl", "1", "+31612345678")
+    call = ask_status(app, STRANGER, "1", reference)
+    call.press("5678")
+    assert SPEAK["nl"]["update"] in call.heard
+
+
+def test_three_wrong_guesses_a_day_stop_even_the_right_digits(
+    app: Flask, updated, staff: FlaskClient, clock: FixedClock
+) -> None:
+    """Four digits can be found by redialling: after three wrong tries in 24 hours nobody but
+    the reporter's own phone hears the details, the tries show in the history, and a day later
+    the digits work again."""
+    reference = updated("nl", "1", "+31612345678")
+    for guess in ("1111", "2222", "3333"):
+        ask_status(app, STRANGER, "1", reference).press(guess)
+    call = ask_status(app, STRANGER, "1", reference)
+    call.press("5678")
+    assert SPEAK["nl"]["exists"].format(ref=spoken(reference)) in call.heard
+    assert SPEAK["nl"]["update"] not in call.heard
+    assert SPEAK["nl"]["update"] in ask_status(app, "+31612345678", "1", reference).heard
+    page = staff.get(f"/console/incidents/{reference}").get_data(as_text=True)
+    assert page.count("wrong last four digits") == 3
+    clock.set(MONDAY_0930 + timedelta(hours=24, minutes=1))
     call = ask_status(app, STRANGER, "1", reference)
     call.press("5678")
     assert SPEAK["nl"]["update"] in call.heard
