@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -70,31 +70,35 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def update(template: Catalog, prompts_dir: Path = PROMPTS_DIR) -> list[Path]:
-    """Merge the template into each locale; a changed English source makes its entry fuzzy."""
-    written = []
-    for locale in LOCALES:
-        path = po_path(locale, prompts_dir)
+def merge_template(template: Catalog, po_files: Mapping[str, Path]) -> list[Path]:
+    """Merge the template into each locale's .po file (of any domain); a changed English
+    source makes its entry fuzzy, and entries no longer in the template are dropped."""
+    for locale, path in po_files.items():
         catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         write_catalog(catalog, path)
-        written.append(path)
+    return list(po_files.values())
+
+
+def compile_po(po_files: Mapping[str, Path]) -> list[str]:
+    """Compile each locale's .po file that exists; fuzzy entries are left out, as gettext would."""
+    written = []
+    for locale, path in po_files.items():
+        if not path.exists():
+            continue
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, read_catalog(path, locale), use_fuzzy=False)
+        written.append(str(path.with_suffix(".mo")))
     return written
+
+
+def update(template: Catalog, prompts_dir: Path = PROMPTS_DIR) -> list[Path]:
+    return merge_template(template, {loc: po_path(loc, prompts_dir) for loc in LOCALES})
 
 
 def compile_catalogs(prompts_dir: Path = PROMPTS_DIR) -> list[str]:
-    """Compile each locale's catalog; fuzzy entries are left out, as gettext would."""
-    written = []
-    for locale in LOCALES:
-        path = po_path(locale, prompts_dir)
-        if not path.exists():
-            continue
-        catalog = read_catalog(path, locale)
-        with path.with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        written.append(str(path.with_suffix(".mo")))
-    return written
+    return compile_po({locale: po_path(locale, prompts_dir) for locale in LOCALES})
 
 
 def registered_prompts() -> dict[str, str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 
 from ivr.config import ROOT
 
@@ -57,30 +56,15 @@ def _texts(message: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def update(template: Catalog, directory: Path = CONSOLE_DIR) -> list[Path]:
-    from ivr.catalogs import read_catalog, write_catalog
+    from ivr.catalogs import merge_template
 
-    written = []
-    for locale in LANGUAGES:
-        path = po_path(locale, directory)
-        catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale)
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        write_catalog(catalog, path)
-        written.append(path)
-    return written
+    return merge_template(template, {loc: po_path(loc, directory) for loc in LANGUAGES})
 
 
 def compile_catalogs(directory: Path = CONSOLE_DIR) -> list[str]:
-    from ivr.catalogs import read_catalog
+    from ivr.catalogs import compile_po
 
-    written = []
-    for locale in LANGUAGES:
-        path = po_path(locale, directory)
-        if path.exists():
-            with path.with_suffix(".mo").open("wb") as handle:
-                write_mo(handle, read_catalog(path, locale), use_fuzzy=False)
-            written.append(str(path.with_suffix(".mo")))
-    return written
+    return compile_po({locale: po_path(locale, directory) for locale in LANGUAGES})
 
 
 def check(directory: Path = CONSOLE_DIR, strict: bool = False) -> list[str]:
