@@ -31,7 +31,7 @@ from ivr.voice.context import (
     speaker,
     state,
 )
-from ivr.voice.intake import NUMBER_TIMEOUT, valid_number
+from ivr.voice.intake import NUMBER_TIMEOUT, ask_number, valid_number
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
 
@@ -76,17 +76,7 @@ def queue_callback_answer() -> Response:
 
 
 def _ask_number(response: VoiceResponse, st: CallState) -> VoiceResponse:
-    answer_url = url_for("voice.queue_callback_number", **st.query())
-    gather = response.gather(
-        input="dtmf",
-        finish_on_key="#",
-        timeout=NUMBER_TIMEOUT,
-        action=answer_url,
-        method="POST",
-        action_on_empty_result=True,
-    )
-    speaker(st.lang).speak(gather, prompts.CALLBACK_ENTER)
-    return response
+    return ask_number(response, url_for("voice.queue_callback_number", **st.query()), st.lang)
 
 
 @bp.post("/queue/callback/number")

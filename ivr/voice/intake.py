@@ -101,11 +101,8 @@ def recording_status() -> Response:
     return twiml(VoiceResponse())
 
 
-@bp.post("/callback-number")
-def callback_number() -> Response:
-    st = state()
-    response = VoiceResponse()
-    answer_url = url_for("voice.callback_number_answer", **st.query())
+def ask_number(response: VoiceResponse, answer_url: str, lang: str) -> VoiceResponse:
+    """Ask for the number to call back (ended by #), answered at `answer_url` even when empty."""
     gather = response.gather(
         input="dtmf",
         finish_on_key="#",
@@ -114,7 +111,16 @@ def callback_number() -> Response:
         method="POST",
         action_on_empty_result=True,
     )
-    speaker(st.lang).speak(gather, prompts.CALLBACK_ENTER)
+    speaker(lang).speak(gather, prompts.CALLBACK_ENTER)
+    return response
+
+
+@bp.post("/callback-number")
+def callback_number() -> Response:
+    st = state()
+    response = VoiceResponse()
+    answer_url = url_for("voice.callback_number_answer", **st.query())
+    ask_number(response, answer_url, st.lang)
     response.redirect(answer_url)
     return twiml(response)
 
