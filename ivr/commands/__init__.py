@@ -7,10 +7,23 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+import click
 
 if TYPE_CHECKING:
     from flask import Flask
+
+
+@contextmanager
+def refused_as_error(*refusals: type[Exception]) -> Iterator[None]:
+    """A service's refusal is the command's one error line (exit 1), not a traceback."""
+    try:
+        yield
+    except refusals as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def init_app(app: Flask) -> None:

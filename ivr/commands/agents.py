@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.commands import refused_as_error
 from ivr.db import get_session
 from ivr.services import agents
 from ivr.services.presence import BY_HAND, LABELS, PresenceError, change_by_hand, find_agent
@@ -21,10 +22,8 @@ cli = AppGroup(
 @click.option("--languages", default="nl,de", show_default=True)
 def add(name: str, number: str, languages: str) -> None:
     """Add an agent (on duty from now on)."""
-    try:
+    with refused_as_error(agents.AgentError):
         agent = agents.add_agent(get_session(), name, number, languages)
-    except agents.AgentError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"added {agent.name} ({agent.address}, {agent.languages})")
 
 
@@ -43,10 +42,8 @@ def list_agents() -> None:
 def set_presence(name: str, presence: str) -> None:
     """Set an agent available (offers ring them) or away (they do not)."""
     session = get_session()
-    try:
+    with refused_as_error(PresenceError):
         agent = change_by_hand(session, find_agent(session, name), presence, services.now())
-    except PresenceError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{agent.name} is {LABELS[agent.presence]}")
 
 
@@ -56,10 +53,8 @@ def set_presence(name: str, presence: str) -> None:
 def link(name: str, username: str) -> None:
     """Link an agent to their console user: they see and set their own presence there."""
     session = get_session()
-    try:
+    with refused_as_error(agents.AgentError):
         agents.link_user(session, agents.by_name(session, name), username)
-    except agents.AgentError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{username} is {name} in the console")
 
 
@@ -68,10 +63,8 @@ def link(name: str, username: str) -> None:
 def unlink(name: str) -> None:
     """The agent's console user is no longer linked to them."""
     session = get_session()
-    try:
+    with refused_as_error(agents.AgentError):
         agents.link_user(session, agents.by_name(session, name), None)
-    except agents.AgentError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{name} has no console user")
 
 
@@ -80,10 +73,8 @@ def unlink(name: str) -> None:
 def remove(name: str) -> None:
     """Remove an agent: their phone is no longer rung."""
     session = get_session()
-    try:
+    with refused_as_error(agents.AgentError):
         agents.remove_agent(session, agents.by_name(session, name))
-    except agents.AgentError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{name} removed")
 
 
@@ -102,8 +93,6 @@ def off_duty(name: str) -> None:
 
 
 def _set(name: str, value: bool) -> None:
-    try:
+    with refused_as_error(agents.AgentError):
         agent = agents.set_on_duty(get_session(), name, value, services.now())
-    except agents.AgentError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"{agent.name} is {'on' if agent.on_duty else 'off'} duty")

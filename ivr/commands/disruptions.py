@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.commands import refused_as_error
 from ivr.db import get_session
 from ivr.models import Disruption
 from ivr.services import disruptions
@@ -26,10 +27,8 @@ SEVERITIES = click.Choice(["cannot_work", "functions_fail", "cumbersome"])
 def declare(text_nl: str, text_de: str, severity: str, incident: str, author: str) -> None:
     """Announce a disruption to every caller from now on."""
     given = Declared(text_nl, text_de, severity, incident)
-    try:
+    with refused_as_error(DisruptionError):
         made = disruptions.declare(get_session(), given, author=author, now=services.now())
-    except DisruptionError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"disruption {made.id} declared: callers hear it now")
 
 
@@ -56,7 +55,7 @@ def end(disruption_id: int, author: str) -> None:
         raise click.ClickException(f"no disruption {disruption_id}")
     desk = current_app.extensions["ivr.desk"]
     at = services.now()
-    try:
+    with refused_as_error(DisruptionError):
         queued = disruptions.end(
             session,
             found,
@@ -65,6 +64,4 @@ def end(disruption_id: int, author: str) -> None:
             messaging=desk.messaging(),
             calendar=business_calendar(desk, session, at),
         )
-    except DisruptionError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"disruption {disruption_id} ended; {queued} text messages queued")

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ivr import services
+from ivr.commands import refused_as_error
 from ivr.db import get_session
 from ivr.models import ApiToken
 from ivr.services import users
@@ -18,10 +19,8 @@ cli = AppGroup("tokens", help="API tokens: create (shown once), list, revoke.")
 @click.argument("name")
 def create(name: str) -> None:
     """Create a token for a tool; it is printed once and stored only as a hash."""
-    try:
+    with refused_as_error(users.UserError):
         token = users.create_token(get_session(), name, services.now())
-    except users.UserError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(token)
 
 

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr.commands import refused_as_error
 from ivr.db import get_session
 from ivr.models import User
 from ivr.services import users
@@ -23,10 +24,8 @@ cli = AppGroup(
 @click.password_option(help="prompted (twice) when not given")
 def create(name: str, password: str) -> None:
     """Create a console user."""
-    try:
+    with refused_as_error(users.UserError):
         users.create_user(get_session(), name, password)
-    except users.UserError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"user {name} created")
 
 
@@ -35,10 +34,8 @@ def create(name: str, password: str) -> None:
 @click.password_option()
 def password(name: str, password: str) -> None:
     """Set a new password."""
-    try:
+    with refused_as_error(users.UserError):
         users.set_password(get_session(), name, password)
-    except users.UserError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"password of {name} changed")
 
 
@@ -64,10 +61,8 @@ def delete(name: str) -> None:
 
 
 def _apply(change: Callable[[Session], None], done: str) -> None:
-    try:
+    with refused_as_error(users.UserError):
         change(get_session())
-    except users.UserError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(done)
 
 
