@@ -17,7 +17,7 @@ from ivr.services.messages import can_receive
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import desk, field, go, keep, speaker, state, step_url
-from ivr.voice.speaker import SAY_LANGUAGE
+from ivr.voice.menus import choice_gather
 from ivr.voice.twiml import twiml
 
 log = logging.getLogger(__name__)
@@ -44,16 +44,8 @@ def disruption() -> Response:
     if known is None:  # ended meanwhile, or unknown: on as usual
         return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
     answer_url = url_for("voice.disruption_answer", dis=known.id, **st.query())
-    gather = response.gather(
-        input="dtmf speech",
-        num_digits=1,
-        timeout=GATHER_TIMEOUT,
-        speech_timeout="auto",
-        action=answer_url,
-        method="POST",
-        action_on_empty_result=True,
-        language=SAY_LANGUAGE[st.lang],
-        hints=DISRUPTION_MENU.hints(st.lang),
+    gather = choice_gather(
+        response, answer_url, st.lang, DISRUPTION_MENU.hints(st.lang), GATHER_TIMEOUT
     )
     say = speaker(st.lang)
     text = known.text_de if st.lang == "de" else known.text_nl

@@ -90,27 +90,33 @@ def menu(step: str) -> Response:
     st = st.but(hinted=st.hinted or hint)
     response = VoiceResponse()
     answer_url = url_for("voice.answer", step=step, **st.query())
-    gather = response.gather(
-        input="dtmf speech",
-        num_digits=1,
-        timeout=GATHER_TIMEOUT,
-        speech_timeout="auto",
-        action=answer_url,
-        method="POST",
-        action_on_empty_result=True,
-        language=SAY_LANGUAGE[st.lang],
-        # The first menu is bilingual: it listens in Dutch, expecting German words too.
-        hints=current.hints("nl", "de")
-        if current.step is Step.LANGUAGE
-        else current.hints(st.lang),
-        speech_model=current_app.config["SPEECH_MODEL"] or None,
-    )
+    # The first menu is bilingual: it listens in Dutch, expecting German words too.
+    languages = ("nl", "de") if current.step is Step.LANGUAGE else (st.lang,)
+    gather = choice_gather(response, answer_url, st.lang, current.hints(*languages))
     ask(gather, current.step, st)
     if hint:
         speaker(st.lang).speak(gather, prompts.REPEAT_HINT)
     # Should Twilio fall through the Gather after all, the answer step treats it as no input.
     response.redirect(answer_url)
     return twiml(response)
+
+
+def choice_gather(
+    response: VoiceResponse, answer_url: str, lang: str, hints: str, timeout: int = GATHER_TIMEOUT
+) -> Gather:
+    """One key or a spoken choice, answered at `answer_url` even when nothing came."""
+    return response.gather(
+        input="dtmf speech",
+        num_digits=1,
+        timeout=timeout,
+        speech_timeout="auto",
+        action=answer_url,
+        method="POST",
+        action_on_empty_result=True,
+        language=SAY_LANGUAGE[lang],
+        hints=hints,
+        speech_model=current_app.config["SPEECH_MODEL"] or None,
+    )
 
 
 def ask(gather: Gather, step: Step, st: CallState) -> None:

@@ -135,3 +135,16 @@ def test_a_disruption_needs_both_languages(staff: FlaskClient) -> None:
     reply = post_form(staff, "/console/disruptions", "/console/disruptions", text_nl=NL_TEXT)
     assert reply.status_code == 422
     assert "in Dutch and in German" in reply.get_data(as_text=True)
+
+
+def test_the_disruption_question_uses_the_pinned_speech_model(make_app, fake, staff) -> None:  # type: ignore[no-untyped-def]
+    """`SPEECH_MODEL` pins every spoken-answer Gather, the disruption's "is this yours?" too."""
+    declare(staff)
+    pinned = make_app(
+        MESSAGES_FROM=SENDER, TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_API_BASE=fake.base_url,
+        SPEECH_MODEL="googlev2_telephony",
+    )  # fmt: skip
+    call = call_in(pinned, "+31612345001", "1")
+    assert NL_TEXT in call.heard
+    gathers = [g for g in call._last_root.iter("Gather") if "speech" in (g.get("input") or "")]
+    assert gathers and all(g.get("speechModel") == "googlev2_telephony" for g in gathers)
