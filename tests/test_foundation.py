@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from twilio.request_validator import HMAC_SHA256, RequestValidator
+from werkzeug.datastructures import MultiDict
 
 from ivr.phone.transport import InProcess, signature
 from tests.conftest import TOKEN
@@ -141,3 +143,52 @@ def test_signature_covers_the_raw_path_as_twilio_sent_it(client) -> None:
         base_url="https://ivr.example.test",
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("signed_url", "requested"),
+    [
+        ("https://ivr.example.test/voice/incoming", "https://ivr.example.test"),
+        ("https://ivr.example.test:443/voice/incoming", "https://ivr.example.test"),
+        ("https://ivr.example.test/voice/incoming", "https://ivr.example.test:443"),
+    ],
+)
+def test_signature_with_or_without_the_default_port_is_accepted(
+    client, signed_url: str, requested: str
+) -> None:
+    """Twilio is inconsistent about signing the port; either form passes, as in the library."""
+    signed = {"X-Twilio-Signature": signature(TOKEN, signed_url, CALL)}
+    response = client.post("/voice/incoming", data=CALL, headers=signed, base_url=requested)
+    assert response.status_code == 200
+
+
+def test_signature_for_another_port_is_refused(client) -> None:
+    signed = {
+        "X-Twilio-Signature": signature(TOKEN, "https://ivr.example.test:8443/voice/incoming", CALL)
+    }
+    response = client.post(
+        "/voice/incoming", data=CALL, headers=signed, base_url="https://ivr.example.test"
+    )
+    assert response.status_code == 403
+
+
+def test_sha256_signature_named_in_the_settings_header_is_accepted(client) -> None:
+    url = "https://ivr.example.test/voice/incoming"
+    sha256 = RequestValidator(TOKEN).compute_signature(url, MultiDict(CALL), HMAC_SHA256)
+    settings = {
+        "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_x,algorithm=HMAC_SHA256"
+    }
+    accepted = client.post(
+        "/voice/incoming",
+        data=CALL,
+        headers={"X-Twilio-Signature": sha256, **settings},
+        base_url="https://ivr.example.test",
+    )
+    assert accepted.status_code == 200
+    as_sha1 = client.post(
+        "/voice/incoming",
+        data=CALL,
+        headers={"X-Twilio-Signature": sha256},
+        base_url="https://ivr.example.test",
+    )
+    assert as_sha1.status_code == 403

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from flask import Flask, abort, current_app, request
 from twilio.request_validator import (
+    HMAC_SHA1,
+    HMAC_SHA256,
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
+    add_port,
     get_signature_algorithm,
+    remove_port,
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -66,11 +71,35 @@ def signed_url() -> str:
     return url
 
 
+class OneHmacValidator(RequestValidator):
+    """The twilio library's validator, computing one HMAC where it computes two.
+
+    `RequestValidator.validate` signs the URL both without and with the default port (Twilio is
+    inconsistent about which it signed) and accepts either. This accepts the same two, but stops
+    at the first that matches: Twilio signs public URLs without a port, so one HMAC a webhook.
+    The signatures themselves are the library's (`compute_signature`); JSON bodies and unknown
+    algorithms go the library's own way.
+    """
+
+    def validate(self, uri: str, params: Any, signature: str, algorithm: str | None = None) -> bool:
+        if isinstance(params, str) or (algorithm or HMAC_SHA1).upper() not in _ALGORITHMS:
+            return bool(super().validate(uri, params, signature, algorithm))
+        parsed = urlparse(uri)
+        expected = signature.encode()
+        return any(
+            hmac.compare_digest(self.compute_signature(url, params, algorithm).encode(), expected)
+            for url in (remove_port(parsed), add_port(parsed))
+        )
+
+
+_ALGORITHMS = (HMAC_SHA1, HMAC_SHA256)
+
+
 def _validator(token: str) -> RequestValidator:
     """One validator per app (the token is fixed at start-up)."""
     validator = current_app.extensions.get("ivr.request_validator")
     if validator is None or validator.token != token.encode():
-        validator = current_app.extensions["ivr.request_validator"] = RequestValidator(token)
+        validator = current_app.extensions["ivr.request_validator"] = OneHmacValidator(token)
     return validator
 
 
