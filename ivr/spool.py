@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -41,10 +42,29 @@ def locked(spool_dir: str | Path) -> Iterator[Path]:
         os.close(fd)  # releases the lock
 
 
+# Directory -> its mtime when it was last seen without anything to replay.
+_seen_empty: dict[str, int] = {}
+_SETTLED_NS = 1_000_000_000  # a file system's clock may be coarse: trust an mtime this old only
+
+
 def has_pending(spool_dir: str | Path) -> bool:
-    """Anything to replay: new events, or a replay that was interrupted."""
-    directory = Path(spool_dir)
-    return (directory / SPOOL_FILE).exists() or any(directory.glob(CLAIM_PREFIX + "*"))
+    """Anything to replay: new events, or a replay that was interrupted.
+
+    Asked after every commit, so it costs one `stat` while the spool stays empty: creating,
+    renaming or removing a file in the directory changes its mtime, which forces a new look.
+    """
+    key = os.fspath(spool_dir)
+    try:
+        mtime = os.stat(key).st_mtime_ns
+    except FileNotFoundError:
+        return False
+    if _seen_empty.get(key) == mtime:
+        return False
+    directory = Path(key)
+    pending = (directory / SPOOL_FILE).exists() or any(directory.glob(CLAIM_PREFIX + "*"))
+    if not pending and time.time_ns() - mtime > _SETTLED_NS:
+        _seen_empty[key] = mtime  # a change in the same clock tick would not show in the mtime
+    return pending
 
 
 def append(spool_dir: str | Path, record: dict[str, Any]) -> None:

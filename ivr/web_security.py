@@ -33,9 +33,21 @@ class RowId(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+VOICE_PREFIX = "/voice/"  # Twilio's webhooks: no browser, no cookie, no page to protect
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is `Secure` whenever the request came over TLS (directly or as the
-    trusted proxy says), so it is never sent back over plain HTTP."""
+    trusted proxy says), so it is never sent back over plain HTTP.
+
+    Twilio's webhooks carry no cookie and never use the session: they get a null session
+    without unsigning anything, and nothing is saved.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        if request.path.startswith(VOICE_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = bool(app.config["SESSION_COOKIE_SECURE"])
@@ -52,6 +64,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
+        if response.mimetype == "text/xml" and request.path.startswith(VOICE_PREFIX):
+            return response  # TwiML for Twilio's engine, not a document a browser shows
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
