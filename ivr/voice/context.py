@@ -163,17 +163,24 @@ def keep_and_read(event_type: str, **fields: Any) -> Any:
 
 def report(st: CallState, **fields: Any) -> CallState:
     """Add facts to the caller's report; it exists from the first thing there is to report."""
+    return reported(st, **fields)[0]
+
+
+def reported(st: CallState, **fields: Any) -> tuple[CallState, Any]:
+    """`report`, and the incident as the same statement stored it (None: spooled, or no new
+    fact to store)."""
     if st.ref:
-        if fields:  # an event with nothing new in it would only cost a round trip
-            keep("incident", reference=st.ref, **fields)
-        return st
+        # An event with nothing new in it would only cost a round trip.
+        return st, keep_and_read("incident", reference=st.ref, **fields) if fields else None
     received = now()
     st = st.but(ref=new_reference(), kind=st.kind or "incident", rcv=CallState.stamp(received))
     known = {"reference": st.ref, "kind": st.kind, "language": st.lang}
     first = {**event("incident", **{**known, **fields}), "at": received.isoformat()}
     stored = facts().record(first)
+    if stored is recorder.SPOOLED:
+        return st, None
     # A retried webhook must not hand the caller a second reference: the first one stands.
-    return st.but(ref=st.ref if stored is recorder.SPOOLED else stored.reference)
+    return st.but(ref=stored.reference), stored
 
 
 def step_url(step: Step, st: CallState, **extra: Any) -> str:

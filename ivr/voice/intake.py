@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import phonenumbers
 from flask import Response, url_for
@@ -22,7 +23,18 @@ from ivr.domain.triage import Category
 from ivr.services.console import find
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
-from ivr.voice.context import calendar, desk, field, go, keep, now, report, speaker, state
+from ivr.voice.context import (
+    calendar,
+    desk,
+    field,
+    go,
+    keep,
+    now,
+    report,
+    reported,
+    speaker,
+    state,
+)
 from ivr.voice.routing import category_of
 from ivr.voice.state import CallState
 from ivr.voice.summary import go_on_after_recording
@@ -159,14 +171,14 @@ def valid_number(digits: str, language: str) -> str | None:
 @bp.post("/confirm")
 def confirm() -> Response:
     """The report is complete: reference, when it is picked up, the reaction target, goodbye."""
-    st = report(state(), status="open")
+    st, stored = reported(state(), status="open")
     t = now()
     cal = calendar(t)
     tz = desk().tz
     say = speaker(st.lang)
     response = VoiceResponse()
     say.speak(response, prompts.REFERENCE, reference=spoken.digits(st.ref))
-    promise = promise_for(st, cal, t)
+    promise = promise_for(st, cal, t, stored)
     if promise.pickup_at is None:  # closed until further notice
         say.speak(response, prompts.PICKUP_WHEN_REOPENED)
     elif promise.pickup_at <= t:  # the desk is open now
@@ -202,13 +214,14 @@ class Promise:
     change_due: datetime | None = None  # a standard change: carried out by then
 
 
-def promise_for(st: CallState, cal: BusinessCalendar, t: datetime) -> Promise:
-    """What is stored with the incident; computed the recorder's way when it cannot be read."""
-    try:
-        row = find(get_session(), st.ref)
-    except SQLAlchemyError as exc:
-        log.error("incident unreadable (%s): deadlines computed", type(exc).__name__)
-        row = None
+def promise_for(st: CallState, cal: BusinessCalendar, t: datetime, row: Any = None) -> Promise:
+    """What is stored with the incident (`row`, when the webhook's own write returned it);
+    computed the recorder's way when it cannot be read."""
+    if row is None:
+        try:
+            row = find(get_session(), st.ref)
+        except SQLAlchemyError as exc:
+            log.error("incident unreadable (%s): deadlines computed", type(exc).__name__)
     if row is not None:
         return Promise(row.pickup_at, row.reaction_due, row.category, row.change_due)
     received = st.received_at or t
