@@ -14,11 +14,10 @@ if TYPE_CHECKING:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    from flask import Flask
-
     from ivr.config import load_config
+    from ivr.flask_app import LineApp
 
-    app = Flask(__name__, instance_path=None)
+    app = LineApp(__name__, instance_path=None)
     # `/voice/menu//x` must not be answered with a 308 redirect: Twilio gets TwiML (or 403).
     app.url_map.merge_slashes = False
     app.config.update(load_config())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -26,6 +26,7 @@ from ivr.voice.blueprint import bp
 from ivr.voice.context import field, go, now, speaker, state
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def agent_language(agent: Agent, remembered: str | None) -> str:
 def agent_menu(response: VoiceResponse, agent: Agent, st: CallState) -> VoiceResponse:
     """Who they are to the line, in or out now, and the three keys."""
     say = speaker(st.lang)
-    action = url_for("voice.agent_choice", **st.query())
+    action = voice_url("voice.agent_choice", **st.query())
     gather = response.gather(
         input="dtmf",
         num_digits=1,
@@ -103,7 +104,7 @@ def agent_choice() -> Response:
 
 
 def ask_pin(response: VoiceResponse, key: str, st: CallState) -> VoiceResponse:
-    action = url_for("voice.agent_pin", want=key, **st.query())
+    action = voice_url("voice.agent_pin", want=key, **st.query())
     gather = response.gather(
         input="dtmf",
         finish_on_key="#",

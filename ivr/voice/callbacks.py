@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Response, url_for
+from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -34,6 +34,7 @@ from ivr.voice.context import (
 from ivr.voice.intake import NUMBER_TIMEOUT, ask_number, valid_number
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def queue_callback() -> Response:
         input="dtmf",
         num_digits=1,
         timeout=NUMBER_TIMEOUT,
-        action=url_for("voice.queue_callback_answer", **st.query()),
+        action=voice_url("voice.queue_callback_answer", **st.query()),
         method="POST",
         action_on_empty_result=True,
     )
@@ -71,12 +72,12 @@ def queue_callback_answer() -> Response:
     if digits == "1" or st.attempt + 1 >= MAX_ATTEMPTS:  # silence: the caller ID is the safest
         return twiml(_keep_place(response, st, caller_id))
     speaker(st.lang).speak(response, prompts.INVALID_CHOICE)
-    response.redirect(url_for("voice.queue_callback", **st.but(attempt=st.attempt + 1).query()))
+    response.redirect(voice_url("voice.queue_callback", **st.but(attempt=st.attempt + 1).query()))
     return twiml(response)
 
 
 def _ask_number(response: VoiceResponse, st: CallState) -> VoiceResponse:
-    return ask_number(response, url_for("voice.queue_callback_number", **st.query()), st.lang)
+    return ask_number(response, voice_url("voice.queue_callback_number", **st.query()), st.lang)
 
 
 @bp.post("/queue/callback/number")

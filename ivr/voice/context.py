@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -23,6 +23,7 @@ from ivr.twilio_rest import TwilioRest
 from ivr.voice.speaker import Speaker
 from ivr.voice.state import CallState
 from ivr.voice.twiml import speaker_for
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,8 @@ def reported(st: CallState, **fields: Any) -> tuple[CallState, Any]:
 def step_url(step: Step, st: CallState, **extra: Any) -> str:
     params = {**st.query(), **extra}
     if STEP_ENDPOINTS.get(step) == "voice.menu":
-        return url_for("voice.menu", step=step.value, **params)
-    return url_for(STEP_ENDPOINTS[step], **params)
+        return voice_url("voice.menu", step=step.value, **params)
+    return voice_url(STEP_ENDPOINTS[step], **params)
 
 
 def go(response: VoiceResponse, step: Step, st: CallState) -> VoiceResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, request, url_for
+from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -19,6 +19,7 @@ from ivr.voice.blueprint import bp
 from ivr.voice.context import desk, field, go, keep, speaker, state, step_url
 from ivr.voice.menus import choice_gather
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def disruption() -> Response:
     known = _disruption()
     if known is None:  # ended meanwhile, or unknown: on as usual
         return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
-    answer_url = url_for("voice.disruption_answer", dis=known.id, **st.query())
+    answer_url = voice_url("voice.disruption_answer", dis=known.id, **st.query())
     gather = choice_gather(
         response, answer_url, st.lang, DISRUPTION_MENU.hints(st.lang), GATHER_TIMEOUT
     )

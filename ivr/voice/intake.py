@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from flask import Response, url_for
+from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -39,6 +39,7 @@ from ivr.voice.routing import category_of
 from ivr.voice.state import CallState
 from ivr.voice.summary import go_on_after_recording
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,14 @@ def intake() -> Response:
     say.speak(response, prompts.RECORDING_NOTICE, days=desk().retention_days)
     say.speak(response, RECORD_PROMPTS.get(st.kind, prompts.RECORD_INCIDENT))
     response.record(
-        action=url_for("voice.recorded", **st.query()),
+        action=voice_url("voice.recorded", **st.query()),
         method="POST",
         max_length=desk().recording_max,
         timeout=SILENCE_ENDS_RECORDING,
         finish_on_key="#",
         play_beep=True,
         trim="trim-silence",
-        recording_status_callback=url_for("voice.recording_status", **st.query()),
+        recording_status_callback=voice_url("voice.recording_status", **st.query()),
         recording_status_callback_method="POST",
         recording_status_callback_event="completed",
     )
@@ -131,7 +132,7 @@ def ask_number(response: VoiceResponse, answer_url: str, lang: str) -> VoiceResp
 def callback_number() -> Response:
     st = state()
     response = VoiceResponse()
-    answer_url = url_for("voice.callback_number_answer", **st.query())
+    answer_url = voice_url("voice.callback_number_answer", **st.query())
     ask_number(response, answer_url, st.lang)
     response.redirect(answer_url)
     return twiml(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
@@ -46,6 +46,7 @@ from ivr.voice.context import (
 from ivr.voice.speaker import SAY_LANGUAGE
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def menu(step: str) -> Response:
     hint = not st.hinted and current.step is not Step.LANGUAGE
     st = st.but(hinted=st.hinted or hint)
     response = VoiceResponse()
-    answer_url = url_for("voice.answer", step=step, **st.query())
+    answer_url = voice_url("voice.answer", step=step, **st.query())
     # The first menu is bilingual: it listens in Dutch, expecting German words too.
     languages = ("nl", "de") if current.step is Step.LANGUAGE else (st.lang,)
     gather = choice_gather(response, answer_url, st.lang, current.hints(*languages))

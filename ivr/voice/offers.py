@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
@@ -29,6 +29,7 @@ from ivr.voice.context import (
 )
 from ivr.voice.speaker import Speaker, TwimlParent
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def offer() -> Response:
         input="dtmf",
         num_digits=1,
         timeout=SCREEN_TIMEOUT,
-        action=url_for("voice.offer_answer", offer=offer_id),
+        action=voice_url("voice.offer_answer", offer=offer_id),
         method="POST",
         action_on_empty_result=True,
     )
@@ -177,18 +178,18 @@ def offer_answer() -> Response:
     if result.mode == "callback" and result.callback_number:
         _agent_speaker(result).speak(response, prompts.CALLBACK_DIALLING)
         dial = Dial(
-            action=url_for("voice.offer_called_back", offer=offer_id),
+            action=voice_url("voice.offer_called_back", offer=offer_id),
             method="POST",
             caller_id=current_app.config["TWILIO_NUMBER"] or None,
             timeout=desk().dial_timeout,
         )
-        greeting = url_for(
+        greeting = voice_url(
             "voice.callback_greeting", lang=result.language, ref=result.reference or ""
         )
         dial.number(result.callback_number, url=greeting, method="POST")
     else:
         dial = Dial(
-            action=url_for("voice.offer_bridged", offer=offer_id),
+            action=voice_url("voice.offer_bridged", offer=offer_id),
             method="POST",
             timeout=BRIDGE_TIMEOUT,
         )

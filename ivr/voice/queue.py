@@ -41,6 +41,7 @@ from ivr.voice.intake import promise_for
 from ivr.voice.state import CallState
 from ivr.voice.summary import ask_sentence, keep_sentence
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def queue_wait() -> Response:
         _tell_change_due(response, st)
     if info.first_round and not st.summarised and current_app.config["ASK_SUMMARY"]:
         # The agent's phone rings already: asking now costs the caller no time (README).
-        answer_url = url_for("voice.queue_summary", **st.but(summarised=True).query())
+        answer_url = voice_url("voice.queue_summary", **st.but(summarised=True).query())
         say.speak(ask_sentence(response, st, answer_url), prompts.QUEUE_SUMMARY_ASK)
         return twiml(response)  # silence: the round ends and the next one tells the position
     say.speak(response, prompts.QUEUE_POSITION, position=info.position)
@@ -101,7 +102,7 @@ def queue_wait() -> Response:
         input="dtmf",
         num_digits=1,
         timeout=CHOICE_TIMEOUT,
-        action=url_for("voice.queue_choice", **st.query()),
+        action=voice_url("voice.queue_choice", **st.query()),
         method="POST",
     )
     say.speak(gather, prompts.QUEUE_CHOICES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, url_for
+from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -34,6 +34,7 @@ from ivr.voice.context import (
 )
 from ivr.voice.state import CallState
 from ivr.voice.twiml import dial_caller_id, twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +105,9 @@ def _queue(response: VoiceResponse, st: CallState) -> VoiceResponse:
     say.speak(response, prompts.CONNECTING)
     response.enqueue(
         call_sid(),  # one Twilio queue per caller: an agent's <Dial><Queue> reaches exactly them
-        action=url_for("voice.queue_left", **st.query()),
+        action=voice_url("voice.queue_left", **st.query()),
         method="POST",
-        wait_url=url_for("voice.queue_wait", **st.query()),
+        wait_url=voice_url("voice.queue_wait", **st.query()),
         wait_url_method="POST",
     )
     return response
@@ -120,7 +121,7 @@ def _database_down(response: VoiceResponse, st: CallState) -> VoiceResponse:
         response.dial(  # unanswered, route_result takes the report
             desk().fallback_number,
             timeout=desk().dial_timeout,
-            action=url_for("voice.route_result", **st.query()),
+            action=voice_url("voice.route_result", **st.query()),
             method="POST",
             caller_id=dial_caller_id(),
         )

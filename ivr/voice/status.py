@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, request, url_for
+from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -35,6 +35,7 @@ from ivr.voice.blueprint import bp
 from ivr.voice.context import calendar, desk, field, go, keep, now, speaker, state, step_url
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _gather(response: VoiceResponse, action: str, digits: int) -> object:
 def status_reference() -> Response:
     st = state()
     response = VoiceResponse()
-    answer_url = url_for("voice.status_reference_answer", **st.query())
+    answer_url = voice_url("voice.status_reference_answer", **st.query())
     speaker(st.lang).speak(_gather(response, answer_url, 8), prompts.STATUS_ENTER)
     response.redirect(answer_url)
     return twiml(response)
@@ -119,7 +120,7 @@ def status_check() -> Response:
     st = state()
     response = VoiceResponse()
     reference = request.args.get("ask", "")
-    answer_url = url_for("voice.status_check_answer", ask=reference, **st.query())
+    answer_url = voice_url("voice.status_check_answer", ask=reference, **st.query())
     speaker(st.lang).speak(_gather(response, answer_url, 4), prompts.STATUS_LAST_FOUR)
     response.redirect(answer_url)
     return twiml(response)

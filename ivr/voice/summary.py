@@ -10,7 +10,7 @@ recording stays the source of truth.
 
 from __future__ import annotations
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.caller_id import callable_number
@@ -28,6 +28,7 @@ from ivr.voice.context import (
 from ivr.voice.speaker import SAY_LANGUAGE
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
+from ivr.voice.urls import voice_url
 
 SUMMARY_TIMEOUT = 5  # seconds of silence before the caller is taken on without a sentence
 MAX_SUMMARY = 500
@@ -38,7 +39,7 @@ def summary() -> Response:
     st = state().but(summarised=True)
     after = request.args.get("after", "")[:16]
     response = VoiceResponse()
-    answer_url = url_for("voice.summary_answer", after=after or None, **st.query())
+    answer_url = voice_url("voice.summary_answer", after=after or None, **st.query())
     speaker(st.lang).speak(ask_sentence(response, st, answer_url), prompts.SUMMARY_ASK)
     response.redirect(answer_url)
     return twiml(response)
@@ -93,5 +94,5 @@ def go_on_after_recording(response: VoiceResponse, st: CallState) -> VoiceRespon
     if st.summarised or not current_app.config["ASK_SUMMARY"]:
         return go(response, after_recording(), st)
     step = next_step(Step.INTAKE, ASK_SENTENCE, False)
-    response.redirect(url_for(STEP_ENDPOINTS[step], after="record", **st.query()))
+    response.redirect(voice_url(STEP_ENDPOINTS[step], after="record", **st.query()))
     return response
