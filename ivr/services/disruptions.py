@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
@@ -64,29 +64,40 @@ class Window:
 def announcements(session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
     """Maintenance windows still to come or running, and the newest active disruption: what the
     call flow announces, read in one statement (every call asks)."""
-    windows = select(
-        literal("window").label("kind"),
-        MaintenanceWindow.id,
-        MaintenanceWindow.starts_at,
-        MaintenanceWindow.ends_at,
-        MaintenanceWindow.description_nl,
-        MaintenanceWindow.description_de,
-    ).where(MaintenanceWindow.ends_at > now)
-    running = select(
-        literal("disruption"),
-        Disruption.id,
-        Disruption.started_at,
-        Disruption.started_at,
-        Disruption.text_nl,
-        Disruption.text_de,
-    ).where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
-    rows = session.execute(union_all(windows, running)).all()
+    rows = session.execute(_ANNOUNCEMENTS, {"now": now}).all()
     found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
     known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
     return (
         [Window(r[2], r[3], r[4], r[5]) for r in found],
         Announced(known[1], known[4], known[5]) if known else None,
     )
+
+
+def _announcements_statement() -> CompoundSelect:
+    """Built once, on the tables (not the mapped classes): only `now` changes per call."""
+    windows, running = MaintenanceWindow.__table__.c, Disruption.__table__.c
+    now = bindparam("now")
+    return union_all(
+        select(
+            literal("window").label("kind"),
+            windows.id,
+            windows.starts_at,
+            windows.ends_at,
+            windows.description_nl,
+            windows.description_de,
+        ).where(windows.ends_at > now),
+        select(
+            literal("disruption"),
+            running.id,
+            running.started_at,
+            running.started_at,
+            running.text_nl,
+            running.text_de,
+        ).where(running.ended_at.is_(None), running.started_at <= now),
+    )
+
+
+_ANNOUNCEMENTS = _announcements_statement()
 
 
 def active(session: Session, now: datetime) -> Disruption | None:
