@@ -62,12 +62,13 @@ def _warn_once_when_serving() -> None:
 
 def signed_url() -> str:
     """The URL exactly as Twilio requested it: scheme and host as forwarded, raw path and query."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    req = request._get_current_object()  # type: ignore[attr-defined]  (once, not per attribute)
+    raw = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
     if raw and raw.startswith("/"):  # gunicorn and werkzeug keep the path as it was sent
-        return f"{request.scheme}://{request.host}{request.script_root}{raw}"
-    url = f"{request.scheme}://{request.host}{quote(request.script_root + request.path)}"
-    if request.query_string:
-        url += "?" + request.query_string.decode("latin-1")
+        return f"{req.scheme}://{req.host}{req.script_root}{raw}"
+    url = f"{req.scheme}://{req.host}{quote(req.script_root + req.path)}"
+    if req.query_string:
+        url += "?" + req.query_string.decode("latin-1")
     return url
 
 
@@ -110,9 +111,10 @@ def require_twilio_signature() -> None:
         if current_app.config["IVR_DEV_UNSIGNED"]:
             return
         abort(403)
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    params = request.form if request.method == "POST" else {}
-    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    signature = req.headers.get(SIGNATURE_HEADER, "")
+    params = req.form if req.method == "POST" else {}
+    algorithm = get_signature_algorithm(req.headers.get(SIGNATURE_SETTINGS_HEADER))
     if not signature or not _validator(token).validate(signed_url(), params, signature, algorithm):
-        log.warning("refused unsigned or wrongly signed request to %s", request.path)
+        log.warning("refused unsigned or wrongly signed request to %s", req.path)
         abort(403)

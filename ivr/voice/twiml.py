@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -51,8 +52,8 @@ def _write(node: TwiML, out: Callable[[str], None]) -> None:
     out("<" + node.name)
     for name in sorted(node.attrs):
         attr = node.attrs[name]
-        value = str(attr).lower() if isinstance(attr, bool) else str(attr)
-        out(f' {name}="{_escape_attribute(value)}"')
+        shown = str(attr).lower() if isinstance(attr, bool) else str(attr)
+        out(f' {name}="{_escape_attribute(shown)}"')
     if not text and not children:
         out(" />")
         return
@@ -66,10 +67,12 @@ def _write(node: TwiML, out: Callable[[str], None]) -> None:
     out("</" + node.name + ">")
 
 
+@functools.lru_cache(maxsize=4096)  # prompts, voices and URLs repeat from call to call
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=4096)
 def _escape_attribute(value: str) -> str:
     return (
         _escape_text(value)
