@@ -34,12 +34,21 @@ def twiml() -> Response:
 _local = threading.local()
 
 
+def prepare(path: str) -> sqlite3.Connection:
+    """The yardstick's database, in WAL mode with its table; bench/run.py prepares it before the
+    workers start (switching to WAL while another worker holds the file fails at once with
+    "database is locked")."""
+    connection = sqlite3.connect(path, timeout=3, isolation_level=None)
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # kept in the file
+        connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE IF NOT EXISTS calls (call_sid TEXT PRIMARY KEY)")
+    return connection
+
+
 def _database() -> sqlite3.Connection:
     connection = getattr(_local, "connection", None)
     if connection is None:
-        connection = sqlite3.connect(os.environ["BARE_SQLITE"], timeout=3, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("CREATE TABLE IF NOT EXISTS calls (call_sid TEXT PRIMARY KEY)")
+        connection = prepare(os.environ["BARE_SQLITE"])
         _local.connection = connection
     return connection
 

@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench import first_webhook, inprocess  # noqa: E402
+from bench import bare_app, first_webhook, inprocess  # noqa: E402
 from ivr import migrations  # noqa: E402
 from ivr.phone.transport import Form, Reply, absolute, signature  # noqa: E402
 from ivr.phone.twilio_call import TwilioCall  # noqa: E402
@@ -385,6 +385,12 @@ def report(phases: list[Phase]) -> dict[str, object]:
     return {"pairs": figures, "failed_calls": failed}
 
 
+@contextmanager
+def _prepared(path: Path) -> Iterator[str]:
+    bare_app.prepare(str(path)).close()
+    yield str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -427,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     extras: dict[str, object] = {}
     with (
         tempfile.TemporaryDirectory(prefix="ivr-bare-") as bare_tmp,
+        _prepared(Path(bare_tmp) / "bare.sqlite3") as bare_db,
         gunicorn(
-            {"BARE_SQLITE": str(Path(bare_tmp) / "bare.sqlite3")},
+            {"BARE_SQLITE": bare_db},
             workers=args.workers,
             app="bench.bare_app:app",
         ) as bare_base,
