@@ -20,6 +20,7 @@ _SAFE = "!$'()*,/:;?@"
 _UNCHANGED = re.compile(r"[A-Za-z0-9_.\-~" + re.escape(_SAFE) + r"]*")
 _PATHS = "ivr.voice_url_paths"
 _ARGUMENTS = "ivr.voice_url_arguments"
+_MOST_PATHS = 1024
 
 
 def voice_url(endpoint: str, **values: Any) -> str:
@@ -32,6 +33,8 @@ def voice_url(endpoint: str, **values: Any) -> str:
     paths: dict[tuple[Any, ...], str] = current_app.extensions.setdefault(_PATHS, {})
     path = paths.get(key)
     if path is None:
+        if len(paths) >= _MOST_PATHS:  # path values such as an offer's id never come back
+            paths.clear()
         path = paths[key] = url_for(endpoint, **dict(path_values))
     query = "&".join(
         f"{_encode(name)}={_encode(value)}"

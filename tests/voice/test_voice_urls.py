@@ -62,3 +62,14 @@ def test_the_path_part_is_remembered_per_script_root() -> None:
                 voice_url("voice.menu", step="impact", lang="de")
                 == f"{root}/voice/menu/impact?lang=de"
             )
+
+
+def test_paths_with_ever_new_values_do_not_pile_up() -> None:
+    """An offer's id is in its URLs' path: a long-running worker must not keep every one."""
+    app = _app()
+    with app.test_request_context("/", base_url="https://ivr.example.test"):
+        for offer in range(1, 3000):
+            assert voice_url("voice.offer_answer", offer=offer) == url_for(
+                "voice.offer_answer", offer=offer
+            )
+        assert len(app.extensions["ivr.voice_url_paths"]) <= 1024
