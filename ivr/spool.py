@@ -16,7 +16,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -195,6 +195,26 @@ def dead_letters(spool_dir: str | Path) -> list[dict[str, Any]]:
         except ValueError:
             letters.append({"raw": line, "error": "unreadable"})
     return letters
+
+
+def prune_dead(spool_dir: str | Path, keep: Callable[[str], bool]) -> int:
+    """Rewrite the dead letters with only the lines `keep` accepts; how many went.
+
+    The new file replaces the old one whole (written, synced, renamed), under the spool's lock,
+    so a crash leaves either the old letters or the new ones, never half of them.
+    """
+    with locked(spool_dir) as directory:
+        path = directory / DEAD_FILE
+        lines = _read_lines(path)
+        kept = [line for line in lines if keep(line)]
+        if len(kept) == len(lines):
+            return 0
+        fresh = directory / (DEAD_FILE + ".new")
+        fresh.unlink(missing_ok=True)
+        _write_durably(fresh, "".join(line + "\n" for line in kept))
+        os.replace(fresh, path)
+        _sync_directory(directory)
+        return len(lines) - len(kept)
 
 
 def _read_lines(path: Path) -> list[str]:

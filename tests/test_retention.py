@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from ivr import spool
 from ivr.clock import FixedClock
 from ivr.db import get_session
 from ivr.models import CallerLanguage
@@ -173,3 +174,72 @@ def test_full_numbers_never_reach_the_log(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert logged  # the call was logged at all
     assert OLD_CALLER not in logged and OLD_CALLER[1:] not in logged
+
+
+def _bury(app: Flask, at: str, recording_sid: str | None = None, raw: str = "") -> None:
+    """A dead letter as the recorder sets one aside: the event with the call's numbers."""
+    if raw:
+        spool.bury(app.config["SPOOL_DIR"], "unreadable", raw=raw)
+        return
+    event = {"type": "recording", "call_sid": f"CA{at}", "at": at, "from": OLD_CALLER}
+    if recording_sid:
+        event |= {
+            "recording_sid": recording_sid,
+            "recording_url": f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/Recordings/"
+            f"{recording_sid}",
+        }
+    spool.bury(app.config["SPOOL_DIR"], "ConflictingRecording: a second recording", event)
+
+
+OLD_SID, NEW_SID = "RE" + "a" * 32, "RE" + "b" * 32
+
+
+def test_old_dead_letters_are_forgotten_and_their_recordings_erased(
+    app: Flask, clock: FixedClock, twilio: FakeTwilio
+) -> None:
+    """A recording set aside as a dead letter is on no incident: only this purge erases it."""
+    clock.set(local(2026, 11, 24, 10, 0))
+    twilio.recordings.update({OLD_SID: {"sid": OLD_SID}, NEW_SID: {"sid": NEW_SID}})
+    _bury(app, "2026-08-01T20:00:00+00:00", OLD_SID)
+    _bury(app, "2026-08-02T20:00:00+00:00")  # old, nothing at Twilio
+    _bury(app, "2026-11-20T21:00:00+00:00", NEW_SID)  # 4 days old: kept
+    result = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "forgot 2 dead letter(s) of the spool, erasing 1 recording(s)" in result.output
+    assert deleted_at(twilio) == [OLD_SID] and NEW_SID in twilio.recordings
+    left = spool.dead_letters(app.config["SPOOL_DIR"])
+    assert [letter["event"]["recording_sid"] for letter in left] == [NEW_SID]
+    again = app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert "forgot 0 dead letter(s)" in again.output
+
+
+def test_a_dead_letter_whose_recording_twilio_keeps_stays_for_the_next_purge(
+    app: Flask, clock: FixedClock, twilio: FakeTwilio
+) -> None:
+    clock.set(local(2026, 11, 24, 10, 0))
+    twilio.recordings[OLD_SID] = {"sid": OLD_SID}
+    _bury(app, "2026-08-01T20:00:00+00:00", OLD_SID)
+    twilio.failing = 503
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["retention", "purge"])
+    assert result.exit_code == 1 and "1 dead letter(s) kept" in result.output
+    assert len(spool.dead_letters(app.config["SPOOL_DIR"])) == 1
+    twilio.failing = None
+    later = runner.invoke(args=["retention", "purge"])
+    assert later.exit_code == 0 and "forgot 1 dead letter(s)" in later.output
+    assert OLD_SID not in twilio.recordings
+    assert spool.dead_letters(app.config["SPOOL_DIR"]) == []
+
+
+def test_an_unreadable_dead_letter_counts_by_when_it_was_set_aside(
+    app: Flask, clock: FixedClock
+) -> None:
+    """A spool line that was not even JSON is dated by its burial: young, it stays."""
+    buried = datetime.now(UTC)  # a burial is dated by the wall clock, not the app's
+    _bury(app, "", raw='{"type": "recording", "from": "+31612345678", ')
+    clock.set(buried + timedelta(days=89))  # RETENTION_DAYS=90
+    app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert len(spool.dead_letters(app.config["SPOOL_DIR"])) == 1
+    clock.set(buried + timedelta(days=91))
+    app.test_cli_runner().invoke(args=["retention", "purge"])
+    assert spool.dead_letters(app.config["SPOOL_DIR"]) == []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, or_, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ivr.models import AffectedCaller, Call, CallerLanguage, Incident, OutboxMessage
 from ivr.privacy import mask_number
+from ivr.spool import prune_dead
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,73 @@ def purge(
     )
     log.info("retention purge before %s: %s", cutoff.isoformat(), result)
     return result
+
+
+@dataclass(frozen=True)
+class DeadLettersPurged:
+    letters: int  # dead letters forgotten
+    recordings: int  # erased at Twilio (or gone there already) on the way
+    not_erased: int = 0  # letters kept because their recording is still at Twilio
+    problem: str | None = None
+
+
+_ANY_RECORDING_SID = re.compile(r"\bRE[0-9a-fA-F]{32}\b")
+
+
+def purge_dead_letters(
+    spool_dir: str,
+    now: datetime,
+    retention_days: int,
+    delete_recording: Eraser | None = None,
+) -> DeadLettersPurged:
+    """Forget dead letters (events the database never took, ivr/spool.py) older than allowed.
+
+    They hold what the call held (numbers, recording links), and nothing else ever erases them.
+    A letter's age is its call's (`at`), else when it was set aside. A recording a letter names
+    was never attached to an incident, so no other purge would erase it at Twilio: it is erased
+    here first, and a letter whose recording could not be erased stays for the next purge.
+    """
+    cutoff = now - timedelta(days=retention_days)
+    outage = (
+        None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
+    )
+    counts = {"recordings": 0, "kept": 0}
+    problem: list[str] = []
+
+    def keep(line: str) -> bool:
+        nonlocal outage
+        if not _older_than(line, cutoff):
+            return True
+        for sid in sorted(set(_ANY_RECORDING_SID.findall(line))):
+            outcome = outage or _erase(sid, delete_recording)
+            if isinstance(outcome, Kept):
+                counts["kept"] += 1
+                problem.append(outcome.reason)
+                outage = outcome if outcome.outage else outage
+                return True
+            counts["recordings"] += 1
+        return False
+
+    letters = prune_dead(spool_dir, keep)
+    result = DeadLettersPurged(
+        letters, counts["recordings"], counts["kept"], problem[0] if problem else None
+    )
+    log.info("retention purge of dead letters before %s: %s", cutoff.isoformat(), result)
+    return result
+
+
+def _older_than(line: str, cutoff: datetime) -> bool:
+    """Whether a dead letter is older than `cutoff`; one whose age cannot be read counts as old."""
+    try:
+        letter = json.loads(line)
+        event = letter.get("event") or {}
+        stamp = (event.get("at") if isinstance(event, dict) else None) or letter.get("buried_at")
+        at = datetime.fromisoformat(str(stamp))
+    except (ValueError, TypeError, AttributeError):
+        return True
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at < cutoff
 
 
 def _sid_in(url: str | None) -> str | None:
