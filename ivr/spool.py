@@ -197,6 +197,11 @@ def dead_letters(spool_dir: str | Path) -> list[dict[str, Any]]:
     return letters
 
 
+def dead_lines(spool_dir: str | Path) -> list[str]:
+    """The dead letters as they are written, one line each."""
+    return _read_lines(Path(spool_dir) / DEAD_FILE)
+
+
 def prune_dead(spool_dir: str | Path, keep: Callable[[str], bool]) -> int:
     """Rewrite the dead letters with only the lines `keep` accepts; how many went.
 

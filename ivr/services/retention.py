@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ivr.models import AffectedCaller, Call, CallerLanguage, Incident, OutboxMessage
 from ivr.privacy import mask_number
-from ivr.spool import prune_dead
+from ivr.spool import dead_lines, prune_dead
 
 log = logging.getLogger(__name__)
 
@@ -160,27 +160,25 @@ def purge_dead_letters(
     outage = (
         None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
     )
-    counts = {"recordings": 0, "kept": 0}
-    problem: list[str] = []
-
-    def keep(line: str) -> bool:
-        nonlocal outage
+    erased = kept = 0
+    problem: str | None = None
+    forget: set[str] = set()
+    # Twilio is asked outside the spool's lock: webhooks spooling meanwhile must not wait for it.
+    for line in dead_lines(spool_dir):
         if not _older_than(line, cutoff):
-            return True
+            continue
         for sid in sorted(set(_ANY_RECORDING_SID.findall(line))):
             outcome = outage or _erase(sid, delete_recording)
             if isinstance(outcome, Kept):
-                counts["kept"] += 1
-                problem.append(outcome.reason)
+                kept += 1
+                problem = problem or outcome.reason
                 outage = outcome if outcome.outage else outage
-                return True
-            counts["recordings"] += 1
-        return False
-
-    letters = prune_dead(spool_dir, keep)
-    result = DeadLettersPurged(
-        letters, counts["recordings"], counts["kept"], problem[0] if problem else None
-    )
+                break
+            erased += 1
+        else:
+            forget.add(line)
+    letters = prune_dead(spool_dir, lambda line: line not in forget)
+    result = DeadLettersPurged(letters, erased, kept, problem)
     log.info("retention purge of dead letters before %s: %s", cutoff.isoformat(), result)
     return result
 
