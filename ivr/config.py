@@ -53,6 +53,13 @@ SETTINGS: tuple[Setting, ...] = (
         "DB_TIMEOUT_SECONDS", "3", "connect/statement/lock timeout for every database call", float
     ),
     Setting(
+        "ANNOUNCEMENTS_CACHE_SECONDS",
+        "5",
+        "how long a worker reuses the maintenance windows and the disruption it read; one saved "
+        "or ended in the console reaches every call within this time (at once on its worker)",
+        float,
+    ),
+    Setting(
         "CLOSURES_CACHE_SECONDS",
         "10",
         "how long a worker reuses the closures it read; a closure saved in the console reaches "

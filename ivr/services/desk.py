@@ -19,6 +19,7 @@ from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
 from ivr.models import Closure as ClosureRow
 from ivr.models import MaintenanceWindow
+from ivr.services.disruptions import AnnouncementCache
 from ivr.services.messages import Messaging
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ class Desk:
     handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
     messages_from: str = ""  # text messages to callers are sent (MESSAGES_FROM is set)
     closures: ClosureCache = field(default_factory=lambda: ClosureCache(0), compare=False)
+    announcements: AnnouncementCache = field(
+        default_factory=lambda: AnnouncementCache(0), compare=False
+    )
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Desk:
@@ -83,6 +87,7 @@ class Desk:
             handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
             messages_from=config["MESSAGES_FROM"],
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
+            announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )
 
     def messaging(self) -> Messaging:

@@ -8,10 +8,13 @@ their own open incidents and of the incident it is linked to.
 
 from __future__ import annotations
 
+import itertools
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, literal, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
@@ -71,6 +74,56 @@ def announcements(session: Session, now: datetime) -> tuple[list[Window], Announ
         [Window(r[2], r[3], r[4], r[5]) for r in found],
         Announced(known[1], known[4], known[5]) if known else None,
     )
+
+
+class AnnouncementCache:
+    """What `announcements` read, reused for up to `seconds` per process (0: read every time).
+
+    Every call's `announce` webhook asks, and windows and disruptions change a few times a
+    month. A change committed in this process (the console, the CLI) is seen at once; one made
+    by another worker within `seconds`. The app's clock must not have gone back, nor moved on
+    by `seconds`, since the read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._read: tuple[int, float, datetime, tuple[list[Window], Announced | None]] | None = None
+
+    def get(self, session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
+        read, wall = self._read, time.monotonic()
+        if (
+            read is not None
+            and read[0] == _changes[0]
+            and wall - read[1] < self.seconds
+            and 0 <= (now - read[2]).total_seconds() < self.seconds
+        ):
+            return list(read[3][0]), read[3][1]
+        found = announcements(session, now)
+        if self.seconds > 0:
+            self._read = (_changes[0], wall, now, found)  # one assignment: safe across threads
+        return list(found[0]), found[1]
+
+
+_changes = [0]  # counts commits in this process that changed a window or a disruption
+_CHANGED = "ivr.announcements_changed"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_change(session: Session, _context: Any, _instances: Any) -> None:
+    touched = itertools.chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(row, MaintenanceWindow | Disruption) for row in touched):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_announcements(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        _changes[0] += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_changed(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
 
 
 def _announcements_statement() -> CompoundSelect:

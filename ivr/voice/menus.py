@@ -27,7 +27,7 @@ from ivr.domain.call_flow import (
 from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
 from ivr.prompts import Prompt
-from ivr.services.disruptions import Announced, Window, announcements
+from ivr.services.disruptions import Announced, Window
 from ivr.services.messages import can_receive
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
@@ -269,7 +269,7 @@ def announce() -> Response:
 
 def _announcements(t: datetime) -> tuple[list[Window], Announced | None]:
     try:
-        return announcements(get_session(), t)
+        return desk().announcements.get(get_session(), t)
     except SQLAlchemyError as exc:
         log.error("maintenance windows and disruptions unavailable (%s)", type(exc).__name__)
         return [], None
