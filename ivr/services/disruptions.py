@@ -98,9 +98,10 @@ class AnnouncementCache:
             and 0 <= (now - read[2]).total_seconds() < self.seconds
         ):
             return list(read[3][0]), read[3][1]
+        generation = _changes[0]  # before reading: a change committed meanwhile forces a re-read
         found = announcements(session, now)
         if self.seconds > 0:
-            self._read = (_changes[0], wall, now, found)  # one assignment: safe across threads
+            self._read = (generation, wall, now, found)  # one assignment: safe across threads
         return list(found[0]), found[1]
 
 
