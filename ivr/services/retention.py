@@ -52,12 +52,7 @@ def purge(
     credentials) nothing is erased at Twilio and the result says so.
     """
     cutoff = now - timedelta(days=retention_days)
-    erased = gone = kept = 0
-    problem: str | None = None  # why recordings were kept
-    # Twilio cannot be asked at all (no credentials) or did not answer: the rest wait too.
-    outage = (
-        None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
-    )
+    erasures = _Erasures(delete_recording)
     incidents = list(
         session.scalars(
             select(Incident).where(
@@ -74,16 +69,7 @@ def purge(
     for incident in incidents:
         if incident.recording_url or incident.recording_sid:
             sid = incident.recording_sid or _sid_in(incident.recording_url)
-            outcome = outage or _erase(sid, delete_recording)
-            if isinstance(outcome, Kept):
-                kept += 1
-                problem = problem or outcome.reason
-                outage = outcome if outcome.outage else outage
-            elif outcome == "erased":
-                erased += 1
-            else:
-                gone += 1
-            if not isinstance(outcome, Kept):  # else the SID stays: the next purge tries again
+            if erasures.erase(sid):  # else the SID stays: the next purge tries again
                 incident.recording_url = incident.recording_sid = None
         incident.caller_number = _masked(incident.caller_number)
         incident.callback_number = _masked(incident.callback_number)
@@ -118,15 +104,15 @@ def purge(
     ).rowcount
     session.commit()
     result = Purged(
-        erased,
+        erasures.erased,
         len(incidents),
         len(calls),
         languages or 0,
         texts or 0,
         len(affected),
-        already_gone=gone,
-        not_erased=kept,
-        problem=problem,
+        already_gone=erasures.gone,
+        not_erased=erasures.kept,
+        problem=erasures.problem,
     )
     log.info("retention purge before %s: %s", cutoff.isoformat(), result)
     return result
@@ -157,28 +143,18 @@ def purge_dead_letters(
     here first, and a letter whose recording could not be erased stays for the next purge.
     """
     cutoff = now - timedelta(days=retention_days)
-    outage = (
-        None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
-    )
-    erased = kept = 0
-    problem: str | None = None
-    forget: set[str] = set()
+    erasures = _Erasures(delete_recording)
     # Twilio is asked outside the spool's lock: webhooks spooling meanwhile must not wait for it.
-    for line in dead_lines(spool_dir):
-        if not _older_than(line, cutoff):
-            continue
-        for sid in sorted(set(_ANY_RECORDING_SID.findall(line))):
-            outcome = outage or _erase(sid, delete_recording)
-            if isinstance(outcome, Kept):
-                kept += 1
-                problem = problem or outcome.reason
-                outage = outcome if outcome.outage else outage
-                break
-            erased += 1
-        else:
-            forget.add(line)
+    forget = {
+        line
+        for line in dead_lines(spool_dir)
+        if _older_than(line, cutoff)
+        and all(erasures.erase(sid) for sid in sorted(set(_ANY_RECORDING_SID.findall(line))))
+    }
     letters = prune_dead(spool_dir, lambda line: line not in forget)
-    result = DeadLettersPurged(letters, erased, kept, problem)
+    result = DeadLettersPurged(
+        letters, erasures.erased + erasures.gone, erasures.kept, erasures.problem
+    )
     log.info("retention purge of dead letters before %s: %s", cutoff.isoformat(), result)
     return result
 
@@ -208,6 +184,33 @@ class Kept:
 
     reason: str
     outage: bool = False
+
+
+class _Erasures:
+    """The recordings one purge asks Twilio to erase, counted; after an outage (no credentials,
+    Twilio unreachable) the rest are not tried and wait for the next purge too."""
+
+    def __init__(self, delete_recording: Eraser | None) -> None:
+        self.delete_recording = delete_recording
+        self.outage = (
+            None if delete_recording else Kept("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set", True)
+        )
+        self.erased = self.gone = self.kept = 0
+        self.problem: str | None = None  # why the first kept one was kept
+
+    def erase(self, sid: str | None) -> bool:
+        """True once Twilio has the recording no more (erased now, or gone before)."""
+        outcome = self.outage or _erase(sid, self.delete_recording)
+        if isinstance(outcome, Kept):
+            self.kept += 1
+            self.problem = self.problem or outcome.reason
+            self.outage = outcome if outcome.outage else self.outage
+            return False
+        if outcome == "erased":
+            self.erased += 1
+        else:
+            self.gone += 1
+        return True
 
 
 def _erase(sid: str | None, delete_recording: Eraser | None) -> str | Kept:
