@@ -12,7 +12,7 @@ import itertools
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -76,6 +76,13 @@ def announcements(session: Session, now: datetime) -> tuple[list[Window], Announ
     )
 
 
+class _Read(NamedTuple):
+    changes: int  # `_changes` when it was read
+    wall: float  # time.monotonic() then
+    at: datetime  # the app's clock then
+    found: tuple[list[Window], Announced | None]
+
+
 class AnnouncementCache:
     """What `announcements` read, reused for up to `seconds` per process (0: read every time).
 
@@ -87,22 +94,22 @@ class AnnouncementCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._read: tuple[int, float, datetime, tuple[list[Window], Announced | None]] | None = None
+        self._read: _Read | None = None
 
     def get(self, session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
         read, wall = self._read, time.monotonic()
         if (
-            read is not None
-            and read[0] == _changes[0]
-            and wall - read[1] < self.seconds
-            and 0 <= (now - read[2]).total_seconds() < self.seconds
+            read is None
+            or read.changes != _changes[0]
+            or wall - read.wall >= self.seconds
+            or not 0 <= (now - read.at).total_seconds() < self.seconds
         ):
-            return list(read[3][0]), read[3][1]
-        generation = _changes[0]  # before reading: a change committed meanwhile forces a re-read
-        found = announcements(session, now)
-        if self.seconds > 0:
-            self._read = (generation, wall, now, found)  # one assignment: safe across threads
-        return list(found[0]), found[1]
+            changes = _changes[0]  # before reading: a change committed meanwhile forces a re-read
+            read = _Read(changes, wall, now, announcements(session, now))
+            if self.seconds > 0:
+                self._read = read  # one assignment: safe across threads
+        windows, known = read.found
+        return list(windows), known
 
 
 _changes = [0]  # counts commits in this process that changed a window or a disruption
