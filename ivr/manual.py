@@ -1,4 +1,4 @@
-"""The manual's generated parts (settings, CLI, modules), written from the code so they cannot drift.
+"""The manual's generated parts (settings, CLI, modules), written from the code: they cannot drift.
 
 `python -m ivr.manual` rewrites them in docs/; `python -m ivr.manual --check` exits 1 when one is
 stale (the tests check the same).
@@ -105,8 +105,11 @@ def stale() -> list[str]:
     ]
 
 
-def write() -> None:
+def write(*names: str) -> None:
+    """Rewrite the generated parts named (all of them when none is)."""
     for page, name, make in GENERATED:
+        if names and name not in names:
+            continue
         path = DOCS / page
         path.write_text(replace_block(path.read_text(encoding="utf-8"), name, make()), "utf-8")
 
