@@ -91,13 +91,28 @@ def test_bin_test_builds_the_manual_strictly_after_lint() -> None:
     assert script.index("mkdocs build --strict") < script.index("pytest")
 
 
-@pytest.mark.skipif(shutil.which("mkdocs") is None, reason="mkdocs is not installed")
-def test_the_manual_builds_strictly(tmp_path: Path) -> None:
-    result = subprocess.run(
-        ["mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+def build(root: Path) -> subprocess.CompletedProcess[str]:
+    # Not --quiet: it hides the warnings that --strict turns into a failure.
+    return subprocess.run(
+        ["mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+        cwd=root, capture_output=True, text=True, timeout=300, check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("mkdocs") is None, reason="mkdocs is not installed")
+def test_the_manual_builds_strictly_and_fails_on_a_page_left_out(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "docs" / "notes").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "notes" / "a-branch.md").write_text("# Draft\n\n[later](nowhere.md)\n")
+    result = build(tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "run" / "settings" / "index.html").exists()
     assert not (tmp_path / "site" / "notes").exists()
+    (tmp_path / "docs" / "stray.md").write_text("# Not in the navigation\n")
+    assert build(tmp_path).returncode != 0
+    (tmp_path / "docs" / "stray.md").unlink()
+    page = tmp_path / "docs" / "run" / "twilio.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n")
+    assert build(tmp_path).returncode != 0
