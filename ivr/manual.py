@@ -1,4 +1,4 @@
-"""The manual's generated parts (settings, CLI, modules), written from the code: they cannot drift.
+"""The manual's generated parts (settings, CLI, modules, flow), written from the code: no drift.
 
 `python -m ivr.manual` rewrites them in docs/; `python -m ivr.manual --check` exits 1 when one is
 stale (the tests check the same).
@@ -82,6 +82,18 @@ def module_list() -> str:
     return "\n".join(rows)
 
 
+def flow_table() -> str:
+    """The call flow's transitions, the table the webhooks dispatch on."""
+    from ivr.domain.call_flow import TRANSITIONS
+
+    hours = {None: "always", True: "open", False: "closed"}
+    rows = ["| from | on | when | to |", "|---|---|---|---|"]
+    for t in TRANSITIONS:
+        outcome = t.outcome.replace("|", "\\|")
+        rows.append(f"| `{t.source}` | {outcome} | {hours[t.when_open]} | `{t.target}` |")
+    return "\n".join(rows)
+
+
 def _settings() -> str:
     from ivr.config import settings_table
 
@@ -93,6 +105,7 @@ GENERATED: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("run/settings.md", "settings", _settings),
     ("reference/cli.md", "cli", cli_reference),
     ("inside/modules.md", "modules", module_list),
+    ("inside/flow.md", "flow", flow_table),
 )
 
 
