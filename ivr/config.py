@@ -242,11 +242,12 @@ SETTINGS: tuple[Setting, ...] = (
         '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
     ),
     # Free speech, not a menu word: a model named explicitly that knows Dutch and German.
-    # Sources (README "A sentence agents can read"): Twilio's <Gather> takes a Deepgram model
-    # in `speechModel` and passes `language` on to it (twilio.com/docs/voice/twiml/gather,
-    # "speechModel"; a pair the model does not support fails with warning 13331);
+    # Sources (docs/console/leads.md, "A sentence agents can read"): Twilio's <Gather> takes a
+    # Deepgram model in `speechModel` and passes `language` on to it
+    # (twilio.com/docs/voice/twiml/gather, "speechModel"; a pair the model does not support
+    # fails with warning 13331);
     # Deepgram documents Nova-2 for Dutch and German (developers.deepgram.com/changelog/2024/5/14,
-    # developers.deepgram.com/docs/models-languages-overview). Off by default: see README.
+    # developers.deepgram.com/docs/models-languages-overview). Off by default: see the manual.
     Setting(
         "ASK_SUMMARY",
         "0",
@@ -356,7 +357,7 @@ def persistent_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
 
 
 def settings_table() -> str:
-    """The README's environment table, written from SETTINGS so the two cannot drift apart."""
+    """The manual's settings table (docs/run/settings.md), written from SETTINGS so they agree."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for setting in SETTINGS:
         default = setting.default.replace(str(ROOT) + "/", "") or "(empty)"
@@ -365,4 +366,7 @@ def settings_table() -> str:
 
 
 if __name__ == "__main__":
+    from ivr.manual import write
+
     print(settings_table())
+    write("settings")  # and rewrite it on its page

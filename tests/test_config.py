@@ -1,4 +1,4 @@
-"""Configuration: defaults, parsing, and the README's table of it."""
+"""Configuration: defaults, parsing, and the manual's table of it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,6 @@ def test_values_are_parsed() -> None:
     assert config["HOLIDAY_CATEGORIES"] == ("public", "optional")
 
 
-def test_readme_lists_every_setting() -> None:
-    readme = (Path(ROOT) / "README.md").read_text()
-    assert settings_table() in readme, "README's environment table is stale: python -m ivr.config"
+def test_the_manual_lists_every_setting() -> None:
+    page = (Path(ROOT) / "docs" / "run" / "settings.md").read_text(encoding="utf-8")
+    assert settings_table() in page, "docs/run/settings.md is stale: python -m ivr.config"

@@ -2,8 +2,9 @@
 
 Only with `AGENT_PHONE_LOGIN` on, and only for a caller ID that rings an agent: everyone else
 hears the line exactly as before. With `AGENT_PHONE_PIN` set the change also needs the PIN,
-because a caller ID can be spoofed (README, "Agents on their own phone"). Key 3 or silence
-continues as an ordinary caller, so an agent with a problem of their own is never stuck here.
+because a caller ID can be spoofed (docs/journey/queue.md, "Agents on their own phone"). Key 3
+or silence continues as an ordinary caller, so an agent with a problem of their own is never
+stuck here.
 """
 
 from __future__ import annotations

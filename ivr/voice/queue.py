@@ -87,7 +87,7 @@ def queue_wait() -> Response:
     if info.first_round:
         _tell_change_due(response, st)
     if info.first_round and not st.summarised and current_app.config["ASK_SUMMARY"]:
-        # The agent's phone rings already: asking now costs the caller no time (README).
+        # The agent's phone rings already: asking now costs the caller no time (see the manual).
         answer_url = voice_url("voice.queue_summary", **st.but(summarised=True).query())
         say.speak(ask_sentence(response, st, answer_url), prompts.QUEUE_SUMMARY_ASK)
         return twiml(response)  # silence: the round ends and the next one tells the position

@@ -1,4 +1,4 @@
-"""`flask call` as a new operator uses it from the README: examples that do what they say."""
+"""`flask call` as a new operator uses it from the README and the manual: examples that work."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_an_unmigrated_database_is_explained_not_a_traceback(make_app, tmp_path)
 
 
 def test_says_and_keys_are_answered_in_the_order_given(app: Flask, agents: None) -> None:
-    """The README's spoken example: "Deutsch" to the first menu, then the words, then keys."""
+    """The manual's spoken example: "Deutsch" to the first menu, then the words, then keys."""
     result = run_call(
         app, "--at", OPEN_TUESDAY,
         "--say", "Deutsch", "--say", "Ich habe eine Störung", "--keys", "2,1",

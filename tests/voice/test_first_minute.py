@@ -37,7 +37,7 @@ BEFORE = {
     ("question, closed", "de"): 94,
 }
 # Half of before, except a question out of hours: the welcome, "closed until ...", the privacy
-# notice and how to record are most of it, and none of them can go (see README).
+# notice and how to record are most of it, and none of them can go (see docs/journey/prompts.md).
 SHARE = {"question, closed": 0.57}
 RETURNING_TO_AGENT_SECONDS = 20
 BUSY = re.compile(r"in gesprek|bezet|druk bezig|im gespräch|besetzt|beschäftigt", re.IGNORECASE)
