@@ -77,6 +77,19 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",
     ),
+    # A Webhook Rule makes Twilio sign with a SharedKey instead of the auth token, and say so in
+    # X-Twilio-Webhooks-Signature-Settings (twilio.com/docs/usage/webhooks/webhook-shared-keys).
+    Setting(
+        "TWILIO_SHARED_KEY_SECRET",
+        "",
+        "the SharedKey secret of a Webhook Rule: verifies webhooks that carry "
+        "`X-Twilio-Webhooks-Signature-Settings`; empty: those are refused (403, logged once)",
+    ),
+    Setting(
+        "TWILIO_SHARED_KEY_SECRET_PREVIOUS",
+        "",
+        "a second SharedKey secret also accepted, for rotating keys without downtime",
+    ),
     Setting(
         "TWILIO_ACCOUNT_SID",
         "",
