@@ -106,7 +106,7 @@ def _validator(token: str) -> RequestValidator:
 
 
 SHARED_KEY_SETTINGS = ("TWILIO_SHARED_KEY_SECRET", "TWILIO_SHARED_KEY_SECRET_PREVIOUS")
-_NO_SECRET_LOGGED = "ivr.shared_key_missing_logged"
+_UNSET_KEY_LOGGED = "ivr.shared_key_missing_logged"
 
 
 def _secrets_for(settings_header: str | None) -> tuple[str, ...]:
@@ -142,8 +142,8 @@ def require_twilio_signature() -> None:
         _refuse("refused a request to %s signed with unknown algorithm %r", req.path, algorithm)
     secrets = _secrets_for(settings_header)
     if not secrets:
-        if not current_app.extensions.get(_NO_SECRET_LOGGED):
-            current_app.extensions[_NO_SECRET_LOGGED] = True
+        if not current_app.extensions.get(_UNSET_KEY_LOGGED):
+            current_app.extensions[_UNSET_KEY_LOGGED] = True
             log.error(
                 "Twilio signed a webhook with a shared key (a Webhook Rule is on) but "
                 "TWILIO_SHARED_KEY_SECRET is not set: every such request is refused (403). "
