@@ -251,8 +251,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPEECH_MODEL",
         "",
-        "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE), e.g. "
-        '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
+        "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE): "
+        "`deepgram_nova-2`, `deepgram_nova-3` or `googlev2_telephony`; empty: Twilio chooses; "
+        "any other value is refused at start",
+    ),
+    Setting(
+        "SPEECH_TIMEOUT_SECONDS",
+        "2",
+        "`speechTimeout` of every `<Gather>` that names a `speechModel` (Twilio refuses `auto` "
+        "there): seconds of silence that end the answer",
+        int,
     ),
     # Free speech, not a menu word: a model named explicitly that knows Dutch and German.
     # Sources (README "A sentence agents can read"): Twilio's <Gather> takes a Deepgram model
@@ -270,7 +278,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SUMMARY_SPEECH_MODEL",
         "deepgram_nova-2",
-        "`speechModel` of the one-sentence summary `<Gather>` (nl-NL and de-DE)",
+        "`speechModel` of the one-sentence summary `<Gather>` (nl-NL and de-DE); checked at "
+        "start like `SPEECH_MODEL`",
     ),
     Setting(
         "WHISPER_SUMMARY_WORDS",

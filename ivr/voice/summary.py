@@ -15,6 +15,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
+from ivr.speech_models import speech_timeout
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -47,11 +48,12 @@ def summary() -> Response:
 
 def ask_sentence(response: VoiceResponse, st: CallState, answer_url: str) -> Gather:
     """The `<Gather>` that listens for one sentence in the caller's language."""
+    model = current_app.config["SUMMARY_SPEECH_MODEL"] or None
     return response.gather(
         input="speech",
         language=SAY_LANGUAGE[st.lang],
-        speech_model=current_app.config["SUMMARY_SPEECH_MODEL"] or None,
-        speech_timeout="auto",
+        speech_model=model,
+        speech_timeout=speech_timeout(current_app.config, model),
         timeout=SUMMARY_TIMEOUT,
         action=answer_url,
         method="POST",
