@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -109,6 +110,9 @@ class TwilioRest:
             environment={},  # settings come from the app's configuration, never os.environ
         )
         self.configured = bool(account_sid and auth_token)
+        # Until when this worker places no calls: Twilio refused the account or the line's
+        # settings (ivr/services/dispatch.py); one try after it tells whether it was fixed.
+        self.refused_until: datetime | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> TwilioRest:

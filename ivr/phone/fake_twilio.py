@@ -118,6 +118,9 @@ class FakeTwilio:
         self.recordings: dict[str, dict[str, Any]] = {}  # what Twilio holds, by RecordingSid
         self.queues: dict[str, dict[str, Any]] = {}  # by QueueSid: friendly_name, current_size
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
+        # Calls.json refusing a call as Twilio does, by `To` ("*": every call): (HTTP, code),
+        # e.g. (400, 21211) an invalid number, (400, 21210) a 'From' not on the account.
+        self.refuse_calls: dict[str, tuple[int, int]] = {}
         # A message is accepted and kept, but the line is answered with this HTTP status: the
         # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
         self.lose_replies: int | None = None
@@ -236,6 +239,9 @@ def _calls_routes(fake: FakeTwilio) -> None:
                 raise ApiError(400, 21201, f"No '{required}' number is specified")
         if not (request.value("Url") or request.value("Twiml")):
             raise ApiError(400, 21205, "Url parameter is required")
+        refusal = fake.refuse_calls.get(request.value("To")) or fake.refuse_calls.get("*")
+        if refusal:
+            raise ApiError(refusal[0], refusal[1], f"Twilio error {refusal[1]}")
         call = FakeCall(
             sid="CA" + secrets.token_hex(16),
             account_sid=fake.account_sid,
