@@ -199,9 +199,13 @@ class TwilioRest:
 
     # Messages ----------------------------------------------------------------------------------
 
-    def send_message(self, to: str, body: str, sender: str) -> SentMessage:
+    def send_message(
+        self, to: str, body: str, sender: str, status_callback: str | None = None
+    ) -> SentMessage:
         """A text message through the Messaging API; `sender` is a number or a Messaging Service
-        SID (`MG...`), which lets Twilio pick the number from the service's pool."""
+        SID (`MG...`), which lets Twilio pick the number from the service's pool. Twilio posts
+        each change of the message's status to `status_callback`
+        (twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks)."""
         if not sender:
             raise TwilioUnavailable("no sender: MESSAGES_FROM is not configured")
         by_service = sender.startswith("MG")
@@ -210,6 +214,7 @@ class TwilioRest:
             lambda: self._client.messages.create(
                 to=to,
                 body=body,
+                **({"status_callback": status_callback} if status_callback else {}),
                 **({"messaging_service_sid": sender} if by_service else {"from_": sender}),
             ),
         )

@@ -27,9 +27,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from ivr.phone.transport import Reply, Transport
+
 API_VERSION = "2010-04-01"
 ACCOUNT_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
 LIVE = ("queued", "ringing", "in-progress")
+# Every Status a Message resource can have
+# (twilio.com/docs/messaging/api/message-resource#message-status-values).
+MESSAGE_STATUSES = (
+    "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received",
+    "accepted", "scheduled", "read", "partially_delivered", "canceled",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,7 @@ class FakeTwilio:
         # Calls.json refusing a call as Twilio does, by `To` ("*": every call): (HTTP, code),
         # e.g. (400, 21211) an invalid number, (400, 21210) a 'From' not on the account.
         self.refuse_calls: dict[str, tuple[int, int]] = {}
+        self.message_callbacks: dict[str, str] = {}  # MessageSid -> its StatusCallback URL
         # A message is accepted and kept, but the line is answered with this HTTP status: the
         # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
         self.lose_replies: int | None = None
@@ -191,6 +200,31 @@ class FakeTwilio:
             sid = "QU" + secrets.token_hex(16)
             self.queues[sid] = {"friendly_name": name, "current_size": size}
             return sid
+
+    def report_message(
+        self, transport: Transport, sid: str, status: str, error_code: int | None = None
+    ) -> Reply | None:
+        """What Twilio does when a message's status changes: post it, signed, to the message's
+        StatusCallback (None when it asked for none). `status` is one of MESSAGE_STATUSES."""
+        with self.lock:
+            message = next(m for m in self.messages if m["sid"] == sid)
+            message["status"], message["error_code"] = status, error_code
+            url = self.message_callbacks.get(sid)
+        if not url:
+            return None
+        form = {
+            "AccountSid": self.account_sid,
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "To": message["to"],
+            "From": message["from"] or "",
+            "ApiVersion": API_VERSION,
+        }
+        if error_code is not None:
+            form["ErrorCode"] = str(error_code)
+        return transport.post(url, form)
 
     def set_status(self, call_sid: str, status: str) -> None:
         """What the simulated phone did (ringing, in-progress, completed, no-answer, ...)."""
@@ -307,6 +341,8 @@ def _messages_routes(fake: FakeTwilio) -> None:
             "price": None,
             "uri": f"/{API_VERSION}/Accounts/{fake.account_sid}/Messages/{sid}.json",
         }
+        if request.value("StatusCallback"):
+            fake.message_callbacks[sid] = request.value("StatusCallback")
         fake.messages.append(message)
         if fake.lose_replies:
             raise ApiError(fake.lose_replies, 20500, "Bad Gateway")
