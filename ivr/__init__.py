@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from ivr.config import load_config
     from ivr.flask_app import LineApp
+    from ivr.speech_models import check_speech_models
 
     app = LineApp(__name__, instance_path=None)
     # `/voice/menu//x` must not be answered with a 308 redirect: Twilio gets TwiML (or 403).
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     configure_logging(app)
+    check_speech_models(app.config)
     configure_secret_key(app)
     configure_extensions(app)
     configure_blueprints(app)

@@ -77,6 +77,19 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "verifies `X-Twilio-Signature`; required unless `IVR_DEV_UNSIGNED=1`",
     ),
+    # A Webhook Rule makes Twilio sign with a SharedKey instead of the auth token, and say so in
+    # X-Twilio-Webhooks-Signature-Settings (twilio.com/docs/usage/webhooks/webhook-shared-keys).
+    Setting(
+        "TWILIO_SHARED_KEY_SECRET",
+        "",
+        "the SharedKey secret of a Webhook Rule: verifies webhooks that carry "
+        "`X-Twilio-Webhooks-Signature-Settings`; empty: those are refused (403, logged once)",
+    ),
+    Setting(
+        "TWILIO_SHARED_KEY_SECRET_PREVIOUS",
+        "",
+        "a second SharedKey secret also accepted, for rotating keys without downtime",
+    ),
     Setting(
         "TWILIO_ACCOUNT_SID",
         "",
@@ -238,8 +251,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPEECH_MODEL",
         "",
-        "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE), e.g. "
-        '`googlev2_telephony`; empty: Twilio chooses (see "Speech recognition")',
+        "`speechModel` of every spoken-answer `<Gather>` (nl-NL and de-DE): "
+        "`deepgram_nova-2`, `deepgram_nova-3` or `googlev2_telephony`; empty: Twilio chooses; "
+        "any other value is refused at start",
+    ),
+    Setting(
+        "SPEECH_TIMEOUT_SECONDS",
+        "2",
+        "`speechTimeout` of every `<Gather>` that names a `speechModel` (Twilio refuses `auto` "
+        "there): seconds of silence that end the answer",
+        int,
     ),
     # Free speech, not a menu word: a model named explicitly that knows Dutch and German.
     # Sources (docs/console/leads.md, "A sentence agents can read"): Twilio's <Gather> takes a
@@ -258,7 +279,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SUMMARY_SPEECH_MODEL",
         "deepgram_nova-2",
-        "`speechModel` of the one-sentence summary `<Gather>` (nl-NL and de-DE)",
+        "`speechModel` of the one-sentence summary `<Gather>` (nl-NL and de-DE); checked at "
+        "start like `SPEECH_MODEL`",
     ),
     Setting(
         "WHISPER_SUMMARY_WORDS",

@@ -243,6 +243,25 @@ class OutboxMessage(Base):
     given_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # refused for good
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A text message's delivery as Twilio's status callbacks report it (MessageStatus): pending
+    # once Twilio took it, then delivered, undelivered or failed with Twilio's ErrorCode.
+    delivery_status: Mapped[str | None] = mapped_column(String(24))
+    delivery_error: Mapped[int | None] = mapped_column(Integer)
+
+
+class LineAlert(Base):
+    """Twilio refused the line for a reason only the lead can fix (credentials, caller ID,
+    geographic permissions): shown on every console page until a request succeeds again."""
+
+    __tablename__ = "line_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), unique=True)  # "calls" or "messages"
+    code: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(200))
+    fix: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class MessageOptOut(Base):

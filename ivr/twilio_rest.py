@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -109,6 +110,9 @@ class TwilioRest:
             environment={},  # settings come from the app's configuration, never os.environ
         )
         self.configured = bool(account_sid and auth_token)
+        # Until when this worker places no calls: Twilio refused the account or the line's
+        # settings (ivr/services/dispatch.py); one try after it tells whether it was fixed.
+        self.refused_until: datetime | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> TwilioRest:
@@ -195,9 +199,13 @@ class TwilioRest:
 
     # Messages ----------------------------------------------------------------------------------
 
-    def send_message(self, to: str, body: str, sender: str) -> SentMessage:
+    def send_message(
+        self, to: str, body: str, sender: str, status_callback: str | None = None
+    ) -> SentMessage:
         """A text message through the Messaging API; `sender` is a number or a Messaging Service
-        SID (`MG...`), which lets Twilio pick the number from the service's pool."""
+        SID (`MG...`), which lets Twilio pick the number from the service's pool. Twilio posts
+        each change of the message's status to `status_callback`
+        (twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks)."""
         if not sender:
             raise TwilioUnavailable("no sender: MESSAGES_FROM is not configured")
         by_service = sender.startswith("MG")
@@ -206,6 +214,7 @@ class TwilioRest:
             lambda: self._client.messages.create(
                 to=to,
                 body=body,
+                **({"status_callback": status_callback} if status_callback else {}),
                 **({"messaging_service_sid": sender} if by_service else {"from_": sender}),
             ),
         )

@@ -172,23 +172,71 @@ def test_signature_for_another_port_is_refused(client) -> None:
     assert response.status_code == 403
 
 
-def test_sha256_signature_named_in_the_settings_header_is_accepted(client) -> None:
-    url = "https://ivr.example.test/voice/incoming"
-    sha256 = RequestValidator(TOKEN).compute_signature(url, MultiDict(CALL), HMAC_SHA256)
-    settings = {
-        "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_x,algorithm=HMAC_SHA256"
+SHARED = "shared-key-secret-0123456789abcdef"
+PUBLIC = "https://ivr.example.test"
+
+
+def _shared_key_post(client, secret: str, algorithm: str | None, header: str | None = None):  # type: ignore[no-untyped-def]
+    """POST /voice/incoming signed as a Webhook Rule makes Twilio sign it."""
+    url = f"{PUBLIC}/voice/incoming"
+    headers = {
+        "X-Twilio-Signature": RequestValidator(secret).compute_signature(
+            url, MultiDict(CALL), algorithm
+        )
     }
-    accepted = client.post(
-        "/voice/incoming",
-        data=CALL,
-        headers={"X-Twilio-Signature": sha256, **settings},
-        base_url="https://ivr.example.test",
-    )
+    settings = header or (f"key=webhooks_sharedkey_x,algorithm={algorithm}" if algorithm else None)
+    if settings:
+        headers["X-Twilio-Webhooks-Signature-Settings"] = settings
+    return client.post("/voice/incoming", data=CALL, headers=headers, base_url=PUBLIC)
+
+
+@pytest.mark.parametrize("algorithm", ["HMAC_SHA256", "HMAC_SHA1"])
+def test_shared_key_signature_named_in_the_settings_header_is_accepted(
+    make_app, algorithm: str
+) -> None:
+    client = make_app(TWILIO_SHARED_KEY_SECRET=SHARED).test_client()
+    accepted = _shared_key_post(client, SHARED, algorithm)
     assert accepted.status_code == 200
+    parse(accepted.get_data(as_text=True))
+    # The same request signed with the auth token under that header is not Twilio's.
+    assert _shared_key_post(client, TOKEN, algorithm).status_code == 403
+
+
+def test_sha256_signature_without_the_settings_header_is_refused(make_app) -> None:
+    client = make_app(TWILIO_SHARED_KEY_SECRET=SHARED).test_client()
+    url = f"{PUBLIC}/voice/incoming"
+    sha256 = RequestValidator(SHARED).compute_signature(url, MultiDict(CALL), HMAC_SHA256)
     as_sha1 = client.post(
-        "/voice/incoming",
-        data=CALL,
-        headers={"X-Twilio-Signature": sha256},
-        base_url="https://ivr.example.test",
+        "/voice/incoming", data=CALL, headers={"X-Twilio-Signature": sha256}, base_url=PUBLIC
     )
     assert as_sha1.status_code == 403
+
+
+def test_auth_token_signing_keeps_working_with_a_shared_key_set(make_app) -> None:
+    client = make_app(TWILIO_SHARED_KEY_SECRET=SHARED).test_client()
+    assert _shared_key_post(client, TOKEN, None).status_code == 200
+
+
+def test_the_rotation_secret_is_accepted_too(make_app) -> None:
+    old = "the-previous-shared-key-secret"
+    client = make_app(
+        TWILIO_SHARED_KEY_SECRET=SHARED, TWILIO_SHARED_KEY_SECRET_PREVIOUS=old
+    ).test_client()
+    assert _shared_key_post(client, old, "HMAC_SHA256").status_code == 200
+    assert _shared_key_post(client, SHARED, "HMAC_SHA256").status_code == 200
+    assert _shared_key_post(client, "a-third-secret", "HMAC_SHA256").status_code == 403
+
+
+def test_shared_key_header_without_a_secret_is_refused_and_logged_once(client, caplog) -> None:
+    caplog.set_level("ERROR", logger="ivr.voice.security")
+    for _ in range(3):
+        assert _shared_key_post(client, TOKEN, "HMAC_SHA256").status_code == 403
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "TWILIO_SHARED_KEY_SECRET" in errors[0].getMessage()
+
+
+def test_unknown_signature_algorithm_is_refused(make_app) -> None:
+    client = make_app(TWILIO_SHARED_KEY_SECRET=SHARED).test_client()
+    header = "key=webhooks_sharedkey_x,algorithm=HMAC_SHA512"
+    assert _shared_key_post(client, SHARED, "HMAC_SHA256", header).status_code == 403

@@ -42,22 +42,28 @@ def _deliver() -> outbox.Pass:
         delivered, failed = tickets.delivered, tickets.failed
     if config["MESSAGES_FROM"]:
         rest = current_app.extensions["ivr.twilio"]
-        texts = messages.send_due(sessions, rest, config["MESSAGES_FROM"], services.now())
+        texts = messages.send_due(
+            sessions, rest, config["MESSAGES_FROM"], services.now(), config["PUBLIC_URL"]
+        )
         delivered, failed = delivered + texts.delivered, failed + texts.failed
     return outbox.Pass(delivered, failed)
 
 
 @cli.command("list")
 def list_messages() -> None:
-    """Waiting messages first, then the latest delivered."""
+    """Waiting messages first, then the latest sent; a text message with what Twilio reported."""
     for m in outbox.pending(get_session()):
         state = (
-            f"delivered {m.delivered_at:%Y-%m-%d %H:%M}"
+            f"{'sent' if m.channel == messages.CHANNEL else 'delivered'} "
+            f"{m.delivered_at:%Y-%m-%d %H:%M}"
             if m.delivered_at
             else (f"waiting, next try {m.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC")
         )
         if m.given_up_at:
             state = f"refused {m.given_up_at:%Y-%m-%d %H:%M}"
+        if m.delivery_status:
+            code = f" (Twilio error {m.delivery_error})" if m.delivery_error else ""
+            state += f", {m.delivery_status.replace('_', ' ')}{code}"
         error = f"  last error: {m.last_error}" if m.last_error else ""
         to = f" to {mask_number(m.recipient)}" if m.recipient else ""
         click.echo(f"{m.id:>6} {m.event:<20}{to} attempts {m.attempts:<3} {state}{error}")

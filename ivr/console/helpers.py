@@ -55,6 +55,7 @@ def parse_local(text: str, what: str = "time") -> datetime:
 
 
 def template_helpers() -> dict[str, object]:
+    from ivr.console.alerts import line_alert_texts
     from ivr.console.me import my_agent, presence_name
     from ivr.console.messages import presence_note
     from ivr.privacy import mask_number
@@ -68,4 +69,5 @@ def template_helpers() -> dict[str, object]:
         "ui_languages": LANGUAGE_NAMES,
         "my_agent": my_agent,
         "presence_name": presence_name,
+        "line_alert_texts": line_alert_texts,
     }

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from ivr.console import bp, live_list
 from ivr.console.helpers import calendar, desk, now
 from ivr.console.recordings import stream_recording
+from ivr.console.text_messages import text_messages
 from ivr.db import get_session
 from ivr.domain.triage import Impact, Severity
 from ivr.services import console
@@ -60,6 +61,7 @@ def incident(reference: str) -> str:
         impact=IMPACT_NAMES.get(row.impact) if row.impact else None,  # type: ignore[call-overload]
         severity=SEVERITY_NAMES.get(row.severity) if row.severity else None,  # type: ignore[call-overload]
         can_fetch=bool(current_app.config["TWILIO_ACCOUNT_SID"]),
+        texts=text_messages(row.id),
     )
 
 

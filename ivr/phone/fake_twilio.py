@@ -27,9 +27,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from ivr.phone.transport import Reply, Transport
+
 API_VERSION = "2010-04-01"
 ACCOUNT_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
 LIVE = ("queued", "ringing", "in-progress")
+# Every Status a Message resource can have
+# (twilio.com/docs/messaging/api/message-resource#message-status-values).
+MESSAGE_STATUSES = (
+    "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received",
+    "accepted", "scheduled", "read", "partially_delivered", "canceled",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,10 @@ class FakeTwilio:
         self.recordings: dict[str, dict[str, Any]] = {}  # what Twilio holds, by RecordingSid
         self.queues: dict[str, dict[str, Any]] = {}  # by QueueSid: friendly_name, current_size
         self.failing: int | None = None  # an HTTP status to answer everything with (an outage)
+        # Calls.json refusing a call as Twilio does, by `To` ("*": every call): (HTTP, code),
+        # e.g. (400, 21211) an invalid number, (400, 21210) a 'From' not on the account.
+        self.refuse_calls: dict[str, tuple[int, int]] = {}
+        self.message_callbacks: dict[str, str] = {}  # MessageSid -> its StatusCallback URL
         # A message is accepted and kept, but the line is answered with this HTTP status: the
         # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
         self.lose_replies: int | None = None
@@ -189,6 +201,31 @@ class FakeTwilio:
             self.queues[sid] = {"friendly_name": name, "current_size": size}
             return sid
 
+    def report_message(
+        self, transport: Transport, sid: str, status: str, error_code: int | None = None
+    ) -> Reply | None:
+        """What Twilio does when a message's status changes: post it, signed, to the message's
+        StatusCallback (None when it asked for none). `status` is one of MESSAGE_STATUSES."""
+        with self.lock:
+            message = next(m for m in self.messages if m["sid"] == sid)
+            message["status"], message["error_code"] = status, error_code
+            url = self.message_callbacks.get(sid)
+        if not url:
+            return None
+        form = {
+            "AccountSid": self.account_sid,
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "To": message["to"],
+            "From": message["from"] or "",
+            "ApiVersion": API_VERSION,
+        }
+        if error_code is not None:
+            form["ErrorCode"] = str(error_code)
+        return transport.post(url, form)
+
     def set_status(self, call_sid: str, status: str) -> None:
         """What the simulated phone did (ringing, in-progress, completed, no-answer, ...)."""
         with self.lock:
@@ -236,6 +273,9 @@ def _calls_routes(fake: FakeTwilio) -> None:
                 raise ApiError(400, 21201, f"No '{required}' number is specified")
         if not (request.value("Url") or request.value("Twiml")):
             raise ApiError(400, 21205, "Url parameter is required")
+        refusal = fake.refuse_calls.get(request.value("To")) or fake.refuse_calls.get("*")
+        if refusal:
+            raise ApiError(refusal[0], refusal[1], f"Twilio error {refusal[1]}")
         call = FakeCall(
             sid="CA" + secrets.token_hex(16),
             account_sid=fake.account_sid,
@@ -301,6 +341,8 @@ def _messages_routes(fake: FakeTwilio) -> None:
             "price": None,
             "uri": f"/{API_VERSION}/Accounts/{fake.account_sid}/Messages/{sid}.json",
         }
+        if request.value("StatusCallback"):
+            fake.message_callbacks[sid] = request.value("StatusCallback")
         fake.messages.append(message)
         if fake.lose_replies:
             raise ApiError(fake.lose_replies, 20500, "Bad Gateway")

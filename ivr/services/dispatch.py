@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,14 +22,17 @@ from sqlalchemy.orm import Session
 from ivr.db import Database
 from ivr.domain.queueing import FreeAgent, next_pair
 from ivr.models import Agent, Offer, QueueEntry
+from ivr.services import line_alerts
 from ivr.services.presence import AVAILABLE, AWAY, RINGING, free_now, free_since, set_presence
-from ivr.services.queue import OFFERED, WAITING, QueueSettings, as_waiting
+from ivr.services.queue import IN_QUEUE, OFFERED, WAITING, QueueSettings, as_waiting
+from ivr.twilio_errors import account_fault, is_number_fault
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
 
 log = logging.getLogger(__name__)
 
 LIVE_OFFER = ("placing", "ringing")
 CLAIM_ATTEMPTS = 5  # lost races in a row before a dispatcher leaves the rest to the next one
+FAULT_OFFERS = 2  # refused offers after which a waiting caller is taken on (voice/queue.py)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ def dispatch(line: Dispatcher, now: datetime, limit: int = 10) -> list[int]:
     """Offer waiting callers to free agents until no pair is left; the offers placed."""
     placed: list[int] = []
     lost = 0
+    refused_until = line.rest.refused_until
+    if refused_until is not None and now < refused_until:
+        return placed  # Twilio refuses the account: one try per QUEUE_FAULT_SECONDS, no more
     while len(placed) < limit and lost < CLAIM_ATTEMPTS:
         try:
             claim = claim_next(line.database, line.settings, now)
@@ -154,26 +160,45 @@ def place(line: Dispatcher, claim: Claim, now: datetime) -> bool:
             ring_seconds=line.settings.ring_seconds,
         )
     except TwilioUnavailable as exc:
-        # 400 is the agent's number (invalid, not reachable): the phone failed, the agent is
-        # away. Anything else is Twilio's or our account's trouble, not the agent's.
-        agent_fault = exc.status == 400
-        with database.sessions.begin() as session:
-            offer = session.get_one(Offer, claim.offer_id)
-            if agent_fault:
-                note = f"phone failed (Twilio {exc.code or exc.status})"
-                end_offer(session, offer, "failed", now, presence=AWAY, note=note)
-            else:
-                end_offer(session, offer, "failed", now, presence=AVAILABLE)
-                offer.entry.failed_offers += 1
-        return agent_fault  # the next agent may do; a Twilio outage stops this round
+        return _refused(line, claim, exc, now)
     with database.sessions.begin() as session:
         offer = session.get_one(Offer, claim.offer_id)
         offer.call_sid = call.sid
         offer.placed_at = now
         if offer.status == "placing":
             offer.status = "ringing"
+        if line.rest.refused_until is not None:
+            line.rest.refused_until = None
+            line_alerts.clear(session, line_alerts.CALLS)
     log.info("offer %s placed (entry %s)", claim.offer_id, offer.entry_id)
     return True
+
+
+def _refused(line: Dispatcher, claim: Claim, exc: TwilioUnavailable, now: datetime) -> bool:
+    """Twilio refused the offer's call. Its error code says whose trouble it is
+    (ivr/twilio_errors.py): one agent's number sets that agent away and the next agent may do;
+    the account or the line's settings keep every agent as they are, raise the alert and stop
+    placing offers; anything else (an outage, an unknown code) is as when Twilio is down."""
+    fault = account_fault(exc.code)
+    with line.database.sessions.begin() as session:
+        offer = session.get_one(Offer, claim.offer_id)
+        if is_number_fault(exc.code):
+            note = f"phone failed (Twilio {exc.code})"
+            end_offer(session, offer, "failed", now, presence=AWAY, note=note)
+            return True
+        end_offer(session, offer, "failed", now, presence=AVAILABLE)
+        offer.entry.failed_offers += 1
+        if fault is not None:
+            line_alerts.raise_alert(session, line_alerts.CALLS, fault, now)
+            # Nobody can be rung: the callers on the line go on as when Twilio is down.
+            session.execute(
+                update(QueueEntry)
+                .where(QueueEntry.status.in_(IN_QUEUE), QueueEntry.mode == "line")
+                .values(failed_offers=FAULT_OFFERS)
+                .execution_options(synchronize_session=False)
+            )
+            line.rest.refused_until = now + timedelta(seconds=line.settings.fault_seconds)
+    return False  # do not hammer it; the sweeper or the next event retries
 
 
 def end_offer(

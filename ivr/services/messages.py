@@ -26,7 +26,10 @@ from ivr.i18n import DEFAULT_LOCALE, LOCALES, render
 from ivr.models import MessageOptOut, OutboxMessage
 from ivr.privacy import caller_key, mask_number
 from ivr.prompts import Prompt
+from ivr.services import line_alerts
+from ivr.services.delivery import FAILED, PENDING, UNDELIVERED
 from ivr.services.outbox import Pass, backoff, claim
+from ivr.twilio_errors import account_fault
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
 
 log = logging.getLogger(__name__)
@@ -110,8 +113,15 @@ def queue(
     return True
 
 
-def send_due(sessions: sessionmaker[Session], rest: TwilioRest, sender: str, now: datetime) -> Pass:
-    """One pass over the text messages that are due. Safe to run in several processes at once."""
+def send_due(
+    sessions: sessionmaker[Session],
+    rest: TwilioRest,
+    sender: str,
+    now: datetime,
+    public_url: str = "",
+) -> Pass:
+    """One pass over the text messages that are due. Safe to run in several processes at once.
+    With the line's `public_url`, each message asks Twilio for its delivery reports."""
     with sessions() as session:
         due = session.scalars(
             select(OutboxMessage.id)
@@ -128,22 +138,37 @@ def send_due(sessions: sessionmaker[Session], rest: TwilioRest, sender: str, now
     for message_id in due:
         if not claim(sessions, message_id, now):
             continue
-        if _send(sessions, message_id, rest, sender, now):
+        callback = status_url(public_url, message_id)
+        if _send(sessions, message_id, rest, sender, now, callback=callback):
             sent += 1
         else:
             failed += 1
     return Pass(sent, failed)
 
 
+def status_url(public_url: str, message_id: int) -> str | None:
+    """The line's signed webhook for this message's delivery reports (None without PUBLIC_URL)."""
+    if not public_url:
+        return None
+    return f"{public_url.rstrip('/')}/voice/message/status?message={message_id}"
+
+
 def _send(
-    sessions: sessionmaker[Session], message_id: int, rest: TwilioRest, sender: str, now: datetime
+    sessions: sessionmaker[Session],
+    message_id: int,
+    rest: TwilioRest,
+    sender: str,
+    now: datetime,
+    *,
+    callback: str | None = None,
 ) -> bool:
     with sessions.begin() as session:  # committed before Twilio is asked; none stays open
         message = session.get_one(OutboxMessage, message_id)
         to, body = message.recipient or "", json.loads(message.payload)["body"]
         # An earlier attempt whose outcome the outbox never learnt (a reply lost, a crash after
         # Twilio took it) may have gone through: the attempt is counted before asking Twilio.
-        uncertain = message.attempts > 0
+        # A send whose delivery Twilio reported as failed is not uncertain: it is sent anew.
+        uncertain = message.attempts > 0 and message.delivery_status not in (UNDELIVERED, FAILED)
         attempts = message.attempts = message.attempts + 1
         known = _sids_sent_to(session, to) if uncertain else set()
     values: dict[str, Any] = {"attempts": attempts}
@@ -151,7 +176,11 @@ def _send(
         found = rest.find_message(to, body, sender, known) if uncertain else None
         if found is not None:
             log.info("text message %s to %s was sent already", message_id, mask_number(to))
-        sent = found or rest.send_message(to, body, sender)
+        sent = found or (
+            rest.send_message(to, body, sender, callback)
+            if callback
+            else rest.send_message(to, body, sender)
+        )
     except TwilioUnavailable as exc:
         # A 4xx other than 429 (too many requests) is Twilio refusing this message for good: a
         # number that cannot receive it, a caller who replied STOP. Anything else may pass later.
@@ -165,12 +194,19 @@ def _send(
         else:
             values["next_attempt_at"] = now + backoff(attempts)
         log.warning("text message %s to %s not sent: %s", message_id, mask_number(to), error)
+        fault = account_fault(exc.code)
         ok = False
     else:
+        # Taken by Twilio, not yet delivered: the status callback says what became of it.
         values |= {"delivered_at": now, "external_id": sent.sid, "last_error": None}
-        ok = True
+        values |= {"delivery_status": PENDING, "delivery_error": None}
+        fault, ok = None, True
     with sessions.begin() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(values))
+        if fault is not None:
+            line_alerts.raise_alert(session, line_alerts.MESSAGES, fault, now)
+        elif ok:
+            line_alerts.clear(session, line_alerts.MESSAGES)
     return ok
 
 
@@ -193,6 +229,17 @@ def sent_to(session: Session, number: str) -> list[OutboxMessage]:
         session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.channel == CHANNEL, OutboxMessage.recipient == number)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def for_incident(session: Session, incident_id: int) -> list[OutboxMessage]:
+    """The text messages queued for an incident, oldest first (the incident page shows them)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == CHANNEL, OutboxMessage.incident_id == incident_id)
             .order_by(OutboxMessage.id)
         )
     )

@@ -12,7 +12,7 @@ from ivr.caller_id import callable_number
 from ivr.domain.call_flow import KNOWN_LANGUAGE, NEW_CALLER, Step, next_step
 from ivr.domain.reference import new_reference
 from ivr.privacy import caller_key, mask_number
-from ivr.voice import agent_phone, prompts
+from ivr.voice import agent_phone, bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import call_sid, desk, field, go, keep, keep_and_read, now, speaker
 from ivr.voice.state import CallState
@@ -54,12 +54,8 @@ def incoming() -> Response:
 @bp.post("/status")
 def status() -> Response:
     """Twilio's status callback: the call ended. Whatever the caller said is already kept."""
-    keep("call_ended", status=field("CallStatus"), duration=_int(field("CallDuration")))
+    keep("call_ended", status=field("CallStatus"), duration=bounded.seconds("CallDuration"))
     return twiml(VoiceResponse())
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 @bp.post("/safe/dialled")
@@ -81,7 +77,7 @@ def safe_recorded() -> Response:
         "reference": new_reference(),
         "recording_sid": field("RecordingSid"),
         "recording_url": field("RecordingUrl"),
-        "recording_duration": _int(field("RecordingDuration")),
+        "recording_duration": bounded.seconds("RecordingDuration"),
     }
     try:
         keep("recording", **event)

@@ -21,7 +21,7 @@ from ivr.domain.changes import standard_change_due
 from ivr.domain.sla import SlaClock, pickup_time, targets_for
 from ivr.domain.triage import Category
 from ivr.services.console import find
-from ivr.voice import prompts
+from ivr.voice import bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,
@@ -88,12 +88,8 @@ def _keep_recording(st: CallState) -> None:
         reference=st.ref,
         recording_sid=field("RecordingSid"),
         recording_url=field("RecordingUrl"),
-        recording_duration=_int(field("RecordingDuration")),
+        recording_duration=bounded.seconds("RecordingDuration"),
     )
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
 
 
 @bp.post("/intake/recorded")

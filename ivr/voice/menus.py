@@ -29,6 +29,7 @@ from ivr.privacy import caller_key
 from ivr.prompts import Prompt
 from ivr.services.disruptions import Announced, Window
 from ivr.services.messages import can_receive
+from ivr.speech_models import speech_timeout
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -106,17 +107,18 @@ def choice_gather(
     response: VoiceResponse, answer_url: str, lang: str, hints: str, timeout: int = GATHER_TIMEOUT
 ) -> Gather:
     """One key or a spoken choice, answered at `answer_url` even when nothing came."""
+    model = current_app.config["SPEECH_MODEL"] or None
     return response.gather(
         input="dtmf speech",
         num_digits=1,
         timeout=timeout,
-        speech_timeout="auto",
+        speech_timeout=speech_timeout(current_app.config, model),
         action=answer_url,
         method="POST",
         action_on_empty_result=True,
         language=SAY_LANGUAGE[lang],
         hints=hints,
-        speech_model=current_app.config["SPEECH_MODEL"] or None,
+        speech_model=model,
     )
 
 

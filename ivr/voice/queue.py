@@ -20,7 +20,7 @@ from ivr import spoken
 from ivr.domain import queueing
 from ivr.domain.call_flow import CHOSE_CALLBACK, LEFT_QUEUE, Step, next_step
 from ivr.services import offers, queue
-from ivr.voice import prompts
+from ivr.voice import bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,
@@ -63,7 +63,7 @@ def queue_wait() -> Response:
     t = now()
     response = VoiceResponse()
     say = speaker(st.lang)
-    waited = timedelta(seconds=_int(field("QueueTime")))
+    waited = timedelta(seconds=bounded.seconds("QueueTime") or 0)
     run_dispatch()
     try:
         info = queue.wait_info(queue_database(), queue_settings(), call_sid(), t)
@@ -218,7 +218,3 @@ def _caller_left() -> None:
         offers.caller_left(queue_database(), twilio(), call_sid(), now())
     except SQLAlchemyError as exc:
         log.error("caller's hang-up not kept (%s); the sweeper repairs it", type(exc).__name__)
-
-
-def _int(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 9 else 0

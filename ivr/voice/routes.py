@@ -7,6 +7,7 @@ from ivr.voice import (  # noqa: F401  (each registers its routes)
     disruption,
     intake,
     menus,
+    message_status,
     offers,
     queue,
     routing,

@@ -1,4 +1,4 @@
-"""Only Twilio may drive the phone line: X-Twilio-Signature checks, correct behind a TLS proxy."""
+"""Only Twilio may drive the phone line: X-Twilio-Signature checks (auth token or shared key)."""
 
 from __future__ import annotations
 
@@ -97,24 +97,63 @@ _ALGORITHMS = (HMAC_SHA1, HMAC_SHA256)
 
 
 def _validator(token: str) -> RequestValidator:
-    """One validator per app (the token is fixed at start-up)."""
-    validator = current_app.extensions.get("ivr.request_validator")
-    if validator is None or validator.token != token.encode():
-        validator = current_app.extensions["ivr.request_validator"] = OneHmacValidator(token)
+    """One validator per secret (the secrets are fixed at start-up)."""
+    validators = current_app.extensions.setdefault("ivr.request_validators", {})
+    validator = validators.get(token)
+    if validator is None:
+        validator = validators[token] = OneHmacValidator(token)
     return validator
 
 
+SHARED_KEY_SETTINGS = ("TWILIO_SHARED_KEY_SECRET", "TWILIO_SHARED_KEY_SECRET_PREVIOUS")
+_UNSET_KEY_LOGGED = "ivr.shared_key_missing_logged"
+
+
+def _secrets_for(settings_header: str | None) -> tuple[str, ...]:
+    """The secrets a request may be signed with.
+
+    A Webhook Rule makes Twilio sign with a SharedKey's secret and add
+    `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=<alg>`; without that header
+    Twilio signs with the auth token and HMAC-SHA1
+    (twilio.com/docs/usage/webhooks/webhook-shared-keys). The second secret is the one being
+    rotated out (or in): tried only when the first does not match.
+    """
+    if not settings_header:
+        return (current_app.config["TWILIO_AUTH_TOKEN"],)
+    return tuple(s for s in (current_app.config.get(n, "") for n in SHARED_KEY_SETTINGS) if s)
+
+
+def _refuse(message: str, *args: object) -> None:
+    log.warning(message, *args)
+    abort(403)
+
+
 def require_twilio_signature() -> None:
-    token = current_app.config["TWILIO_AUTH_TOKEN"]
-    if not token:
+    config = current_app.config
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    settings_header = req.headers.get(SIGNATURE_SETTINGS_HEADER)
+    if not config["TWILIO_AUTH_TOKEN"] and not settings_header:
         _warn_once_when_serving()
-        if current_app.config["IVR_DEV_UNSIGNED"]:
+        if config["IVR_DEV_UNSIGNED"]:
             return
         abort(403)
-    req = request._get_current_object()  # type: ignore[attr-defined]
+    algorithm = get_signature_algorithm(settings_header)
+    if algorithm.upper() not in _ALGORITHMS:
+        _refuse("refused a request to %s signed with unknown algorithm %r", req.path, algorithm)
+    secrets = _secrets_for(settings_header)
+    if not secrets:
+        if not current_app.extensions.get(_UNSET_KEY_LOGGED):
+            current_app.extensions[_UNSET_KEY_LOGGED] = True
+            log.error(
+                "Twilio signed a webhook with a shared key (a Webhook Rule is on) but "
+                "TWILIO_SHARED_KEY_SECRET is not set: every such request is refused (403). "
+                "Set TWILIO_SHARED_KEY_SECRET to the SharedKey's secret."
+            )
+        abort(403)
     signature = req.headers.get(SIGNATURE_HEADER, "")
     params = req.form if req.method == "POST" else {}
-    algorithm = get_signature_algorithm(req.headers.get(SIGNATURE_SETTINGS_HEADER))
-    if not signature or not _validator(token).validate(signed_url(), params, signature, algorithm):
-        log.warning("refused unsigned or wrongly signed request to %s", req.path)
-        abort(403)
+    url = signed_url()
+    if not signature or not any(
+        _validator(secret).validate(url, params, signature, algorithm) for secret in secrets
+    ):
+        _refuse("refused unsigned or wrongly signed request to %s", req.path)

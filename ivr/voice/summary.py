@@ -15,7 +15,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
-from ivr.voice import prompts
+from ivr.speech_models import speech_timeout
+from ivr.voice import bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     STEP_ENDPOINTS,
@@ -47,11 +48,12 @@ def summary() -> Response:
 
 def ask_sentence(response: VoiceResponse, st: CallState, answer_url: str) -> Gather:
     """The `<Gather>` that listens for one sentence in the caller's language."""
+    model = current_app.config["SUMMARY_SPEECH_MODEL"] or None
     return response.gather(
         input="speech",
         language=SAY_LANGUAGE[st.lang],
-        speech_model=current_app.config["SUMMARY_SPEECH_MODEL"] or None,
-        speech_timeout="auto",
+        speech_model=model,
+        speech_timeout=speech_timeout(current_app.config, model),
         timeout=SUMMARY_TIMEOUT,
         action=answer_url,
         method="POST",
@@ -63,7 +65,7 @@ def keep_sentence(st: CallState) -> bool:
     """Keep what the caller said (with the engine's confidence); False when they said nothing."""
     text = " ".join(field("SpeechResult").split())[:MAX_SUMMARY]
     if text:
-        report(st, summary=text, summary_confidence=_confidence(field("Confidence")))
+        report(st, summary=text, summary_confidence=bounded.fraction("Confidence"))
     return bool(text)
 
 
@@ -79,14 +81,6 @@ def after_recording() -> Step:
     """Confirm the caller ID as callback number, or ask for one when there is none."""
     step = next_step(Step.INTAKE, DONE, False)
     return step if callable_number(field("From")) else Step.CALLBACK_NUMBER
-
-
-def _confidence(value: str) -> float | None:
-    try:
-        confidence = float(value)
-    except ValueError:
-        return None
-    return confidence if 0.0 <= confidence <= 1.0 else None
 
 
 def go_on_after_recording(response: VoiceResponse, st: CallState) -> VoiceResponse:
