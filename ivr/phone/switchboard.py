@@ -170,7 +170,7 @@ class Switchboard:
         if caller is None or not caller.queued:
             leg.dial_outcome("no-answer")  # nobody in that queue any more: the Dial times out
             return
-        caller.bridge(agent)
+        caller.bridge(agent, leg.waiting_attributes_of("Queue").get("url"), leg.call_sid)
         self.connected.append((agent, caller.call_sid))
         self.live[agent] = Connection(agent, caller, leg)
 

@@ -102,13 +102,34 @@ class TwilioCall:
         self.queue_seconds += seconds
         self._fetch_wait()
 
-    def bridge(self, other: str) -> None:
-        """Twilio dequeued this caller to `other` (an agent's `<Dial><Queue>`)."""
+    def bridge(self, other: str, url: str | None = None, dequeuer: str = "") -> None:
+        """Twilio dequeued this caller to `other` (an agent's `<Dial><Queue>`); the `<Queue>`
+        noun's `url` is requested on this caller's leg first (twilio.com/docs/voice/twiml/queue)."""
         self._in_wait = False
         self._waiting = None
         self._pending = []
         self.bridged_to = other
+        if url:
+            self._post(
+                self._url(url),
+                {
+                    "QueueSid": self._queue_sid,
+                    "QueueTime": str(self.queue_seconds),
+                    "DequeingCallSid": dequeuer,
+                },
+                step="queue url",
+            )
         self._did(f"is put through to {other}")
+
+    def leave_queue(self, result: str) -> None:
+        """Twilio took the caller out of the queue with `result` (every documented QueueResult:
+        tests/contract/twilio_values.py); the `<Enqueue>`'s action decides what comes next."""
+        if self._enqueue is None:
+            raise TwimlError(f"expected a call in a queue; it waits for {self.waiting_for}")
+        self._waiting = None
+        self._pending = []
+        self._since_input = []
+        self._leave_queue(result)
 
     def unbridge(self) -> None:
         """The conversation ended: the `<Enqueue>`'s action learns it was bridged."""
@@ -129,6 +150,11 @@ class TwilioCall:
     def waiting_attributes(self) -> dict[str, str]:
         """The waiting verb's TwiML attributes, as the app wrote them."""
         return {} if self._waiting is None else dict(self._waiting.attrib)
+
+    def waiting_attributes_of(self, noun: str) -> dict[str, str]:
+        """The attributes of the waiting verb's first `noun` (e.g. a `<Dial>`'s `<Queue>`)."""
+        found = None if self._waiting is None else next(self._waiting.iter(noun), None)
+        return {} if found is None else dict(found.attrib)
 
     @property
     def heard_items(self) -> list[Heard]:

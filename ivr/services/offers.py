@@ -96,14 +96,35 @@ def screened(
             offer.status, offer.accepted_at = "accepted", now
             offer.entry.status = CONNECTED
             set_presence(offer.agent, ON_CALL, now)
-            # A callback is taken once its caller answers (`callback_result`), not before.
-            if offer.entry.reference and offer.entry.mode != "callback":
-                recorder.apply(session, desk, _answered(offer, now))
+            # Not acknowledged yet: a line caller once Twilio bridges them (`bridged`), a
+            # callback once its caller answers and confirms (`callback_result`).
         else:
             heard = "no key" if not digits else f"key {digits[:3]}"
             note = f"declined an offer ({heard}) at {now.astimezone(desk.tz):%H:%M}"
             end_offer(session, offer, "declined", now, presence=AWAY, note=note)
         return view(session, offer_id)
+
+
+def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> bool:
+    """Twilio bridged the line caller `call_sid` to the agent who accepted them: the incident is
+    acknowledged in that agent's name (once; a repeated request changes nothing)."""
+    with database.sessions.begin() as session:
+        offer = session.scalar(
+            select(Offer)
+            .join(QueueEntry, Offer.entry_id == QueueEntry.id)
+            .where(
+                QueueEntry.call_sid == call_sid,
+                QueueEntry.mode == "line",
+                Offer.status.in_(("accepted", "done")),
+            )
+            .order_by(Offer.id.desc())
+            .limit(1)
+        )
+        if offer is None:
+            return False
+        if offer.entry.reference:
+            recorder.apply(session, desk, _answered(offer, now))
+        return True
 
 
 def _answered(offer: Offer, now: datetime) -> recorder.Event:
@@ -236,9 +257,15 @@ def caller_left(
     call_sid: str,
     now: datetime,
     reason: str | None = None,
+    *,
+    force: bool = False,
 ) -> None:
     """The caller left the line (hung up, or chose to: `reason` callback | report | limit ...):
-    out of the queue, and an agent's ringing offer for them is withdrawn."""
+    out of the queue, and an agent's ringing offer for them is withdrawn.
+
+    `force`: Twilio took them out of its queue (an error): also an entry an agent has just
+    accepted ends, since no `<Dial><Queue>` can reach them any more.
+    """
     to_cancel = None
     with database.sessions.begin() as session:
         entry = session.scalar(
@@ -248,6 +275,9 @@ def caller_left(
             return  # a callback keeps its place after the caller hangs up
         if entry.status == CONNECTED and reason is None:
             entry.status, entry.ended_at = DONE, now
+            return
+        if entry.status == CONNECTED and force:
+            entry.status, entry.ended_at, entry.leave_reason = LEFT, now, reason
             return
         if entry.status not in IN_QUEUE:
             return

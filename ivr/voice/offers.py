@@ -193,7 +193,9 @@ def offer_answer() -> Response:
             method="POST",
             timeout=BRIDGE_TIMEOUT,
         )
-        dial.queue(result.call_sid)  # the caller's own queue: exactly this caller
+        # The caller's own queue: exactly this caller. Its url runs on the caller's leg as they
+        # are dequeued: the real bridge (voice.queue_bridge).
+        dial.queue(result.call_sid, url=voice_url("voice.queue_bridge"), method="POST")
     response.append(dial)
     return twiml(response)
 
