@@ -121,6 +121,14 @@ class TwilioCall:
             )
         self._did(f"is put through to {other}")
 
+    def redirected(self, url: str) -> None:
+        """A REST update sent this call to `url`: what it was doing stops, that TwiML plays."""
+        if self._ended:
+            return
+        self._did("is redirected")
+        self._since_input = []
+        self._fetch(self._url(url), {}, step="redirect (REST)")
+
     def leave_queue(self, result: str) -> None:
         """Twilio took the caller out of the queue with `result` (every documented QueueResult:
         tests/contract/twilio_values.py); the `<Enqueue>`'s action decides what comes next."""
@@ -205,13 +213,26 @@ class TwilioCall:
         if not callback_first:
             self._recording_callback(verb, recording)
 
-    def dial_outcome(self, status: str, duration: int = 60, answered_by: str | None = None) -> None:
-        """The `<Dial>` ends with `status`; on "completed" the first (or named) party answered."""
+    def dial_outcome(
+        self,
+        status: str,
+        duration: int = 60,
+        answered_by: str | None = None,
+        *,
+        detected: str | None = None,
+        keys: str = "1",
+    ) -> None:
+        """The `<Dial>` ends with `status`; on "completed" the first (or named) party answered.
+
+        `detected` is the AnsweredBy that Twilio's answering-machine detection sends with the
+        answering party's `url` request (when its noun asks for `machineDetection`); `keys` is
+        what that party presses at a `<Gather>` of the url's TwiML ("" presses nothing).
+        """
         verb = self._expect("Dial")
         self._did(f"the dialled party: {status}")
         answered = status in ("completed", "answered")
         if answered:
-            self._whisper(verb, answered_by)
+            self._whisper(verb, answered_by, detected, keys)
         params = {
             "DialCallStatus": status,
             "DialCallSid": "CA" + secrets.token_hex(16),
@@ -403,23 +424,33 @@ class TwilioCall:
         for queue in dial.iter("Queue"):
             self.dialled.append("queue:" + (queue.text or "").strip())
 
-    def _whisper(self, dial: ET.Element, answered_by: str | None) -> None:
-        """The answering party's `url` is played to them before the caller is bridged."""
+    def _whisper(
+        self, dial: ET.Element, answered_by: str | None, detected: str | None, keys: str
+    ) -> None:
+        """The answering party's `url` is played to them before the caller is bridged; a
+        `<Gather>` in it is answered with `keys` and its action's TwiML played too."""
         nouns = [child for child in dial if child.tag in ("Number", "Sip", "Client")]
         chosen = [n for n in nouns if answered_by in (None, (n.text or "").strip())][:1]
         for noun in chosen:
             address = (noun.text or "").strip()
             if not noun.get("url"):
                 continue
-            body = self._post(
-                self._url(noun.get("url", "")),
-                {"ParentCallSid": self.call_sid, "CallStatus": "in-progress", "To": address},
-                step="whisper",
-            )
-            root = ET.fromstring(body)  # noqa: S314  the app's own TwiML
-            said = " ".join((s.text or "").strip() for s in root.iter("Say"))
-            self.whispers.append(said)
-            self.transcript.append(Heard("whisper", f"{address}: {said}"))
+            params = {"ParentCallSid": self.call_sid, "CallStatus": "in-progress", "To": address}
+            if noun.get("machineDetection") and detected:
+                params["AnsweredBy"] = detected
+            url = self._url(noun.get("url", ""))
+            for _ in range(3):  # the url's document, then its Gather's action, at most
+                body = self._post(url, params, step="whisper")
+                root = ET.fromstring(body)  # noqa: S314  the app's own TwiML
+                said = " ".join((s.text or "").strip() for s in root.iter("Say"))
+                self.whispers.append(said)
+                self.transcript.append(Heard("whisper", f"{address}: {said}"))
+                gather = root.find("Gather")
+                if gather is None or (not keys and gather.get("actionOnEmptyResult") != "true"):
+                    break
+                url = absolute(url, gather.get("action") or url)
+                params = {**params, "Digits": keys} if keys else dict(params)
+                self.transcript.append(Heard("whisper", f"{address}: presses {keys or 'nothing'}"))
 
     def _answer_gather(self, params: Mapping[str, str]) -> None:
         verb = self._expect("Gather")

@@ -20,7 +20,7 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
 from ivr.services import messages, recorder
 from ivr.services.desk import Desk, business_calendar
-from ivr.services.dispatch import LIVE_OFFER, end_offer
+from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
@@ -192,7 +192,8 @@ def callback_result(
         entry = offer.entry
         if entry.status != CONNECTED:
             return CallbackResult("reached" if entry.status == DONE else "report")
-        if dial_status in ("completed", "answered"):
+        # Answered is not reached: the caller must have pressed 1 (a voicemail does not).
+        if dial_status in ("completed", "answered") and offer.callee_confirmed_at is not None:
             entry.status, entry.ended_at = DONE, now
             if entry.reference:
                 recorder.apply(session, desk, _answered(offer, now))
@@ -204,6 +205,14 @@ def callback_result(
             return CallbackResult("again", entry.retry_at)
         to_report(session, desk, entry, now)
         return CallbackResult("report")
+
+
+def callee_confirmed(database: Database, offer_id: int, now: datetime) -> None:
+    """A callback's caller pressed 1 on the screening: a person, not their voicemail."""
+    with database.sessions.begin() as session:
+        offer = _locked(session, offer_id)
+        if offer is not None and offer.callee_confirmed_at is None:
+            offer.callee_confirmed_at = now
 
 
 def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) -> None:
@@ -259,14 +268,16 @@ def caller_left(
     reason: str | None = None,
     *,
     force: bool = False,
+    links: Links | None = None,
 ) -> None:
     """The caller left the line (hung up, or chose to: `reason` callback | report | limit ...):
     out of the queue, and an agent's ringing offer for them is withdrawn.
 
     `force`: Twilio took them out of its queue (an error): also an entry an agent has just
-    accepted ends, since no `<Dial><Queue>` can reach them any more.
+    accepted ends, since no `<Dial><Queue>` can reach them any more. With `links`, an agent's
+    phone answered already hears that the caller is gone (`TwilioRest.withdraw`).
     """
-    to_cancel = None
+    to_cancel, offer_id = None, 0
     with database.sessions.begin() as session:
         entry = session.scalar(
             select(QueueEntry).where(QueueEntry.call_sid == call_sid).with_for_update()
@@ -286,13 +297,16 @@ def caller_left(
                 select(Offer).where(Offer.entry_id == entry.id, Offer.status.in_(LIVE_OFFER))
             )
             if offer is not None:
-                to_cancel = offer.call_sid
+                to_cancel, offer_id = offer.call_sid, offer.id
                 end_offer(session, offer, "canceled", now, presence=AVAILABLE)
         entry.status, entry.ended_at = LEFT, now
         # A callback's place is kept: `keep_place_for_callback` puts the entry back as it was.
         entry.leave_reason = reason or entry.leave_reason
     if to_cancel and rest is not None:
         try:
-            rest.hang_up(to_cancel)
+            if links is None:
+                rest.hang_up(to_cancel)
+            else:
+                rest.withdraw(to_cancel, links.offer(offer_id))
         except TwilioUnavailable:
             log.warning("could not withdraw offer call %s; the agent hears it is gone", to_cancel)

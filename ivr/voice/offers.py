@@ -184,9 +184,15 @@ def offer_answer() -> Response:
             timeout=desk().dial_timeout,
         )
         greeting = voice_url(
-            "voice.callback_greeting", lang=result.language, ref=result.reference or ""
+            "voice.callback_greeting",
+            lang=result.language,
+            ref=result.reference or "",
+            offer=offer_id,
         )
-        dial.number(result.callback_number, url=greeting, method="POST")
+        # The caller's leg is screened (voice.callback_greeting): Twilio's answering-machine
+        # detection sends AnsweredBy with the url's request, and the caller presses 1
+        # (twilio.com/docs/voice/answering-machine-detection, twilio.com/docs/voice/twiml/number).
+        dial.number(result.callback_number, url=greeting, method="POST", machine_detection="Enable")
     else:
         dial = Dial(
             action=voice_url("voice.offer_bridged", offer=offer_id),

@@ -29,6 +29,7 @@ from ivr.voice.context import (
     field,
     go,
     keep,
+    links,
     now,
     queue_database,
     queue_settings,
@@ -158,8 +159,9 @@ def _closing_notice(response: VoiceResponse, st: CallState, expected: timedelta)
 def _mark(reason: str, force: bool = False) -> None:
     try:
         offers.caller_left(
-            queue_database(), twilio(), call_sid(), now(), reason=reason, force=force
-        )
+            queue_database(), twilio(), call_sid(), now(), reason=reason, force=force,
+            links=links(),
+        )  # fmt: skip
     except SQLAlchemyError as exc:
         log.error("queue choice not kept (%s)", type(exc).__name__)
 
@@ -262,7 +264,9 @@ def _bridged() -> None:
 
 def _caller_left(reason: str | None = None) -> None:
     try:
-        offers.caller_left(queue_database(), twilio(), call_sid(), now(), reason=reason)
+        offers.caller_left(
+            queue_database(), twilio(), call_sid(), now(), reason=reason, links=links()
+        )
     except SQLAlchemyError as exc:
         log.error("caller's hang-up not kept (%s); the sweeper repairs it", type(exc).__name__)
 
