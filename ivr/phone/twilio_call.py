@@ -201,17 +201,19 @@ class TwilioCall:
         callback_first: bool = False,
         key: str = "#",
         words: str | None = None,
+        status: str = "completed",
     ) -> None:
+        """The caller speaks and ends with `key`; the status callback says `status`."""
         verb = self._expect("Record")
         if words:
             self._did(f'says "{words}"')
         self._did(f"speaks for {duration} s, then presses {key}")
         recording = self._recording(duration)
         if callback_first:
-            self._recording_callback(verb, recording)
+            self._recording_callback(verb, recording, status)
         self._act(verb, {**recording, "Digits": key}, step="record")
         if not callback_first:
-            self._recording_callback(verb, recording)
+            self._recording_callback(verb, recording, status)
 
     def dial_outcome(
         self,
@@ -480,14 +482,16 @@ class TwilioCall:
             f"{self.account_sid}/Recordings/{sid}",
         }
 
-    def _recording_callback(self, verb: ET.Element, recording: Mapping[str, str]) -> None:
+    def _recording_callback(
+        self, verb: ET.Element, recording: Mapping[str, str], status: str = "completed"
+    ) -> None:
         url = verb.get("recordingStatusCallback")
         if url:
             self._post(
                 self._url(url),
                 {
                     **recording,
-                    "RecordingStatus": "completed",
+                    "RecordingStatus": status,
                     "RecordingChannels": "1",
                     "RecordingSource": "RecordVerb",
                 },
