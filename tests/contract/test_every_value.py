@@ -147,6 +147,31 @@ ENDPOINTS = [
         GATHER,
     ),
     Endpoint(
+        "/voice/queue/callback/number?lang=nl",
+        "Digits",
+        _by("Digits", {}, "continues", GATHER),
+        GATHER,
+    ),
+    Endpoint(
+        "/voice/status-check/answer?lang=nl&ref=20261124001",
+        "Digits",
+        _by("Digits", {}, "hangup", GATHER),  # the end of a status question: no such reference
+        GATHER,
+    ),
+    Endpoint(
+        "/voice/disruption/answer?lang=nl",
+        "Digits",
+        _by("Digits", {}, "continues", GATHER),
+        GATHER,
+    ),
+    Endpoint("/voice/disruption/answer?lang=nl", "SpeechResult", _all("SpeechResult", "continues")),
+    Endpoint(
+        "/voice/agent/choice?lang=nl", "Digits", _by("Digits", {}, "continues", GATHER), GATHER
+    ),
+    Endpoint(
+        "/voice/agent/pin?lang=nl&want=1", "Digits", _by("Digits", {}, "continues", GATHER), GATHER
+    ),
+    Endpoint(
         "/voice/offer/answer?offer={offer}",
         "Digits",
         _by("Digits", {}, "hangup", GATHER),
