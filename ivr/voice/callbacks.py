@@ -151,7 +151,7 @@ def callback_greeting() -> Response:
     )
     say.speak(gather, prompts.CALLBACK_SCREEN, reference=reference)
     say.speak(gather, prompts.CALLBACK_PRESS_ONE)
-    response.hangup()  # not reached when nothing is pressed (with actionOnEmptyResult, unused)
+    response.hangup()  # only if the Gather is skipped: a callee who cannot press is not reached
     return twiml(response)
 
 
