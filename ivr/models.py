@@ -330,6 +330,8 @@ class QueueEntry(Base):
     mode: Mapped[str] = mapped_column(String(16), default="line")  # line | callback
     enqueued_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())  # the last waitUrl request
+    # The first waitUrl request: Twilio has the caller in its queue; only then agents are rung.
+    in_queue_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     told_position: Mapped[int | None] = mapped_column(Integer)
     leave_reason: Mapped[str | None] = mapped_column(String(16))  # callback | report | limit
     callback_number: Mapped[str | None] = mapped_column(String(64))
@@ -357,6 +359,8 @@ class Offer(Base):
     placed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A callback: the called caller pressed 1 (a person, not their voicemail).
+    callee_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     entry: Mapped[QueueEntry] = relationship()
     agent: Mapped[Agent] = relationship()

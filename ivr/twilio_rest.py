@@ -166,6 +166,25 @@ class TwilioRest:
             "redirect a call", lambda: self._client.calls(call_sid).update(url=url, method="POST")
         )
 
+    def withdraw(self, call_sid: str, gone_url: str) -> None:
+        """Take back an offer's call: a phone still ringing stops; one answered already is sent
+        to `gone_url`, which tells the agent the caller is gone (a REST redirect only moves a
+        call in progress: twilio.com/docs/voice/api/call-resource#update-a-call-resource)."""
+        try:
+            status = self._do("fetch a call", lambda: self._client.calls(call_sid).fetch()).status
+        except TwilioUnavailable as exc:
+            if exc.status != 404:
+                raise
+            return
+        if status == "in-progress":
+            try:
+                self.redirect_call(call_sid, gone_url)
+                return
+            except TwilioUnavailable as exc:
+                if exc.code != NOT_IN_PROGRESS:  # it ended meanwhile: nothing left to take back
+                    raise
+        self.hang_up(call_sid)
+
     def hang_up(self, call_sid: str) -> None:
         """End a call, ringing or in progress; a call that has ended already is not an error."""
         try:

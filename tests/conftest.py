@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from ivr import create_app, migrations
 from ivr.clock import FixedClock
 from ivr.db import Base, make_engine
+from ivr.phone.transport import InProcess, OverHttp
+from tests.support import twiml_lint
 
 TOKEN = "test-auth-token-0123456789abcdef"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -120,3 +123,38 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+def _linted_body(path: str, body: str, mimetype: str) -> None:
+    if "xml" in mimetype and "<Response" in body[:200]:
+        twiml_lint.check(body, twiml_lint.context_of(path.split("?", 1)[0]))
+
+
+@pytest.fixture(autouse=True)
+def twiml_is_linted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every TwiML answer a test gets, through the phone's transports or the Flask test client,
+    is held to Twilio's documented rules (tests/support/twiml_lint.py)."""
+
+    def transport(cls: type) -> None:
+        post = cls.post
+
+        def linted(self, url, form, headers=None):  # type: ignore[no-untyped-def]
+            reply = post(self, url, form, headers)
+            if reply.status == 200:
+                _linted_body(url, reply.body, reply.content_type)
+            return reply
+
+        monkeypatch.setattr(cls, "post", linted)
+
+    transport(InProcess)
+    transport(OverHttp)
+    opened = FlaskClient.open
+
+    def open_linted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = opened(self, *args, **kwargs)
+        if response.status_code == 200 and response.mimetype == "text/xml":
+            path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+            _linted_body(path, response.get_data(as_text=True), response.mimetype)
+        return response
+
+    monkeypatch.setattr(FlaskClient, "open", open_linted)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
+import pytest
 from flask import Flask
 
 from ivr.i18n import render
@@ -12,11 +14,14 @@ from ivr.phone.transport import Form, InProcess, Reply
 from ivr.phone.twilio_call import TwilioCall
 from ivr.voice import prompts
 from tests.conftest import TOKEN
+from tests.support import mustache
 from tests.twiml import parse, spoken
 from tests.voice.conftest import incidents
 
 BASE = "https://ivr.example.test"
 BIN_URL = "https://handler.twilio.com/twiml/EH0123"
+DIALLED_URL = "https://handler.twilio.com/twiml/EH0456"
+OUTCOME_URL = "https://handler.twilio.com/twiml/EH0789"
 FALLBACK = "+31201234567"
 
 
@@ -40,15 +45,16 @@ def test_apologises_in_both_languages_without_the_app(make_app) -> None:
 
 
 def test_dials_the_fallback_number_then_records(make_app) -> None:
-    root = parse(_document(make_app(FALLBACK_NUMBER=FALLBACK, TWILIO_NUMBER="+31413741742")))
-    verbs = [child.tag for child in root]
-    assert verbs.index("Dial") < verbs.index("Record")
+    app = make_app(FALLBACK_NUMBER=FALLBACK, TWILIO_NUMBER="+31413741742")
+    root = parse(_document(app, "--next-url", DIALLED_URL))
     dial = root.find("Dial")
     assert dial is not None and (dial.text or "").strip() == FALLBACK
-    # No action: unanswered, Twilio goes on with this document (the app may be down).
-    assert dial.get("action") is None
+    # The Dial's action is the "dialled" Bin: a message is asked for only when nobody answered.
+    assert dial.get("action") == DIALLED_URL
     assert dial.get("callerId") == "+31413741742"
-    record = root.find("Record")
+    assert root.find("Record") is None
+    outcome = _document(app, "--part", "outcome")
+    record = parse(mustache.render(outcome, {"no-answer": "1"})).find("Record")
     assert record is not None
     assert record.get("recordingStatusCallback") == f"{BASE}/voice/safe/recorded"
     assert record.get("action") == f"{BASE}/voice/safe/recorded"
@@ -66,26 +72,40 @@ def test_writes_the_document_to_a_file(make_app, tmp_path) -> None:
 
 
 @dataclass
-class _TwilioBin:
-    """A TwiML Bin serving the document; every other URL is the app (back up by then)."""
+class _TwilioBins:
+    """TwiML Bins rendering their templates over the request; every other URL is the app (back
+    up by then)."""
 
-    document: str
+    bins: dict[str, str]
     app: InProcess
     base_url: str = BIN_URL
 
     def post(self, url: str, form: Form, headers: Mapping[str, str] | None = None) -> Reply:
-        if url.startswith(BIN_URL):
-            return Reply(200, self.document, "text/xml")
+        address, _, query = url.partition("?")
+        if address in self.bins:
+            params = {**dict(parse_qsl(query)), **form}
+            return Reply(200, mustache.render(self.bins[address], params), "text/xml")
         return self.app.post(url, form, headers)
 
 
-def test_a_caller_nobody_answers_leaves_a_message_the_app_keeps(make_app) -> None:
-    app = make_app(FALLBACK_NUMBER=FALLBACK)
-    transport = _TwilioBin(_document(app), InProcess(app, token=TOKEN, base_url=BASE))
+def _fallback_call(app: Flask) -> TwilioCall:
+    bins = {
+        OUTCOME_URL: _document(app, "--part", "outcome"),
+        DIALLED_URL: _document(app, "--part", "dialled", "--next-url", OUTCOME_URL),
+        BIN_URL: _document(app, "--next-url", DIALLED_URL),
+    }
+    transport = _TwilioBins(bins, InProcess(app, token=TOKEN, base_url=BASE))
     call = TwilioCall(transport, incoming_url=BIN_URL, status_url=f"{BASE}/voice/status")
     call.start()
     assert call.waiting_for == "dial" and call.dialled == [FALLBACK]
-    call.dial_outcome("no-answer")
+    return call
+
+
+@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
+def test_a_caller_nobody_answers_leaves_a_message_the_app_keeps(make_app, status: str) -> None:
+    app = make_app(FALLBACK_NUMBER=FALLBACK)
+    call = _fallback_call(app)
+    call.dial_outcome(status)
     assert call.waiting_for == "record"
     call.record(duration=9)
     assert call.waiting_for is None
@@ -93,9 +113,28 @@ def test_a_caller_nobody_answers_leaves_a_message_the_app_keeps(make_app) -> Non
     assert incident.recording_duration == 9 and incident.recording_url
 
 
+@pytest.mark.parametrize("status", ["completed", "answered"])
+def test_a_finished_conversation_with_the_fallback_person_asks_for_no_message(
+    make_app, status: str
+) -> None:
+    app = make_app(FALLBACK_NUMBER=FALLBACK)
+    call = _fallback_call(app)
+    call.dial_outcome(status)
+    assert call.waiting_for is None  # hung up: no spurious message, no incident
+    assert incidents(app) == []
+
+
+def test_the_primary_bin_with_a_fallback_number_needs_the_dialled_bins_url(make_app) -> None:
+    app = make_app(FALLBACK_NUMBER=FALLBACK)
+    result = app.test_cli_runner().invoke(args=["twilio", "fallback-twiml", "--base-url", BASE])
+    assert result.exit_code != 0 and "--next-url" in result.output
+
+
 def test_warns_when_the_fallback_number_would_see_a_withheld_placeholder(make_app) -> None:
     app = make_app(FALLBACK_NUMBER=FALLBACK, TWILIO_NUMBER="")
-    result = app.test_cli_runner().invoke(args=["twilio", "fallback-twiml", "--base-url", BASE])
+    result = app.test_cli_runner().invoke(
+        args=["twilio", "fallback-twiml", "--base-url", BASE, "--next-url", DIALLED_URL]
+    )
     assert result.exit_code == 0
     assert "TWILIO_NUMBER" in result.stderr
     parse(result.stdout)  # the document itself stays clean for a TwiML Bin

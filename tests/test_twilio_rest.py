@@ -45,6 +45,20 @@ def test_a_call_is_created_with_twilios_fields(fake: FakeTwilio, rest: TwilioRes
     assert fake.calls[call.sid].to == AGENT
 
 
+def test_an_offer_is_withdrawn_by_its_state(fake: FakeTwilio, rest: TwilioRest) -> None:
+    """A phone still ringing stops; one answered hears the "gone" message at `gone_url`."""
+    ringing = rest.create_call(AGENT, "https://ivr.example/a", "https://ivr.example/s").sid
+    fake.set_status(ringing, "ringing")
+    rest.withdraw(ringing, "https://ivr.example/gone")
+    assert fake.calls[ringing].status == "canceled" and fake.calls[ringing].redirects == []
+    answered = rest.create_call(AGENT, "https://ivr.example/a", "https://ivr.example/s").sid
+    fake.set_status(answered, "in-progress")
+    rest.withdraw(answered, "https://ivr.example/gone")
+    assert fake.calls[answered].redirects == ["https://ivr.example/gone"]
+    assert fake.calls[answered].status == "in-progress"  # it plays the message, then hangs up
+    rest.withdraw("CA" + "0" * 32, "https://ivr.example/gone")  # gone already: no error
+
+
 def test_a_call_is_redirected_and_hung_up(fake: FakeTwilio, rest: TwilioRest) -> None:
     sid = rest.create_call(AGENT, "https://ivr.example/a", "https://ivr.example/s").sid
     fake.set_status(sid, "in-progress")

@@ -19,8 +19,13 @@ from ivr.phone.twilio_call import TwilioCall
 
 ACCEPT, DECLINE, VOICEMAIL = "accept", "decline", "voicemail"
 NO_ANSWER, BUSY, FAIL = "no-answer", "busy", "failed"
-BEHAVIOURS = (ACCEPT, DECLINE, VOICEMAIL, NO_ANSWER, BUSY, FAIL)
+ANSWER = "answer"  # answers and hears the whisper; the test presses (or not) on `legs[sid]`
+BEHAVIOURS = (ACCEPT, DECLINE, VOICEMAIL, NO_ANSWER, BUSY, FAIL, ANSWER)
 DIAL_OUTCOMES = ("completed", NO_ANSWER, BUSY, FAIL)  # Twilio's DialCallStatus values
+# A callback answered by a mailbox: Twilio's detection says so (AnsweredBy), or it cannot tell
+# ("unknown") and the greeting talks but presses nothing. Both are "completed" to the <Dial>.
+MAILBOX, SILENT_MAILBOX = "voicemail", "voicemail-undetected"
+CALLEE_OUTCOMES = (*DIAL_OUTCOMES, MAILBOX, SILENT_MAILBOX)
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Switchboard:
         self.legs: dict[str, AgentLeg] = {}  # by CallSid: what each agent's phone heard
         self.callees: dict[str, list[str]] = {}  # callback callers' numbers: how they answer
         self._handled: set[str] = set()
+        self._followed: dict[str, int] = {}  # REST redirects of each agent's call played
 
     def phone(self, number: str, *behaviours: str) -> None:
         """How `number` answers its next offers, in order; the last one repeats."""
@@ -76,10 +82,11 @@ class Switchboard:
 
     def callee(self, number: str, *outcomes: str) -> None:
         """How a callback caller at `number` answers the agent's `<Dial>`, attempt by attempt
-        (the last repeats): "completed" answers; "no-answer", "busy", "failed" do not."""
-        unknown = set(outcomes) - set(DIAL_OUTCOMES)
+        (the last repeats): "completed" answers (a person, who presses 1); "no-answer", "busy",
+        "failed" do not; "voicemail" and "voicemail-undetected" are a mailbox that answers."""
+        unknown = set(outcomes) - set(CALLEE_OUTCOMES)
         if unknown or not outcomes:
-            raise ValueError(f"outcomes are {DIAL_OUTCOMES}, not {sorted(unknown)}")
+            raise ValueError(f"outcomes are {CALLEE_OUTCOMES}, not {sorted(unknown)}")
         self.callees[number] = list(outcomes)
 
     def call(self, from_number: str) -> TwilioCall:
@@ -95,6 +102,7 @@ class Switchboard:
         """Play every call the line has placed and not been played yet; how many were played."""
         played = 0
         self.sync_queues()
+        self.follow_redirects()
         for _ in range(rounds):
             with self.fake.lock:
                 new = [c for c in self.fake.calls.values() if c.sid not in self._handled]
@@ -111,6 +119,19 @@ class Switchboard:
         for caller in self.callers.values():
             if caller.queue_name:
                 self.fake.set_queue(caller.queue_name, 1 if caller.queued else 0)
+
+    def follow_redirects(self) -> None:
+        """Agents' calls the line redirected through the REST API play their new TwiML."""
+        for sid, leg in self.legs.items():
+            with self.fake.lock:
+                call = self.fake.calls.get(sid)
+                done = self._followed.get(sid, 0)
+                pending = list(call.redirects[done:]) if call is not None else []
+                self._followed[sid] = done + len(pending)
+            for url in pending:
+                leg.redirected(url)
+            if pending and leg.waiting_for is None and call is not None:
+                self.fake.set_status(sid, "completed")
 
     def finish(self, agent: str) -> None:
         """The agent's conversation ends: both legs hang up, Twilio reports both."""
@@ -145,6 +166,8 @@ class Switchboard:
             return
         self.fake.set_status(call.sid, "in-progress")
         leg.start()
+        if behaviour == ANSWER:
+            return  # the whisper plays; the test answers it on `legs[call.sid]`
         if leg.waiting_for == "gather":
             if behaviour == ACCEPT:
                 leg.press("1")
@@ -162,7 +185,11 @@ class Switchboard:
         if not queues:  # a callback: the agent's <Dial> rings the caller
             number = leg.dialled[-1] if leg.dialled else "?"
             outcome = _next(self.callees, number, "completed")
-            leg.dial_outcome(outcome, duration=120)
+            if outcome in (MAILBOX, SILENT_MAILBOX):
+                detected = "machine_end_beep" if outcome == MAILBOX else "unknown"
+                leg.dial_outcome("completed", duration=30, detected=detected, keys="")
+                return
+            leg.dial_outcome(outcome, duration=120, detected="human")
             if outcome == "completed":
                 self.connected.append((agent, number))
             return
@@ -170,7 +197,7 @@ class Switchboard:
         if caller is None or not caller.queued:
             leg.dial_outcome("no-answer")  # nobody in that queue any more: the Dial times out
             return
-        caller.bridge(agent)
+        caller.bridge(agent, leg.waiting_attributes_of("Queue").get("url"), leg.call_sid)
         self.connected.append((agent, caller.call_sid))
         self.live[agent] = Connection(agent, caller, leg)
 

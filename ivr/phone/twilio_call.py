@@ -102,13 +102,42 @@ class TwilioCall:
         self.queue_seconds += seconds
         self._fetch_wait()
 
-    def bridge(self, other: str) -> None:
-        """Twilio dequeued this caller to `other` (an agent's `<Dial><Queue>`)."""
+    def bridge(self, other: str, url: str | None = None, dequeuer: str = "") -> None:
+        """Twilio dequeued this caller to `other` (an agent's `<Dial><Queue>`); the `<Queue>`
+        noun's `url` is requested on this caller's leg first (twilio.com/docs/voice/twiml/queue)."""
         self._in_wait = False
         self._waiting = None
         self._pending = []
         self.bridged_to = other
+        if url:
+            self._post(
+                self._url(url),
+                {
+                    "QueueSid": self._queue_sid,
+                    "QueueTime": str(self.queue_seconds),
+                    "DequeingCallSid": dequeuer,
+                },
+                step="queue url",
+            )
         self._did(f"is put through to {other}")
+
+    def redirected(self, url: str) -> None:
+        """A REST update sent this call to `url`: what it was doing stops, that TwiML plays."""
+        if self._ended:
+            return
+        self._did("is redirected")
+        self._since_input = []
+        self._fetch(self._url(url), {}, step="redirect (REST)")
+
+    def leave_queue(self, result: str) -> None:
+        """Twilio took the caller out of the queue with `result` (every documented QueueResult:
+        tests/contract/twilio_values.py); the `<Enqueue>`'s action decides what comes next."""
+        if self._enqueue is None:
+            raise TwimlError(f"expected a call in a queue; it waits for {self.waiting_for}")
+        self._waiting = None
+        self._pending = []
+        self._since_input = []
+        self._leave_queue(result)
 
     def unbridge(self) -> None:
         """The conversation ended: the `<Enqueue>`'s action learns it was bridged."""
@@ -129,6 +158,11 @@ class TwilioCall:
     def waiting_attributes(self) -> dict[str, str]:
         """The waiting verb's TwiML attributes, as the app wrote them."""
         return {} if self._waiting is None else dict(self._waiting.attrib)
+
+    def waiting_attributes_of(self, noun: str) -> dict[str, str]:
+        """The attributes of the waiting verb's first `noun` (e.g. a `<Dial>`'s `<Queue>`)."""
+        found = None if self._waiting is None else next(self._waiting.iter(noun), None)
+        return {} if found is None else dict(found.attrib)
 
     @property
     def heard_items(self) -> list[Heard]:
@@ -167,25 +201,40 @@ class TwilioCall:
         callback_first: bool = False,
         key: str = "#",
         words: str | None = None,
+        status: str = "completed",
     ) -> None:
+        """The caller speaks and ends with `key`; the status callback says `status`."""
         verb = self._expect("Record")
         if words:
             self._did(f'says "{words}"')
         self._did(f"speaks for {duration} s, then presses {key}")
         recording = self._recording(duration)
         if callback_first:
-            self._recording_callback(verb, recording)
+            self._recording_callback(verb, recording, status)
         self._act(verb, {**recording, "Digits": key}, step="record")
         if not callback_first:
-            self._recording_callback(verb, recording)
+            self._recording_callback(verb, recording, status)
 
-    def dial_outcome(self, status: str, duration: int = 60, answered_by: str | None = None) -> None:
-        """The `<Dial>` ends with `status`; on "completed" the first (or named) party answered."""
+    def dial_outcome(
+        self,
+        status: str,
+        duration: int = 60,
+        answered_by: str | None = None,
+        *,
+        detected: str | None = None,
+        keys: str = "1",
+    ) -> None:
+        """The `<Dial>` ends with `status`; on "completed" the first (or named) party answered.
+
+        `detected` is the AnsweredBy that Twilio's answering-machine detection sends with the
+        answering party's `url` request (when its noun asks for `machineDetection`); `keys` is
+        what that party presses at a `<Gather>` of the url's TwiML ("" presses nothing).
+        """
         verb = self._expect("Dial")
         self._did(f"the dialled party: {status}")
         answered = status in ("completed", "answered")
         if answered:
-            self._whisper(verb, answered_by)
+            self._whisper(verb, answered_by, detected, keys)
         params = {
             "DialCallStatus": status,
             "DialCallSid": "CA" + secrets.token_hex(16),
@@ -377,23 +426,33 @@ class TwilioCall:
         for queue in dial.iter("Queue"):
             self.dialled.append("queue:" + (queue.text or "").strip())
 
-    def _whisper(self, dial: ET.Element, answered_by: str | None) -> None:
-        """The answering party's `url` is played to them before the caller is bridged."""
+    def _whisper(
+        self, dial: ET.Element, answered_by: str | None, detected: str | None, keys: str
+    ) -> None:
+        """The answering party's `url` is played to them before the caller is bridged; a
+        `<Gather>` in it is answered with `keys` and its action's TwiML played too."""
         nouns = [child for child in dial if child.tag in ("Number", "Sip", "Client")]
         chosen = [n for n in nouns if answered_by in (None, (n.text or "").strip())][:1]
         for noun in chosen:
             address = (noun.text or "").strip()
             if not noun.get("url"):
                 continue
-            body = self._post(
-                self._url(noun.get("url", "")),
-                {"ParentCallSid": self.call_sid, "CallStatus": "in-progress", "To": address},
-                step="whisper",
-            )
-            root = ET.fromstring(body)  # noqa: S314  the app's own TwiML
-            said = " ".join((s.text or "").strip() for s in root.iter("Say"))
-            self.whispers.append(said)
-            self.transcript.append(Heard("whisper", f"{address}: {said}"))
+            params = {"ParentCallSid": self.call_sid, "CallStatus": "in-progress", "To": address}
+            if noun.get("machineDetection") and detected:
+                params["AnsweredBy"] = detected
+            url = self._url(noun.get("url", ""))
+            for _ in range(3):  # the url's document, then its Gather's action, at most
+                body = self._post(url, params, step="whisper")
+                root = ET.fromstring(body)  # noqa: S314  the app's own TwiML
+                said = " ".join((s.text or "").strip() for s in root.iter("Say"))
+                self.whispers.append(said)
+                self.transcript.append(Heard("whisper", f"{address}: {said}"))
+                gather = root.find("Gather")
+                if gather is None or (not keys and gather.get("actionOnEmptyResult") != "true"):
+                    break
+                url = absolute(url, gather.get("action") or url)
+                params = {**params, "Digits": keys} if keys else dict(params)
+                self.transcript.append(Heard("whisper", f"{address}: presses {keys or 'nothing'}"))
 
     def _answer_gather(self, params: Mapping[str, str]) -> None:
         verb = self._expect("Gather")
@@ -423,14 +482,16 @@ class TwilioCall:
             f"{self.account_sid}/Recordings/{sid}",
         }
 
-    def _recording_callback(self, verb: ET.Element, recording: Mapping[str, str]) -> None:
+    def _recording_callback(
+        self, verb: ET.Element, recording: Mapping[str, str], status: str = "completed"
+    ) -> None:
         url = verb.get("recordingStatusCallback")
         if url:
             self._post(
                 self._url(url),
                 {
                     **recording,
-                    "RecordingStatus": "completed",
+                    "RecordingStatus": status,
                     "RecordingChannels": "1",
                     "RecordingSource": "RecordVerb",
                 },

@@ -110,6 +110,9 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
             select(QueueEntry)
             .where(
                 QueueEntry.status == WAITING,
+                # Not before Twilio has the caller in its queue (`<Dial><Queue>` on a queue that
+                # does not exist yet fails: twilio.com/docs/voice/twiml/queue).
+                QueueEntry.in_queue_at.is_not(None),
                 # A callback the caller did not answer waits out its retry delay.
                 or_(QueueEntry.retry_at.is_(None), QueueEntry.retry_at <= now),
             )

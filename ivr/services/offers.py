@@ -20,7 +20,7 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
 from ivr.services import messages, recorder
 from ivr.services.desk import Desk, business_calendar
-from ivr.services.dispatch import LIVE_OFFER, end_offer
+from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
@@ -96,14 +96,35 @@ def screened(
             offer.status, offer.accepted_at = "accepted", now
             offer.entry.status = CONNECTED
             set_presence(offer.agent, ON_CALL, now)
-            # A callback is taken once its caller answers (`callback_result`), not before.
-            if offer.entry.reference and offer.entry.mode != "callback":
-                recorder.apply(session, desk, _answered(offer, now))
+            # Not acknowledged yet: a line caller once Twilio bridges them (`bridged`), a
+            # callback once its caller answers and confirms (`callback_result`).
         else:
             heard = "no key" if not digits else f"key {digits[:3]}"
             note = f"declined an offer ({heard}) at {now.astimezone(desk.tz):%H:%M}"
             end_offer(session, offer, "declined", now, presence=AWAY, note=note)
         return view(session, offer_id)
+
+
+def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> bool:
+    """Twilio bridged the line caller `call_sid` to the agent who accepted them: the incident is
+    acknowledged in that agent's name (once; a repeated request changes nothing)."""
+    with database.sessions.begin() as session:
+        offer = session.scalar(
+            select(Offer)
+            .join(QueueEntry, Offer.entry_id == QueueEntry.id)
+            .where(
+                QueueEntry.call_sid == call_sid,
+                QueueEntry.mode == "line",
+                Offer.status.in_(("accepted", "done")),
+            )
+            .order_by(Offer.id.desc())
+            .limit(1)
+        )
+        if offer is None:
+            return False
+        if offer.entry.reference:
+            recorder.apply(session, desk, _answered(offer, now))
+        return True
 
 
 def _answered(offer: Offer, now: datetime) -> recorder.Event:
@@ -171,7 +192,8 @@ def callback_result(
         entry = offer.entry
         if entry.status != CONNECTED:
             return CallbackResult("reached" if entry.status == DONE else "report")
-        if dial_status in ("completed", "answered"):
+        # Answered is not reached: the caller must have pressed 1 (a voicemail does not).
+        if dial_status in ("completed", "answered") and offer.callee_confirmed_at is not None:
             entry.status, entry.ended_at = DONE, now
             if entry.reference:
                 recorder.apply(session, desk, _answered(offer, now))
@@ -183,6 +205,14 @@ def callback_result(
             return CallbackResult("again", entry.retry_at)
         to_report(session, desk, entry, now)
         return CallbackResult("report")
+
+
+def callee_confirmed(database: Database, offer_id: int, now: datetime) -> None:
+    """A callback's caller pressed 1 on the screening: a person, not their voicemail."""
+    with database.sessions.begin() as session:
+        offer = _locked(session, offer_id)
+        if offer is not None and offer.callee_confirmed_at is None:
+            offer.callee_confirmed_at = now
 
 
 def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) -> None:
@@ -236,10 +266,18 @@ def caller_left(
     call_sid: str,
     now: datetime,
     reason: str | None = None,
+    *,
+    force: bool = False,
+    links: Links | None = None,
 ) -> None:
     """The caller left the line (hung up, or chose to: `reason` callback | report | limit ...):
-    out of the queue, and an agent's ringing offer for them is withdrawn."""
-    to_cancel = None
+    out of the queue, and an agent's ringing offer for them is withdrawn.
+
+    `force`: Twilio took them out of its queue (an error): also an entry an agent has just
+    accepted ends, since no `<Dial><Queue>` can reach them any more. With `links`, an agent's
+    phone answered already hears that the caller is gone (`TwilioRest.withdraw`).
+    """
+    to_cancel, offer_id = None, 0
     with database.sessions.begin() as session:
         entry = session.scalar(
             select(QueueEntry).where(QueueEntry.call_sid == call_sid).with_for_update()
@@ -249,6 +287,9 @@ def caller_left(
         if entry.status == CONNECTED and reason is None:
             entry.status, entry.ended_at = DONE, now
             return
+        if entry.status == CONNECTED and force:
+            entry.status, entry.ended_at, entry.leave_reason = LEFT, now, reason
+            return
         if entry.status not in IN_QUEUE:
             return
         if entry.status == OFFERED:
@@ -256,13 +297,16 @@ def caller_left(
                 select(Offer).where(Offer.entry_id == entry.id, Offer.status.in_(LIVE_OFFER))
             )
             if offer is not None:
-                to_cancel = offer.call_sid
+                to_cancel, offer_id = offer.call_sid, offer.id
                 end_offer(session, offer, "canceled", now, presence=AVAILABLE)
         entry.status, entry.ended_at = LEFT, now
         # A callback's place is kept: `keep_place_for_callback` puts the entry back as it was.
         entry.leave_reason = reason or entry.leave_reason
     if to_cancel and rest is not None:
         try:
-            rest.hang_up(to_cancel)
+            if links is None:
+                rest.hang_up(to_cancel)
+            else:
+                rest.withdraw(to_cancel, links.offer(offer_id))
         except TwilioUnavailable:
             log.warning("could not withdraw offer call %s; the agent hears it is gone", to_cancel)

@@ -101,8 +101,14 @@ def waiting_count(session: Session, language: str) -> int:
     )
 
 
-def join(database: Database, caller: Caller, now: datetime, max_length: int) -> bool:
-    """Put the caller in the queue (a retried webhook changes nothing). False when it is full."""
+def join(
+    database: Database, caller: Caller, now: datetime, max_length: int, *, pending: bool = False
+) -> bool:
+    """Put the caller in the queue (a retried webhook changes nothing). False when it is full.
+
+    `pending`: Twilio has not enqueued them yet (the `<Enqueue>` is still to be answered): no
+    agent is rung until their first waitUrl request (`wait_info`) says they are in the queue.
+    """
     with database.sessions.begin() as session:
         existing = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == caller.call_sid))
         if existing is not None:
@@ -124,6 +130,7 @@ def join(database: Database, caller: Caller, now: datetime, max_length: int) -> 
                 mode="line",
                 enqueued_at=now,
                 last_seen_at=now,
+                in_queue_at=None if pending else now,
                 callback_attempts=0,
                 failed_offers=0,
             )
@@ -172,6 +179,9 @@ def wait_info(
         if entry.status in IN_QUEUE:
             entry.told_position = position
             entry.last_seen_at = now
+            # Twilio requests the waitUrl only once the caller is in its queue
+            # (twilio.com/docs/voice/twiml/enqueue#attributes-wait-url): agents may ring now.
+            entry.in_queue_at = entry.in_queue_at or now
         return WaitInfo(
             entry.status,
             entry.mode,
@@ -202,6 +212,7 @@ def keep_place_for_callback(database: Database, call_sid: str, number: str, now:
         left = entry.ended_at if entry.status == LEFT and entry.leave_reason == "callback" else None
         entry.callback_requested_at = left or now
         entry.mode, entry.callback_number, entry.status = "callback", number, WAITING
+        entry.in_queue_at = entry.in_queue_at or now  # a callback needs no Twilio queue
         entry.leave_reason, entry.ended_at = "callback", None
         return True
 

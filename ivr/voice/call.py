@@ -15,6 +15,7 @@ from ivr.privacy import caller_key, mask_number
 from ivr.voice import agent_phone, bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import call_sid, desk, field, go, keep, keep_and_read, now, speaker
+from ivr.voice.intake import recording_has_audio
 from ivr.voice.state import CallState
 from ivr.voice.twiml import record_message, twiml
 
@@ -72,6 +73,10 @@ def safe_dialled() -> Response:
 @bp.post("/safe/recorded")
 def safe_recorded() -> Response:
     """The fallback recording's action and status callback: kept even if the database is down."""
+    if not recording_has_audio():
+        response = VoiceResponse()
+        response.hangup()
+        return twiml(response)
     event = {
         "from": callable_number(field("From")),
         "reference": new_reference(),

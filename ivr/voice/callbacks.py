@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Response
+from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -17,7 +17,7 @@ from ivr import spoken
 from ivr.caller_id import callable_number
 from ivr.domain import queueing
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, Step, next_step
-from ivr.services import queue
+from ivr.services import offers, queue
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -121,11 +121,52 @@ def _keep_place(response: VoiceResponse, st: CallState, number: str) -> VoiceRes
     return go(response, next_step(Step.QUEUE_CALLBACK, DONE, True), st)
 
 
+# AnsweredBy values that are not a person (twilio.com/docs/voice/answering-machine-detection).
+MACHINE = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
+SCREEN_TIMEOUT = 8  # seconds for the key 1 after the question
+
+
 @bp.post("/callback/greeting")
 def callback_greeting() -> Response:
-    """Played to the caller who is called back, before the agent is put through."""
+    """Played to the caller who is called back, before the agent is put through: a person
+    presses 1; a voicemail (detected, or silent) is hung up on and counts as not reached."""
     st = state()
     response = VoiceResponse()
+    answered_by = field("AnsweredBy")
+    if answered_by in MACHINE:
+        log.info("callback answered by %s: not reached", answered_by)
+        response.hangup()
+        return twiml(response)
+    # "human", "unknown" (detection undecided) or none: the key decides.
+    say = speaker(st.lang)
     reference = spoken.digits(st.ref) if st.ref else "-"
-    speaker(st.lang).speak(response, prompts.CALLBACK_GREETING, reference=reference)
+    offer = request.args.get("offer", "")
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=SCREEN_TIMEOUT,
+        action=voice_url("voice.callback_screened", offer=offer, **st.query()),
+        method="POST",
+        action_on_empty_result=True,
+    )
+    say.speak(gather, prompts.CALLBACK_SCREEN, reference=reference)
+    say.speak(gather, prompts.CALLBACK_PRESS_ONE)
+    response.hangup()  # only if the Gather is skipped: a callee who cannot press is not reached
     return twiml(response)
+
+
+@bp.post("/callback/screened")
+def callback_screened() -> Response:
+    """The called caller's key: 1 is a person, put through; anything else is not reached."""
+    st = state()
+    response = VoiceResponse()
+    offer = request.args.get("offer", "")
+    if field("Digits") != "1" or not offer.isdigit() or len(offer) > 11:
+        response.hangup()
+        return twiml(response)
+    try:
+        offers.callee_confirmed(queue_database(), int(offer), now())
+    except SQLAlchemyError as exc:
+        log.error("callback confirmation of offer %s lost (%s)", offer, type(exc).__name__)
+    speaker(st.lang).speak(response, prompts.CONNECTING)
+    return twiml(response)  # the url's TwiML ends: Twilio bridges the two

@@ -25,6 +25,7 @@ from ivr.voice import bounded, prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,
+    call_sid,
     desk,
     field,
     go,
@@ -82,7 +83,23 @@ def _caller_number() -> str | None:
     return callable_number(field("From"))
 
 
+# RecordingStatus of the status callback (twilio.com/docs/voice/twiml/record#attributes-recording-
+# status-callback-parameters): only "completed" has audio; "absent" (nothing recorded) and
+# "failed" have none to keep; "in-progress" is not final. The action has no RecordingStatus.
+NO_AUDIO = ("absent", "failed", "in-progress")
+
+
+def recording_has_audio() -> bool:
+    status = field("RecordingStatus")
+    if status in NO_AUDIO:
+        log.info("recording of call %s not kept: %s", call_sid(), status)
+        return False
+    return True
+
+
 def _keep_recording(st: CallState) -> None:
+    if not recording_has_audio():
+        return
     keep(
         "recording",
         reference=st.ref,

@@ -184,16 +184,24 @@ def offer_answer() -> Response:
             timeout=desk().dial_timeout,
         )
         greeting = voice_url(
-            "voice.callback_greeting", lang=result.language, ref=result.reference or ""
+            "voice.callback_greeting",
+            lang=result.language,
+            ref=result.reference or "",
+            offer=offer_id,
         )
-        dial.number(result.callback_number, url=greeting, method="POST")
+        # The caller's leg is screened (voice.callback_greeting): Twilio's answering-machine
+        # detection sends AnsweredBy with the url's request, and the caller presses 1
+        # (twilio.com/docs/voice/answering-machine-detection, twilio.com/docs/voice/twiml/number).
+        dial.number(result.callback_number, url=greeting, method="POST", machine_detection="Enable")
     else:
         dial = Dial(
             action=voice_url("voice.offer_bridged", offer=offer_id),
             method="POST",
             timeout=BRIDGE_TIMEOUT,
         )
-        dial.queue(result.call_sid)  # the caller's own queue: exactly this caller
+        # The caller's own queue: exactly this caller. Its url runs on the caller's leg as they
+        # are dequeued: the real bridge (voice.queue_bridge).
+        dial.queue(result.call_sid, url=voice_url("voice.queue_bridge"), method="POST")
     response.append(dial)
     return twiml(response)
 

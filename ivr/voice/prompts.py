@@ -154,6 +154,12 @@ CALLBACK_GREETING = prompt(
     "You are being called back by the servicedesk about reference {reference}. "
     "You are being connected.",
 )
+# A callback's caller is screened before the agent is put through: a voicemail presses nothing.
+CALLBACK_SCREEN = prompt(
+    "callback_screen",
+    "You are being called back by the servicedesk about reference {reference}.",
+)
+CALLBACK_PRESS_ONE = prompt("callback_press_one", "Press 1 to speak to the servicedesk.")
 LANGUAGE_NAME_NL = prompt("language_name_nl", "Dutch")
 LANGUAGE_NAME_DE = prompt("language_name_de", "German")
 

@@ -29,6 +29,7 @@ from ivr.voice.context import (
     field,
     go,
     keep,
+    links,
     now,
     queue_database,
     queue_settings,
@@ -40,7 +41,7 @@ from ivr.voice.context import (
 from ivr.voice.intake import promise_for
 from ivr.voice.state import CallState
 from ivr.voice.summary import ask_sentence, keep_sentence
-from ivr.voice.twiml import twiml
+from ivr.voice.twiml import dial_caller_id, twiml
 from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
@@ -64,12 +65,14 @@ def queue_wait() -> Response:
     response = VoiceResponse()
     say = speaker(st.lang)
     waited = timedelta(seconds=bounded.seconds("QueueTime") or 0)
-    run_dispatch()
     try:
         info = queue.wait_info(queue_database(), queue_settings(), call_sid(), t)
     except SQLAlchemyError as exc:
         log.error("queue position unavailable (%s)", type(exc).__name__)
         info = None
+    # After `wait_info`: this request is Twilio's word that the caller is in its queue, so the
+    # first one is where agents start to ring (the route only joined the line's queue).
+    run_dispatch()
     if info is None:
         # Without the database nobody can be dispatched: after a bounded time, out of the queue.
         if waited.total_seconds() >= queue_settings().fault_seconds:
@@ -153,9 +156,12 @@ def _closing_notice(response: VoiceResponse, st: CallState, expected: timedelta)
         )
 
 
-def _mark(reason: str) -> None:
+def _mark(reason: str, force: bool = False) -> None:
     try:
-        offers.caller_left(queue_database(), twilio(), call_sid(), now(), reason=reason)
+        offers.caller_left(
+            queue_database(), twilio(), call_sid(), now(), reason=reason, force=force,
+            links=links(),
+        )  # fmt: skip
     except SQLAlchemyError as exc:
         log.error("queue choice not kept (%s)", type(exc).__name__)
 
@@ -181,40 +187,85 @@ def queue_choice() -> Response:
     return twiml(response)
 
 
+# Every QueueResult Twilio documents (twilio.com/docs/voice/twiml/enqueue#attributes-action-
+# parameters), and what each means for the caller. Anything else is treated as "error".
+BRIDGED = ("bridged", "redirected-from-bridged")  # a real conversation with the agent ended
+FAILED = ("queue-full", "error", "system-error")  # Twilio could not (keep) queue(ing) them
+QUEUE_RESULTS = (*BRIDGED, "bridging-in-process", "redirected", "hangup", "leave", *FAILED)
+
+
 @bp.post("/queue/left")
 def queue_left() -> Response:
     """The `<Enqueue>`'s action: the caller left the queue, or their call with an agent ended."""
     st = state()
     response = VoiceResponse()
     result = field("QueueResult")
-    if result in ("bridged", "bridging-in-process", "redirected"):
+    if result not in QUEUE_RESULTS:
+        log.warning("unknown QueueResult %r of call %s: treated as an error", result, call_sid())
+        result = "error"
+    if result in BRIDGED:
+        _bridged()
         keep("call_route", outcome="agent answered")
         # On failure the status callback and the sweeper still see the call ended.
         with suppress(SQLAlchemyError):
             queue.finished(queue_database(), call_sid(), now())
-        response.hangup()
+        if result == "bridged":
+            response.hangup()
+        return twiml(response)  # redirected: the call goes on where the REST update sent it
+    if result == "bridging-in-process":
+        # Twilio is putting the caller through to the agent who took them: that bridge, when it
+        # is real, acknowledges the incident (voice.queue_bridge); nothing to add here.
+        keep("call_route", outcome="being put through")
         return twiml(response)
-    if result == "hangup":
-        _caller_left()
+    if result in ("hangup", "redirected"):
+        # Hung up, or taken out of the queue by a REST update that now leads the call.
+        _caller_left(None if result == "hangup" else "redirected")
         return twiml(response)
+    if result in FAILED:
+        log.error("call %s left Twilio's queue: %s", call_sid(), result)
+        _mark("queue_full" if result == "queue-full" else "fault", force=True)
     try:
         reason = queue.leave_reason(queue_database(), call_sid())
     except SQLAlchemyError:
         reason = "fault"
     if reason == "callback":
         return twiml(go(response, next_step(Step.QUEUE, CHOSE_CALLBACK, True), st))
-    if reason in (None, "fault") and desk().fallback_number:
+    if reason in (None, "fault", "queue_full") and desk().fallback_number:
         speaker(st.lang).speak(response, prompts.CONNECTING)
-        response.dial(desk().fallback_number, timeout=desk().dial_timeout)
+        response.dial(  # unanswered, route_result takes the report
+            desk().fallback_number,
+            timeout=desk().dial_timeout,
+            action=voice_url("voice.route_result", **st.query()),
+            method="POST",
+            caller_id=dial_caller_id(),
+        )
         keep("call_route", outcome="fallback number")
         return twiml(response)
-    keep("call_route", outcome=f"left the queue ({reason or result or 'unknown'})")
+    keep("call_route", outcome=f"left the queue ({reason or result})")
     speaker(st.lang).speak(response, prompts.LEAVE_REPORT_ASAP)
     return twiml(go(response, next_step(Step.QUEUE, LEFT_QUEUE, True), st.but(asap=True)))
 
 
-def _caller_left() -> None:
+@bp.post("/queue/bridge")
+def queue_bridge() -> Response:
+    """The `<Queue>` noun's url: requested on the caller's leg as the agent's `<Dial><Queue>`
+    dequeues them (twilio.com/docs/voice/twiml/queue#attributes-url), so the bridge is real:
+    only now is the incident acknowledged in the agent's name."""
+    _bridged()
+    return twiml(VoiceResponse())
+
+
+def _bridged() -> None:
     try:
-        offers.caller_left(queue_database(), twilio(), call_sid(), now())
+        offers.bridged(queue_database(), desk(), call_sid(), now())
+    except SQLAlchemyError as exc:
+        log.error("bridge of call %s not kept (%s)", call_sid(), type(exc).__name__)
+
+
+def _caller_left(reason: str | None = None) -> None:
+    try:
+        offers.caller_left(
+            queue_database(), twilio(), call_sid(), now(), reason=reason, links=links()
+        )
     except SQLAlchemyError as exc:
         log.error("caller's hang-up not kept (%s); the sweeper repairs it", type(exc).__name__)

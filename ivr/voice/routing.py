@@ -27,7 +27,6 @@ from ivr.voice.context import (
     queue_database,
     queue_settings,
     report,
-    run_dispatch,
     speaker,
     state,
     twilio,
@@ -91,7 +90,9 @@ def _queue(response: VoiceResponse, st: CallState) -> VoiceResponse:
         reference=st.ref or None,
     )
     try:
-        joined = queue.join(queue_database(), caller, now(), queue_settings().max_length)
+        joined = queue.join(
+            queue_database(), caller, now(), queue_settings().max_length, pending=True
+        )
     except SQLAlchemyError as exc:
         log.error("queue unavailable (%s)", type(exc).__name__)
         return _database_down(response, st)
@@ -101,7 +102,7 @@ def _queue(response: VoiceResponse, st: CallState) -> VoiceResponse:
         say.speak(response, prompts.LEAVE_REPORT_ASAP)
         return go(response, next_step(Step.ROUTE, NOT_ANSWERED, True), st.but(asap=True))
     keep("call_route", route="open", outcome="queued")
-    run_dispatch()
+    # No dispatch here: agents are rung from the first waitUrl request (voice.queue_wait).
     say.speak(response, prompts.CONNECTING)
     response.enqueue(
         call_sid(),  # one Twilio queue per caller: an agent's <Dial><Queue> reaches exactly them

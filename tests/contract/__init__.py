@@ -1,0 +1,1 @@
+"""The line held to the values Twilio documents (issue 23)."""
