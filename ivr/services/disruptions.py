@@ -21,6 +21,7 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
 from ivr.services import messages
+from ivr.services.claims import claim
 from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
 from ivr.voice import prompts
@@ -273,9 +274,11 @@ def end(
     Their own open incidents get the end as an update; for those the message was the status
     report, so their report clock starts again (the linked incident's only if its caller was
     among them)."""
-    if disruption.ended_at is not None:
+    ended = claim(session, disruption, Disruption.ended_at.is_(None), ended_at=now, ended_by=author)
+    if not ended:  # ended already, perhaps by a parallel request a moment ago
+        session.rollback()
         raise DisruptionError("This disruption has ended already.")
-    disruption.ended_at, disruption.ended_by = now, author
+    session.info[_CHANGED] = True  # an UPDATE outside the ORM: the callers' cache must hear it
     queued = 0
     told: set[str] = set()
     for caller in disruption.affected:
