@@ -18,6 +18,8 @@ from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.explained import Explained
+from ivr.domain.text_input import clean_text
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
 from ivr.services import messages
@@ -30,12 +32,8 @@ MAX_TEXT = 300
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 
 
-class DisruptionError(ValueError):
+class DisruptionError(Explained):
     """What staff asked for cannot be done; the message says why (the console translates it)."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
 
 
 @dataclass(frozen=True)
@@ -183,11 +181,13 @@ def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
 
 
 def declare(session: Session, given: Declared, *, author: str, now: datetime) -> Disruption:
-    texts = [" ".join(t.split()).rstrip(". ") for t in (given.text_nl, given.text_de)]
+    texts = [
+        clean_text(t, "The announcement", MAX_TEXT, required=False, error=DisruptionError)
+        for t in (given.text_nl, given.text_de)
+    ]
+    texts = [t.rstrip(". ") for t in texts]
     if not all(texts):
         raise DisruptionError("Give the announcement in Dutch and in German.")
-    if any(len(t) > MAX_TEXT for t in texts):
-        raise DisruptionError("An announcement is at most %(most)d characters.", most=MAX_TEXT)
     if given.severity not in {s.value for s in Severity}:
         raise DisruptionError("Choose how bad it is.")
     incident = None
