@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.call_outcome import Outcome, classify
 from ivr.domain.sla import SlaState, sla_state, status_report_state
 from ivr.domain.triage import Category
 from ivr.models import Call, Incident
@@ -185,5 +186,19 @@ def mark_support(
     session.commit()
 
 
-def call_log(session: Session, limit: int = 200) -> list[Call]:
-    return list(session.scalars(select(Call).order_by(Call.started_at.desc()).limit(limit)))
+def outcome_of(call: Call) -> Outcome:
+    """How the call ended for the caller. A report counts once confirmed or recorded."""
+    incident = call.incident
+    kept = incident is not None and (incident.status != "partial" or bool(incident.recording_url))
+    return classify(call.outcome, kept, kept and bool(incident and incident.taken_out_of_hours))
+
+
+def call_log(session: Session, limit: int = 200) -> list[tuple[Call, Outcome | None]]:
+    """The newest calls, each with its outcome (None while the call goes on)."""
+    calls = session.scalars(
+        select(Call)
+        .order_by(Call.started_at.desc())
+        .limit(limit)
+        .options(selectinload(Call.incident))
+    )
+    return [(c, outcome_of(c) if c.ended_at is not None else None) for c in calls]

@@ -18,12 +18,13 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import KNOWN_LANGUAGE, MAX_ATTEMPTS, Step, next_step
+from ivr.domain.call_outcome import AGENT_PRESENCE
 from ivr.models import Agent
 from ivr.privacy import mask_number
 from ivr.services import presence
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
-from ivr.voice.context import field, go, now, speaker, state
+from ivr.voice.context import field, go, keep, now, speaker, state
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
 from ivr.voice.urls import voice_url
@@ -134,6 +135,7 @@ def agent_pin() -> Response:
     say = speaker(st.lang)
     say.speak(response, prompts.AGENT_PIN_WRONG)
     if st.attempt + 1 >= MAX_PIN_TRIES:
+        handled(st)
         say.speak(response, prompts.GOODBYE)
         response.hangup()
         return twiml(response)
@@ -142,6 +144,7 @@ def agent_pin() -> Response:
 
 def change(response: VoiceResponse, agent: Agent, wanted: str, st: CallState) -> VoiceResponse:
     """Set the agent in or out and say so; the line offers calls again from the next round."""
+    handled(st)
     say = speaker(st.lang)
     try:
         presence.change_by_phone(get_session(), agent, wanted, now())
@@ -158,3 +161,9 @@ def change(response: VoiceResponse, agent: Agent, wanted: str, st: CallState) ->
     say.speak(response, prompts.GOODBYE)
     response.hangup()
     return response
+
+
+def handled(st: CallState) -> None:
+    """The call was an agent's log-in or log-out (the Calls page and the report count it so)."""
+    keep("call_language", language=st.lang)
+    keep("call_route", outcome=AGENT_PRESENCE)
