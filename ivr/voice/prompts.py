@@ -207,6 +207,11 @@ AGENT_LOG_OUT = prompt("agent_log_out", "Log out: press 2.")
 AGENT_AS_CALLER = prompt("agent_as_caller", "Call the servicedesk as a caller: press 3, or wait.")
 AGENT_PIN_ASK = prompt("agent_pin_ask", "Enter your PIN, then press hash.")
 AGENT_PIN_WRONG = prompt("agent_pin_wrong", "That PIN is not correct.")
+AGENT_PIN_LOCKED = prompt(
+    "agent_pin_locked",
+    "Too many wrong PINs from this number: logging in or out by phone is blocked for up to a "
+    "day. Use the console, or ask a colleague.",
+)
 AGENT_LOGGED_IN = prompt(
     "agent_logged_in", "You are now logged in. The line offers you calls from now on."
 )
