@@ -160,6 +160,7 @@ LANGUAGE_NAME_DE = prompt("language_name_de", "German")
 # Waiting in the queue: where the caller stands, then the choices, choice first, key last.
 QUEUE_POSITION = prompt("queue_position", "You are number {position} in line.")
 QUEUE_EXPECTED = prompt("queue_expected", "The expected waiting time is about {duration}.")
+QUEUE_AGENT_CALLED = prompt("queue_agent_called", "An agent is being called for you.")
 QUEUE_CLOSING = prompt(
     "queue_closing",
     "Please note: the servicedesk closes {when}. If it is not your turn by then, we pick up "
