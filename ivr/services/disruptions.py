@@ -170,6 +170,27 @@ def active(session: Session, now: datetime) -> Disruption | None:
     ).first()
 
 
+# Callers hear every active disruption in turn, newest first, and at most this many: each is one
+# short question ("this is your problem: 1, something else: 2"); 2 goes on to the next.
+MAX_HEARD = 3
+
+
+def heard_after(session: Session, disruption_id: int, now: datetime) -> int | None:
+    """The active disruption a caller hears after `disruption_id` (None: on to the menu)."""
+    heard = list(
+        session.scalars(
+            select(Disruption.id)
+            .where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+            .order_by(Disruption.started_at.desc(), Disruption.id.desc())
+            .limit(MAX_HEARD)
+        )
+    )
+    if disruption_id not in heard:
+        return None
+    following = heard.index(disruption_id) + 1
+    return heard[following] if following < len(heard) else None
+
+
 def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
     return list(
         session.scalars(
