@@ -20,6 +20,9 @@ UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _KEPT_FORMAT = frozenset({"\u200c", "\u200d", "\ufe0e", "\ufe0f"})
 
 
+UNBOUNDED = 2**31  # for a caller that checks the length itself, with its own message
+
+
 class InputRefused(Explained):
     """A text or date that cannot be taken as given; the message says why (translatable)."""
 

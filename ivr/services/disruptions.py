@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
-from ivr.domain.text_input import clean_text
+from ivr.domain.text_input import UNBOUNDED, clean_text
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
 from ivr.services import messages
@@ -203,12 +203,14 @@ def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
 
 def declare(session: Session, given: Declared, *, author: str, now: datetime) -> Disruption:
     texts = [
-        clean_text(t, "The announcement", MAX_TEXT, required=False, error=DisruptionError)
+        clean_text(t, "The announcement", UNBOUNDED, required=False, error=DisruptionError)
         for t in (given.text_nl, given.text_de)
     ]
     texts = [t.rstrip(". ") for t in texts]
     if not all(texts):
         raise DisruptionError("Give the announcement in Dutch and in German.")
+    if any(len(t) > MAX_TEXT for t in texts):
+        raise DisruptionError("An announcement is at most %(most)d characters.", most=MAX_TEXT)
     if given.severity not in {s.value for s in Severity}:
         raise DisruptionError("Choose how bad it is.")
     incident = None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
 from ivr.domain.sla import status_report_due, targets_for
-from ivr.domain.text_input import clean_text, within
+from ivr.domain.text_input import UNBOUNDED, clean_text, within
 from ivr.domain.triage import Category
 from ivr.models import Incident, IncidentEvent
 from ivr.services import messages
@@ -77,9 +77,12 @@ def post_update(
 ) -> IncidentEvent:
     """A status update in the caller's language: kept, sent to the caller by text message, and
     the report clock starts again."""
-    text = clean_text(text, "The update", MAX_UPDATE, required=False, error=HistoryError)
+    # Control characters refused here; the length below, with the message the desk knows.
+    text = clean_text(text, "The update", UNBOUNDED, required=False, error=HistoryError)
     if not text:
         raise HistoryError("Write the update first.")
+    if len(text) > MAX_UPDATE:
+        raise HistoryError("An update is at most %(most)d characters.", most=MAX_UPDATE)
     if incident.status == "resolved":
         raise HistoryError("This incident is resolved.")
     entry = add_event(
