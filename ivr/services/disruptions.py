@@ -175,6 +175,14 @@ def active(session: Session, now: datetime) -> Disruption | None:
 MAX_HEARD = 3
 
 
+def active_count(session: Session, now: datetime) -> int:
+    return len(
+        session.scalars(
+            select(Disruption.id).where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+        ).all()
+    )
+
+
 def heard_after(session: Session, disruption_id: int, now: datetime) -> int | None:
     """The active disruption a caller hears after `disruption_id` (None: on to the menu)."""
     heard = list(

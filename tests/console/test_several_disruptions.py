@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ivr.clock import FixedClock
 from ivr.db import get_session
 from ivr.models import AffectedCaller, Disruption
-from tests.console.conftest import post_form
+from tests.console.conftest import csrf_token, post_form
 from tests.console.test_disruptions import TUESDAY, app, call_in, fake  # noqa: F401  fixtures
 
 TEXTS = [
@@ -58,6 +58,17 @@ def test_the_caller_hears_each_active_disruption_newest_first(
     german.press("2")  # neither: on to the menu as usual
     assert not any(de in german.heard for _nl, de in TEXTS) and "Taste 1" in german.heard
     assert affected_at(app) == ["De mail is traag"]
+
+
+def test_the_console_says_how_callers_hear_several(staff: FlaskClient, clock: FixedClock) -> None:
+    declare_all(staff, clock, 2)
+    german = {"Accept-Language": "de"}
+    form = {"text_nl": "De VPN valt weg", "text_de": "Das VPN bricht ab",
+            "severity": "functions_fail",
+            "csrf_token": csrf_token(staff, "/console/disruptions")}  # fmt: skip
+    reply = staff.post("/console/disruptions", data=form, headers=german)
+    shown = staff.get(reply.location, headers=german).get_data(as_text=True)
+    assert "3 Störungen sind aktiv: Anrufer hören sie nacheinander, die neueste zuerst" in shown
 
 
 def test_at_most_three_are_heard(app: Flask, staff: FlaskClient, clock: FixedClock) -> None:  # noqa: F811
