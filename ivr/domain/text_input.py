@@ -57,6 +57,12 @@ def clean_text(
     return words
 
 
+def escaped(text: str) -> str:
+    """`text` safe to print on a terminal: each unprintable character as its escape (`\\x1b`),
+    for texts stored before they were checked."""
+    return "".join(ch if printable(ch) else ascii(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True)
 class Cleaned:
     text: str

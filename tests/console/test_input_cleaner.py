@@ -111,3 +111,15 @@ def test_what_twilio_heard_is_cleaned_and_says_what_changed() -> None:
     assert heard.text.startswith("mijn printer [31m doet het niet heel")
     assert len(heard.text) <= 500 and not heard.text.endswith(" ")
     assert heard.changes == ("control characters removed", "shortened from 1031 characters")
+
+
+def test_a_text_stored_before_the_check_is_listed_escaped(app: Flask) -> None:
+    with app.app_context():
+        session = get_session()
+        session.add(Disruption(text_nl="Mail\x07 ligt \x1b[31meruit", text_de="Mail",
+                               severity="functions_fail", started_at=local(2026, 11, 24, 9, 0),
+                               started_by="anouk"))  # fmt: skip
+        session.commit()
+    listed = app.test_cli_runner().invoke(args=["disruptions", "list"]).output
+    assert "\x07" not in listed and "\x1b" not in listed  # (PostgreSQL refuses NUL itself)
+    assert "Mail\\x07 ligt \\x1b[31meruit" in listed
