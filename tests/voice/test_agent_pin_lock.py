@@ -102,3 +102,21 @@ def test_the_console_shows_the_lock_until_it_ends(
     clock.set(OPEN + timedelta(hours=24, seconds=1))
     page = staff.get("/console/agents", headers=headers).get_data(as_text=True)
     assert says not in page
+
+
+def test_the_retention_purge_forgets_wrong_pins_after_a_day(
+    pinned: Line, clock: FixedClock
+) -> None:
+    from sqlalchemy import select
+
+    from ivr.db import get_session
+    from ivr.models import AgentPinFailure
+    from ivr.services.retention import purge
+
+    wrong_pins(pinned, 1)
+    with pinned.app.app_context():
+        session = get_session()
+        purge(session, OPEN + timedelta(hours=23), 90)
+        assert len(session.scalars(select(AgentPinFailure)).all()) == 1
+        purge(session, OPEN + timedelta(hours=24), 90)
+        assert session.scalars(select(AgentPinFailure)).all() == []
