@@ -210,6 +210,17 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
+class AgentPinFailure(Base):
+    """A wrong agent PIN keyed by phone, by a keyed hash of the calling number (not the number):
+    kept for the PIN lock's window (ivr/services/pin_tries.py)."""
+
+    __tablename__ = "agent_pin_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller_key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
 

@@ -108,6 +108,7 @@ def as_json(report: ServiceLevelReport) -> dict[str, object]:
         "line": {
             "calls": line.calls,
             **{outcome.value: line.outcomes[outcome] for outcome in Outcome},
+            "abandoned": line.abandoned,  # hung up before being served: the two above
             "calls_by_hour": line.per_hour,
             "calls_by_day": {
                 day.isoformat(): {o.value: n for o, n in counts.items()}
@@ -137,6 +138,7 @@ def as_csv(report: ServiceLevelReport) -> str:
     writer.writerow((label, "line", "calls", line.calls))
     for outcome in Outcome:
         writer.writerow((label, "line", outcome.value, line.outcomes[outcome]))
+    writer.writerow((label, "line", "abandoned", line.abandoned))
     for scope, figures in [("queue", report.queue.total)] + [
         (f"queue {q.language}", q) for q in report.queue.languages
     ]:
@@ -200,8 +202,14 @@ def as_text(report: ServiceLevelReport, _: Callable[..., str] = _english) -> str
         (_("answered by an agent"), line.outcomes[Outcome.AGENT]),
         (_("report taken in hours"), line.outcomes[Outcome.REPORT_IN_HOURS]),
         (_("report taken out of hours"), line.outcomes[Outcome.REPORT_OUT_OF_HOURS]),
+        (_("callback requested"), line.outcomes[Outcome.CALLBACK]),
         (_("forwarded (fallback)"), line.outcomes[Outcome.FORWARDED]),
-        (_("abandoned"), line.outcomes[Outcome.ABANDONED]),
+        (_("joined a disruption"), line.outcomes[Outcome.DISRUPTION]),
+        (_("status asked"), line.outcomes[Outcome.STATUS]),
+        (_("agent logged in/out"), line.outcomes[Outcome.AGENT_PHONE]),
+        (_("abandoned in a menu"), line.outcomes[Outcome.ABANDONED_MENU]),
+        (_("abandoned while waiting"), line.outcomes[Outcome.ABANDONED_WAITING]),
+        (_("abandoned"), line.abandoned),
     ]
     width = max(len(label) for label, _n in labels)
     lines += ["", _("Calls: %(count)s", count=line.calls)]

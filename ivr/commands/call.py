@@ -17,6 +17,7 @@ from ivr.clock import FixedClock, SystemClock
 from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_moment
 from ivr.phone.fake_twilio import FakeTwilio
+from ivr.phone.scratch import scratch_copy
 from ivr.phone.switchboard import BEHAVIOURS, Switchboard
 from ivr.phone.terminal import (
     DIAL_OUTCOMES,
@@ -66,6 +67,12 @@ from ivr.twilio_rest import TwilioRest
     f"{', '.join(BEHAVIOURS)} (e.g. voicemail,accept)",
 )
 @click.option("--transcript", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="In-process with --at: write the call into the instance's database (default: a scratch "
+    "copy of it, discarded after the call)",
+)
 @with_appcontext
 def cli(  # noqa: PLR0917 - one option each, as click passes them
     url: str | None,
@@ -78,9 +85,70 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     dial_outcome: str,
     agent_phones: str,
     transcript: Path | None,
+    keep: bool,
 ) -> None:
     """Place a call into the line and hear it; interactive unless --keys or --say are given."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if at:
+        _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"]))  # a wrong time is said before any copy
+    if url:  # the server's own database, whatever it is
+        _place(
+            app,
+            url,
+            from_number,
+            to_number,
+            at,
+            record_text,
+            dial_outcome,
+            agent_phones,
+            transcript,
+        )
+        return
+    if not at or keep:
+        click.echo("database: the instance's own (the call is kept)")
+        _place(
+            app,
+            url,
+            from_number,
+            to_number,
+            at,
+            record_text,
+            dial_outcome,
+            agent_phones,
+            transcript,
+        )
+        return
+    _require_newest_schema()
+    with scratch_copy(app):
+        click.echo(
+            "database: a scratch copy, discarded after the call "
+            "(--keep writes a simulated call into the instance's database)"
+        )
+        _place(
+            app,
+            url,
+            from_number,
+            to_number,
+            at,
+            record_text,
+            dial_outcome,
+            agent_phones,
+            transcript,
+        )
+
+
+def _place(  # noqa: PLR0917 - the command's options, passed on
+    app: Flask,
+    url: str | None,
+    from_number: str | None,
+    to_number: str,
+    at: str | None,
+    record_text: str | None,
+    dial_outcome: str,
+    agent_phones: str,
+    transcript: Path | None,
+) -> None:
+    """The call itself, into whichever database the app uses now."""
     token = app.config["TWILIO_AUTH_TOKEN"] or None
     when = _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"])) if at else None
     headers: dict[str, str] = {}

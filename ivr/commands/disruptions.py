@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from ivr import services
 from ivr.commands import refused_as_error
 from ivr.db import get_session
+from ivr.domain.text_input import escaped
 from ivr.models import Disruption
 from ivr.services import disruptions
 from ivr.services.desk import business_calendar
@@ -40,7 +41,7 @@ def list_disruptions() -> None:
         state = f"ended {d.ended_at:%Y-%m-%d %H:%M}" if d.ended_at else "ACTIVE"
         click.echo(
             f"{d.id:>4} {state:<22} affected {len(d.affected):<4} "
-            f"category {disruptions.category(d, all_users_at)}  {d.text_nl}"
+            f"category {disruptions.category(d, all_users_at)}  {escaped(d.text_nl)}"
         )
 
 

@@ -7,15 +7,22 @@ from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console import bp
+from ivr.console.helpers import desk, now
 from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Agent
-from ivr.services import agents
+from ivr.services import agents, pin_tries
 
 
 @bp.get("/agents")
 def agent_list() -> str:
-    return render_template("console/agents.html", agents=agents.all_agents(get_session()))
+    session = get_session()
+    found = agents.all_agents(session)
+    # Numbers locked out of the agent menu by wrong PINs (AGENT_PHONE_PIN): the lock ends by itself.
+    locked = pin_tries.locks(
+        session, [(a.id, a.address) for a in found], desk().caller_key_secret, now()
+    )
+    return render_template("console/agents.html", agents=found, pin_locks=locked)
 
 
 @bp.post("/agents")

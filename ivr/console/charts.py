@@ -17,8 +17,13 @@ OUTCOME_COLOURS = {
     Outcome.AGENT: "#0b5cab",
     Outcome.REPORT_IN_HOURS: "#5b9bd5",
     Outcome.REPORT_OUT_OF_HOURS: "#8e6bbf",
+    Outcome.CALLBACK: "#2e8b57",
     Outcome.FORWARDED: "#a15c07",
-    Outcome.ABANDONED: "#b42318",
+    Outcome.DISRUPTION: "#c99a06",
+    Outcome.STATUS: "#3aa6a0",
+    Outcome.AGENT_PHONE: "#9aa5b1",
+    Outcome.ABANDONED_MENU: "#b42318",
+    Outcome.ABANDONED_WAITING: "#e0736a",
 }
 CATEGORY_COLOURS = {1: "#b42318", 2: "#a15c07", 3: "#0b5cab", 4: "#6b7785"}
 CLOSED = "#eef1f4"

@@ -59,6 +59,17 @@ def declare_disruption() -> Response | tuple[str, int]:
     except DisruptionError as exc:
         return disruption_list(explained(exc), 422)
     flash(_("Disruption declared: every caller hears it now."), "info")
+    active = disruptions.active_count(get_session(), now())
+    if active > 1:  # the decision on overlaps (docs): all heard in turn, newest first, a few
+        flash(
+            _(
+                "%(count)d disruptions are active: callers hear them in turn, newest first, "
+                "at most %(most)d.",
+                count=active,
+                most=disruptions.MAX_HEARD,
+            ),
+            "info",
+        )
     return redirect(url_for("console.disruption_page", disruption_id=made.id))
 
 

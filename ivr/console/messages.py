@@ -61,6 +61,13 @@ SERVICE_MESSAGES = (
     N_("%(what)s has at most %(most)d characters (%(given)d given)"),
     N_("%(what)s must not contain control characters"),
     N_("an agent's name"),
+    # Texts and dates checked by the one input cleaner (ivr/domain/text_input.py)
+    N_("%(what)s must lie after %(earliest)s and no later than %(latest)s."),
+    N_("The update"),
+    N_("The reason"),
+    N_("The announcement"),
+    N_("The appointment"),
+    N_("The restore deadline"),
     N_("The name of the person consulted"),
     # Closures and maintenance (ivr/services/closures.py, ivr/domain/maintenance.py)
     N_("That closure lies in the past: callers would never hear it."),

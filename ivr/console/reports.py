@@ -16,6 +16,7 @@ from ivr.console import bp, charts
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
 from ivr.console.helpers import desk, now
 from ivr.console.i18n import day_names, language
+from ivr.console.outcomes import OUTCOME_NAMES
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
 from ivr.domain.service_level import (
@@ -28,15 +29,6 @@ from ivr.domain.service_level import (
 from ivr.models import Incident
 from ivr.services import reports
 from ivr.services.records import as_record
-
-OUTCOME_NAMES = {
-    Outcome.AGENT: lazy_gettext("answered by an agent"),
-    Outcome.REPORT_IN_HOURS: lazy_gettext("report in hours"),
-    Outcome.REPORT_OUT_OF_HOURS: lazy_gettext("report out of hours"),
-    Outcome.FORWARDED: lazy_gettext("forwarded"),
-    Outcome.ABANDONED: lazy_gettext("abandoned"),
-}
-
 
 LANGUAGE_NAMES = {"nl": lazy_gettext("Dutch"), "de": lazy_gettext("German")}
 

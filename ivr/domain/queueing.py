@@ -103,14 +103,28 @@ def mean_handling(durations: Sequence[float], default: float) -> float:
     return sum(durations) / len(durations)
 
 
-def expected_wait(position: int, agents: int, handling_seconds: float) -> timedelta | None:
-    """How long until this caller is connected: callers ahead are served `agents` at a time.
+NOW = timedelta(0)  # an agent is being called for the caller: no minutes to announce
 
-    None when no agent who speaks the language is on duty: there is no honest estimate.
+
+def expected_wait(
+    position: int,
+    agents: int,
+    handling_seconds: float,
+    *,
+    free: int = 0,
+    being_called: bool = False,
+) -> timedelta | None:
+    """How long until this caller is connected: the first `free` callers go to the agents free
+    now, the rest are served `agents` at a time as calls end.
+
+    `NOW` when an agent's phone rings for the caller, or a free agent is there for them; None
+    when no agent who speaks the language is on duty: there is no honest estimate.
     """
+    if being_called or (agents > 0 and position <= free):
+        return NOW
     if agents <= 0:
         return None
-    rounds = math.ceil(position / agents)
+    rounds = math.ceil((position - free) / agents)
     # On average the agent who frees up next is halfway through a call.
     seconds = (rounds - 1) * handling_seconds + handling_seconds / 2
     return timedelta(seconds=round(seconds))

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.call_outcome import ABANDONED, Outcome
 from ivr.domain.sla import SlaState, sla_state, status_report_due, targets_for
 from ivr.domain.triage import Category
 
@@ -81,16 +82,6 @@ class IncidentFacts:
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
     status_updates: tuple[datetime, ...] = ()  # status reports written to the caller
-
-
-class Outcome(StrEnum):
-    """How a call ended for the caller; every call has exactly one."""
-
-    AGENT = "agent"
-    REPORT_IN_HOURS = "report_in_hours"
-    REPORT_OUT_OF_HOURS = "report_out_of_hours"
-    FORWARDED = "forwarded"  # to FALLBACK_NUMBER
-    ABANDONED = "abandoned"  # hung up before a report or an agent
 
 
 @dataclass(frozen=True)
@@ -229,6 +220,11 @@ class LineFigures:
     outcomes: dict[Outcome, int]
     per_day: dict[date, dict[Outcome, int]]
     per_hour: list[int]  # calls by local hour of day, 0..23
+
+    @property
+    def abandoned(self) -> int:
+        """Calls whose caller hung up before being served (in a menu or while waiting)."""
+        return sum(self.outcomes[o] for o in ABANDONED)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.call_outcome import Outcome, classify
 from ivr.domain.sla import SlaState, sla_state, status_report_state
 from ivr.domain.triage import Category
 from ivr.models import Call, Incident
 from ivr.services import messages
+from ivr.services.claims import claim
 from ivr.services.history import add_event, spaced
 from ivr.services.messages import Messaging
 from ivr.services.records import change_state
@@ -114,13 +116,22 @@ def find(session: Session, reference: str) -> Incident | None:
 
 def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -> None:
     """Someone took it on: the reaction clock stops."""
-    if incident.acknowledged_at is None:
-        incident.acknowledged_at, incident.acknowledged_by = now, who
-        add_event(session, incident, "acknowledged", now, author=who)
-    if incident.status in ("partial", "open"):
-        incident.status = "acknowledged"
+    _acknowledged(session, incident, who, now)
+    claim(session, incident, Incident.status.in_(("partial", "open")), status="acknowledged")
     incident.updated_at = now
     session.commit()
+
+
+def _acknowledged(session: Session, incident: Incident, who: str, now: datetime) -> None:
+    """The reaction clock stops once: of parallel requests only the first writes the history."""
+    if claim(
+        session,
+        incident,
+        Incident.acknowledged_at.is_(None),
+        acknowledged_at=now,
+        acknowledged_by=who,
+    ):
+        add_event(session, incident, "acknowledged", now, author=who)
 
 
 def resolve(
@@ -132,13 +143,19 @@ def resolve(
 ) -> None:
     """Service restored: the restore clock stops (and the reaction clock, if still running); the
     caller is told by text message."""
-    if incident.status == "resolved":
+    resolved = claim(
+        session,
+        incident,
+        Incident.status != "resolved",
+        resolved_at=now,
+        resolved_by=who,
+        status="resolved",
+        status_report_due=None,  # the resolution is the last report
+    )
+    if not resolved:  # resolved already, perhaps by a parallel request a moment ago
+        session.rollback()
         return
-    if incident.acknowledged_at is None:
-        incident.acknowledged_at, incident.acknowledged_by = now, who
-        add_event(session, incident, "acknowledged", now, author=who)
-    incident.resolved_at, incident.resolved_by, incident.status = now, who, "resolved"
-    incident.status_report_due = None  # the resolution is the last report
+    _acknowledged(session, incident, who, now)
     add_event(session, incident, "resolved", now, author=who)
     incident.updated_at = now
     if messaging is not None:
@@ -169,5 +186,19 @@ def mark_support(
     session.commit()
 
 
-def call_log(session: Session, limit: int = 200) -> list[Call]:
-    return list(session.scalars(select(Call).order_by(Call.started_at.desc()).limit(limit)))
+def outcome_of(call: Call) -> Outcome:
+    """How the call ended for the caller. A report counts once confirmed or recorded."""
+    incident = call.incident
+    kept = incident is not None and (incident.status != "partial" or bool(incident.recording_url))
+    return classify(call.outcome, kept, kept and bool(incident and incident.taken_out_of_hours))
+
+
+def call_log(session: Session, limit: int = 200) -> list[tuple[Call, Outcome | None]]:
+    """The newest calls, each with its outcome (None while the call goes on)."""
+    calls = session.scalars(
+        select(Call)
+        .order_by(Call.started_at.desc())
+        .limit(limit)
+        .options(selectinload(Call.incident))
+    )
+    return [(c, outcome_of(c) if c.ended_at is not None else None) for c in calls]

@@ -18,9 +18,12 @@ from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.explained import Explained
+from ivr.domain.text_input import UNBOUNDED, clean_text
 from ivr.domain.triage import Category, Impact, Severity, categorise
 from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
 from ivr.services import messages
+from ivr.services.claims import claim
 from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
 from ivr.voice import prompts
@@ -29,12 +32,8 @@ MAX_TEXT = 300
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 
 
-class DisruptionError(ValueError):
+class DisruptionError(Explained):
     """What staff asked for cannot be done; the message says why (the console translates it)."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
 
 
 @dataclass(frozen=True)
@@ -171,6 +170,35 @@ def active(session: Session, now: datetime) -> Disruption | None:
     ).first()
 
 
+# Callers hear every active disruption in turn, newest first, and at most this many: each is one
+# short question ("this is your problem: 1, something else: 2"); 2 goes on to the next.
+MAX_HEARD = 3
+
+
+def active_count(session: Session, now: datetime) -> int:
+    return len(
+        session.scalars(
+            select(Disruption.id).where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+        ).all()
+    )
+
+
+def heard_after(session: Session, disruption_id: int, now: datetime) -> int | None:
+    """The active disruption a caller hears after `disruption_id` (None: on to the menu)."""
+    heard = list(
+        session.scalars(
+            select(Disruption.id)
+            .where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+            .order_by(Disruption.started_at.desc(), Disruption.id.desc())
+            .limit(MAX_HEARD)
+        )
+    )
+    if disruption_id not in heard:
+        return None
+    following = heard.index(disruption_id) + 1
+    return heard[following] if following < len(heard) else None
+
+
 def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
     return list(
         session.scalars(
@@ -182,7 +210,11 @@ def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
 
 
 def declare(session: Session, given: Declared, *, author: str, now: datetime) -> Disruption:
-    texts = [" ".join(t.split()).rstrip(". ") for t in (given.text_nl, given.text_de)]
+    texts = [
+        clean_text(t, "The announcement", UNBOUNDED, required=False, error=DisruptionError)
+        for t in (given.text_nl, given.text_de)
+    ]
+    texts = [t.rstrip(". ") for t in texts]
     if not all(texts):
         raise DisruptionError("Give the announcement in Dutch and in German.")
     if any(len(t) > MAX_TEXT for t in texts):
@@ -273,9 +305,11 @@ def end(
     Their own open incidents get the end as an update; for those the message was the status
     report, so their report clock starts again (the linked incident's only if its caller was
     among them)."""
-    if disruption.ended_at is not None:
+    ended = claim(session, disruption, Disruption.ended_at.is_(None), ended_at=now, ended_by=author)
+    if not ended:  # ended already, perhaps by a parallel request a moment ago
+        session.rollback()
         raise DisruptionError("This disruption has ended already.")
-    disruption.ended_at, disruption.ended_by = now, author
+    session.info[_CHANGED] = True  # an UPDATE outside the ORM: the callers' cache must hear it
     queued = 0
     told: set[str] = set()
     for caller in disruption.affected:

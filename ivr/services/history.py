@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.explained import Explained
 from ivr.domain.sla import status_report_due, targets_for
+from ivr.domain.text_input import UNBOUNDED, clean_text, within
 from ivr.domain.triage import Category
 from ivr.models import Incident, IncidentEvent
 from ivr.services import messages
@@ -22,14 +24,12 @@ STATUS_CHECK_FAILED = "status_check_failed"
 # someone redialling, and the reporter's own phone is never asked for them.
 STATUS_CHECK_TRIES = 3
 STATUS_CHECK_WINDOW = timedelta(hours=24)
+# How far ahead a deadline or an appointment may be set: further is a typing error.
+FURTHEST_AHEAD = timedelta(days=366)
 
 
-class HistoryError(ValueError):
+class HistoryError(Explained):
     """An agent asked for what cannot be; the message says why (the console translates it)."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message, self.params = message, params
 
 
 def add_event(
@@ -77,7 +77,8 @@ def post_update(
 ) -> IncidentEvent:
     """A status update in the caller's language: kept, sent to the caller by text message, and
     the report clock starts again."""
-    text = " ".join(text.split())
+    # Control characters refused here; the length below, with the message the desk knows.
+    text = clean_text(text, "The update", UNBOUNDED, required=False, error=HistoryError)
     if not text:
         raise HistoryError("Write the update first.")
     if len(text) > MAX_UPDATE:
@@ -125,6 +126,7 @@ def agree_appointment(
         raise HistoryError("Only incidents restored by appointment (category 4) get one.")
     if when <= now:
         raise HistoryError("The appointment must be in the future.")
+    within(when, "The appointment", now, now + FURTHEST_AHEAD, HistoryError)
     add_event(
         session,
         incident,
@@ -144,18 +146,20 @@ def correct_restore_due(
     session: Session, incident: Incident, when: datetime, *, reason: str, author: str, now: datetime
 ) -> None:
     """Staff move a restore deadline; the reason is kept beside the old and new time."""
-    reason = " ".join(reason.split())
+    reason = clean_text(reason, "The reason", MAX_UPDATE, required=False, error=HistoryError)
     if not reason:
         raise HistoryError("Say why the deadline changes.")
     if incident.status == "resolved":
         raise HistoryError("This incident is resolved.")
+    # After the report came in (a deadline before it is a typing error), within a year of now.
+    within(when, "The restore deadline", incident.received_at, now + FURTHEST_AHEAD, HistoryError)
     add_event(
         session,
         incident,
         "restore_corrected",
         now,
         author=author,
-        text=reason[:MAX_UPDATE],
+        text=reason,
         value_at=when,
         previous_at=incident.restore_due,
     )

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ivr.domain.explained import Explained
-
-# Control, format, surrogate, private-use and unassigned characters: NUL and friends.
-_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+from ivr.domain.text_input import clean_text
 
 
 def checked_name(
     text: str, what: str, max_length: int, error: type[ValueError] = ValueError
 ) -> str:
     """`text` trimmed; `error` naming `what` when empty, too long or with control characters."""
-    name = text.strip()
-    if not name:
-        raise _error(error, "%(what)s must not be empty", what=what)
-    if len(name) > max_length:
-        raise _error(
-            error,
-            "%(what)s has at most %(most)d characters (%(given)d given)",
-            what=what,
-            most=max_length,
-            given=len(name),
-        )
-    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in name):
-        raise _error(error, "%(what)s must not contain control characters", what=what)
-    return name
+    try:
+        return clean_text(text, what, max_length, collapse=False)
+    except Explained as refused:
+        raise _error(error, refused.message, **refused.params) from None
 
 
 def _error(error: type[ValueError], message: str, **params: object) -> ValueError:

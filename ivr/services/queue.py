@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ivr.db import Database
 from ivr.domain import queueing
 from ivr.models import Agent, Offer, QueueEntry
-from ivr.services.presence import AWAY
+from ivr.services.presence import AVAILABLE, AWAY
 
 WAITING, OFFERED, CONNECTED, DONE, LEFT, REPORT = (
     "waiting", "offered", "connected", "done", "left", "report",
@@ -87,6 +87,12 @@ class WaitInfo:
 def agents_for(session: Session, language: str) -> int:
     """Agents on duty (not away) who speak `language`."""
     agents = session.scalars(select(Agent).where(Agent.presence != AWAY))
+    return sum(1 for a in agents if language in a.language_list)
+
+
+def free_agents_for(session: Session, language: str) -> int:
+    """Agents free this moment (not ringing, on a call or in wrap-up) who speak `language`."""
+    agents = session.scalars(select(Agent).where(Agent.presence == AVAILABLE))
     return sum(1 for a in agents if language in a.language_list)
 
 
@@ -174,7 +180,13 @@ def wait_info(
         position = queueing.told_position(true_position, entry.told_position)
         agents = agents_for(session, entry.language)
         handling = handling_seconds(session, settings.handling_seconds)
-        expected = queueing.expected_wait(true_position, agents, handling)
+        expected = queueing.expected_wait(
+            true_position,
+            agents,
+            handling,
+            free=free_agents_for(session, entry.language),
+            being_called=entry.status == OFFERED,
+        )
         first_round = entry.told_position is None
         if entry.status in IN_QUEUE:
             entry.told_position = position

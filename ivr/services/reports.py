@@ -13,7 +13,6 @@ from ivr.domain.service_level import (
     CallbackResult,
     CallFacts,
     IncidentFacts,
-    Outcome,
     Period,
     QueueFacts,
     QueueOutcome,
@@ -22,6 +21,7 @@ from ivr.domain.service_level import (
 )
 from ivr.models import Call, Incident, Offer, QueueEntry
 from ivr.models import Closure as ClosureRow
+from ivr.services.console import outcome_of
 from ivr.services.desk import Desk
 from ivr.services.queue import DONE, IN_QUEUE, LEFT, REPORT
 
@@ -49,20 +49,6 @@ def period_calendar(session: Session, desk: Desk, period: Period) -> BusinessCal
     return desk.calendar(
         tuple(Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de) for r in rows)
     )
-
-
-def outcome_of(call: Call) -> Outcome:
-    """How the call ended for the caller. A report counts once confirmed or recorded."""
-    if call.outcome == "agent answered":
-        return Outcome.AGENT
-    incident = call.incident
-    if incident is not None and (incident.status != "partial" or incident.recording_url):
-        if incident.taken_out_of_hours:
-            return Outcome.REPORT_OUT_OF_HOURS
-        return Outcome.REPORT_IN_HOURS
-    if call.outcome == "fallback number":
-        return Outcome.FORWARDED
-    return Outcome.ABANDONED
 
 
 # Why the line took a caller out of the queue (ivr/voice/queue.py): each leaves a report.

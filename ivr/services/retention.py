@@ -13,8 +13,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from ivr.models import AffectedCaller, Call, CallerLanguage, Incident, OutboxMessage
+from ivr.models import (
+    AffectedCaller,
+    AgentPinFailure,
+    Call,
+    CallerLanguage,
+    Incident,
+    OutboxMessage,
+)
 from ivr.privacy import mask_number
+from ivr.services.pin_tries import PIN_WINDOW
 from ivr.spool import dead_lines, prune_dead
 
 log = logging.getLogger(__name__)
@@ -102,6 +110,8 @@ def purge(
     languages = session.execute(
         delete(CallerLanguage).where(CallerLanguage.updated_at < cutoff)
     ).rowcount
+    # Wrong agent PINs count for a day only (ivr/services/pin_tries.py); then they are forgotten.
+    session.execute(delete(AgentPinFailure).where(AgentPinFailure.at <= now - PIN_WINDOW))
     session.commit()
     result = Purged(
         erasures.erased,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from contextlib import suppress
 
 from flask import Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,12 +20,13 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import KNOWN_LANGUAGE, MAX_ATTEMPTS, Step, next_step
+from ivr.domain.call_outcome import AGENT_PRESENCE
 from ivr.models import Agent
 from ivr.privacy import mask_number
-from ivr.services import presence
+from ivr.services import pin_tries, presence
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
-from ivr.voice.context import field, go, now, speaker, state
+from ivr.voice.context import desk, field, go, keep, now, speaker, state
 from ivr.voice.state import CallState
 from ivr.voice.twiml import twiml
 from ivr.voice.urls import voice_url
@@ -100,8 +102,25 @@ def agent_choice() -> Response:
             return twiml(as_caller(response, st))
         return twiml(agent_menu(response, agent, st.but(attempt=st.attempt + 1)))
     if current_app.config["AGENT_PHONE_PIN"]:
+        if pin_locked(number_key()):
+            speaker(st.lang).speak(response, prompts.AGENT_PIN_LOCKED)
+            return twiml(as_caller(response, st))
         return twiml(ask_pin(response, digits, st.but(attempt=0)))
     return twiml(change(response, agent, wanted, st))
+
+
+def number_key() -> str:
+    """The calling number as the PIN lock knows it (a keyed hash, not the number)."""
+    return pin_tries.key_of(callable_number(field("From")) or "", desk().caller_key_secret)
+
+
+def pin_locked(key: str) -> bool:
+    """Whether this number is locked out (ivr/services/pin_tries.py); unsure counts as locked."""
+    try:
+        return pin_tries.locked_until(get_session(), key, now()) is not None
+    except SQLAlchemyError as exc:
+        log.error("agent PIN tries unavailable (%s)", type(exc).__name__)
+        return True
 
 
 def ask_pin(response: VoiceResponse, key: str, st: CallState) -> VoiceResponse:
@@ -128,13 +147,27 @@ def agent_pin() -> Response:
     response = VoiceResponse()
     if agent is None or key not in CHOICES:
         return twiml(as_caller(response, st))
+    say = speaker(st.lang)
+    caller = number_key()
+    if pin_locked(caller):  # locked by another call meanwhile: even the right PIN waits
+        say.speak(response, prompts.AGENT_PIN_LOCKED)
+        return twiml(as_caller(response, st))
     pin = current_app.config["AGENT_PHONE_PIN"]
     if hmac.compare_digest(field("Digits").encode(), pin.encode()):
+        with suppress(SQLAlchemyError):  # the count stays; the change itself reports a fault
+            pin_tries.right_pin(get_session(), caller)
         return twiml(change(response, agent, CHOICES[key], st))
     log.warning("wrong agent PIN from %s", mask_number(number or ""))
-    say = speaker(st.lang)
     say.speak(response, prompts.AGENT_PIN_WRONG)
-    if st.attempt + 1 >= MAX_PIN_TRIES:
+    try:
+        locked = pin_tries.wrong_pin(get_session(), caller, now()) is not None
+    except SQLAlchemyError as exc:
+        log.error("agent PIN try not kept (%s)", type(exc).__name__)
+        locked = True
+    if locked or st.attempt + 1 >= MAX_PIN_TRIES:
+        handled(st)
+        if locked:
+            say.speak(response, prompts.AGENT_PIN_LOCKED)
         say.speak(response, prompts.GOODBYE)
         response.hangup()
         return twiml(response)
@@ -143,6 +176,7 @@ def agent_pin() -> Response:
 
 def change(response: VoiceResponse, agent: Agent, wanted: str, st: CallState) -> VoiceResponse:
     """Set the agent in or out and say so; the line offers calls again from the next round."""
+    handled(st)
     say = speaker(st.lang)
     try:
         presence.change_by_phone(get_session(), agent, wanted, now())
@@ -159,3 +193,9 @@ def change(response: VoiceResponse, agent: Agent, wanted: str, st: CallState) ->
     say.speak(response, prompts.GOODBYE)
     response.hangup()
     return response
+
+
+def handled(st: CallState) -> None:
+    """The call was an agent's log-in or log-out (the Calls page and the report count it so)."""
+    keep("call_language", language=st.lang)
+    keep("call_route", outcome=AGENT_PRESENCE)

@@ -1,5 +1,6 @@
 """A known disruption, heard right after the announcements: "this is my problem" (1) counts the
-caller as affected, keeps the number and ends the call; anything else goes on as usual."""
+caller as affected, keeps the number and ends the call; anything else asks about the next active
+disruption (newest first, at most MAX_HEARD in all), then goes on as usual."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import DISRUPTION_MENU, Signal, Step, interpret, next_step
 from ivr.models import Disruption
+from ivr.services import disruptions
 from ivr.services.messages import can_receive
 from ivr.voice import prompts
 from ivr.voice.blueprint import bp
-from ivr.voice.context import desk, field, go, keep, speaker, state, step_url
+from ivr.voice.context import desk, field, go, keep, now, speaker, state, step_url
 from ivr.voice.menus import choice_gather
 from ivr.voice.twiml import twiml
 from ivr.voice.urls import voice_url
@@ -35,6 +37,17 @@ def _disruption() -> Disruption | None:
     except SQLAlchemyError:
         return None
     return found if found is not None and found.ended_at is None else None
+
+
+def _heard_after(dis: str) -> int | None:
+    """The next active disruption the caller hears (ivr/services/disruptions.py, MAX_HEARD)."""
+    if not dis.isdigit():
+        return None
+    try:
+        return disruptions.heard_after(get_session(), int(dis), now())
+    except SQLAlchemyError as exc:  # on to the menu: the caller is served as usual
+        log.error("other disruptions unavailable (%s)", type(exc).__name__)
+        return None
 
 
 @bp.post("/disruption")
@@ -67,6 +80,10 @@ def disruption_answer() -> Response:
         response.redirect(step_url(Step.DISRUPTION, st, dis=dis))
         return twiml(response)
     if heard.choice is None or heard.choice.value != "affected" or not dis.isdigit():
+        following = _heard_after(dis)
+        if following is not None:  # another active disruption: asked about it in turn
+            response.redirect(step_url(Step.DISRUPTION, st, dis=str(following)))
+            return twiml(response)
         return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
     number = callable_number(field("From"))
     keep("disruption_affected", disruption_id=int(dis), number=number, language=st.lang)

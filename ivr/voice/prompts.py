@@ -166,6 +166,7 @@ LANGUAGE_NAME_DE = prompt("language_name_de", "German")
 # Waiting in the queue: where the caller stands, then the choices, choice first, key last.
 QUEUE_POSITION = prompt("queue_position", "You are number {position} in line.")
 QUEUE_EXPECTED = prompt("queue_expected", "The expected waiting time is about {duration}.")
+QUEUE_AGENT_CALLED = prompt("queue_agent_called", "An agent is being called for you.")
 QUEUE_CLOSING = prompt(
     "queue_closing",
     "Please note: the servicedesk closes {when}. If it is not your turn by then, we pick up "
@@ -213,6 +214,11 @@ AGENT_LOG_OUT = prompt("agent_log_out", "Log out: press 2.")
 AGENT_AS_CALLER = prompt("agent_as_caller", "Call the servicedesk as a caller: press 3, or wait.")
 AGENT_PIN_ASK = prompt("agent_pin_ask", "Enter your PIN, then press hash.")
 AGENT_PIN_WRONG = prompt("agent_pin_wrong", "That PIN is not correct.")
+AGENT_PIN_LOCKED = prompt(
+    "agent_pin_locked",
+    "Too many wrong PINs from this number: logging in or out by phone is blocked for up to a "
+    "day. Use the console, or ask a colleague.",
+)
 AGENT_LOGGED_IN = prompt(
     "agent_logged_in", "You are now logged in. The line offers you calls from now on."
 )

@@ -95,7 +95,9 @@ def queue_wait() -> Response:
         say.speak(ask_sentence(response, st, answer_url), prompts.QUEUE_SUMMARY_ASK)
         return twiml(response)  # silence: the round ends and the next one tells the position
     say.speak(response, prompts.QUEUE_POSITION, position=info.position)
-    if info.expected is not None:
+    if info.expected == queueing.NOW:  # the agent's phone rings for them: no minutes to wait
+        say.speak(response, prompts.QUEUE_AGENT_CALLED)
+    elif info.expected is not None:
         minutes = timedelta(minutes=queueing.spoken_minutes(info.expected))
         duration = spoken.duration_phrase(minutes, st.lang)
         say.speak(response, prompts.QUEUE_EXPECTED, duration=duration)

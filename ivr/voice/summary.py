@@ -10,11 +10,14 @@ recording stays the source of truth.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
+from ivr.domain.text_input import cleaned_speech
 from ivr.speech_models import speech_timeout
 from ivr.voice import bounded, prompts
 from ivr.voice.blueprint import bp
@@ -32,6 +35,7 @@ from ivr.voice.twiml import twiml
 from ivr.voice.urls import voice_url
 
 SUMMARY_TIMEOUT = 5  # seconds of silence before the caller is taken on without a sentence
+log = logging.getLogger(__name__)
 MAX_SUMMARY = 500
 
 
@@ -63,7 +67,10 @@ def ask_sentence(response: VoiceResponse, st: CallState, answer_url: str) -> Gat
 
 def keep_sentence(st: CallState) -> bool:
     """Keep what the caller said (with the engine's confidence); False when they said nothing."""
-    text = " ".join(field("SpeechResult").split())[:MAX_SUMMARY]
+    heard = cleaned_speech(field("SpeechResult"), MAX_SUMMARY)
+    if heard.changes:  # the caller cannot be asked again: kept cleaned, and said so in the log
+        log.warning("caller's sentence kept with changes: %s", ", ".join(heard.changes))
+    text = heard.text
     if text:
         report(st, summary=text, summary_confidence=bounded.fraction("Confidence"))
     return bool(text)

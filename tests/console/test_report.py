@@ -238,6 +238,7 @@ def test_the_generated_month_has_the_true_figures(app: Flask, march: dict[str, s
     # Q5 (chose it) and Q6 (taken out). Hung up: two in the menus, Q4 in the queue.
     assert (line["agent"], line["report_in_hours"], line["report_out_of_hours"]) == (9, 3, 5)
     assert (line["forwarded"], line["abandoned"]) == (0, 3)
+    assert (line["abandoned_menu"], line["abandoned_waiting"]) == (2, 1)
     by_hour = {hour: n for hour, n in enumerate(line["calls_by_hour"]) if n}
     # 10:00 on Sunday the 28th is summer time (08:00 UTC) and still counts at 10.
     assert by_hour == {0: 1, 9: 3, 10: 5, 11: 6, 14: 2, 16: 1, 23: 2}
@@ -245,8 +246,13 @@ def test_the_generated_month_has_the_true_figures(app: Flask, march: dict[str, s
         "agent": 1,
         "report_in_hours": 0,
         "report_out_of_hours": 1,
+        "callback": 0,
         "forwarded": 0,
-        "abandoned": 0,
+        "disruption": 0,
+        "status": 0,
+        "agent_phone": 0,
+        "abandoned_menu": 0,
+        "abandoned_waiting": 0,
     }
     assert sum(sum(d.values()) for d in line["calls_by_day"].values()) == 20
     # The queue: the six in-hours incident callers (five taken at once, the Easter one chose a

@@ -101,11 +101,11 @@ def test_the_month_runs_from_local_midnight_to_local_midnight(
     inside = [at(2027, 3, 1, 0, 0), at(2027, 3, 31, 23, 59)]  # +01:00 and +02:00
     outside = [at(2027, 2, 28, 23, 59), at(2027, 4, 1, 0, 0)]
     incidents = [incident(f"5000000{n}", 2, t) for n, t in enumerate(inside + outside)]
-    calls = [CallFacts(t, Outcome.ABANDONED) for t in inside + outside]
+    calls = [CallFacts(t, Outcome.ABANDONED_MENU) for t in inside + outside]
     report = build_report(calendar, MARCH, incidents, calls, AS_OF)
     assert report.categories[1].incidents == 2
     assert report.line.calls == 2
-    assert report.line.per_day[date(2027, 3, 31)][Outcome.ABANDONED] == 1
+    assert report.line.per_day[date(2027, 3, 31)][Outcome.ABANDONED_MENU] == 1
 
 
 def test_calls_by_local_hour_and_day_across_the_dst_change(calendar: BusinessCalendar) -> None:
@@ -120,8 +120,13 @@ def test_calls_by_local_hour_and_day_across_the_dst_change(calendar: BusinessCal
         Outcome.AGENT: 1,
         Outcome.REPORT_IN_HOURS: 0,
         Outcome.REPORT_OUT_OF_HOURS: 2,
+        Outcome.CALLBACK: 0,
         Outcome.FORWARDED: 0,
-        Outcome.ABANDONED: 0,
+        Outcome.DISRUPTION: 0,
+        Outcome.STATUS: 0,
+        Outcome.AGENT_PHONE: 0,
+        Outcome.ABANDONED_MENU: 0,
+        Outcome.ABANDONED_WAITING: 0,
     }
     assert len(line.per_day) == 31
 

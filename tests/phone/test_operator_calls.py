@@ -16,7 +16,9 @@ OPEN_TUESDAY = "2026-11-24 10:00"
 
 
 def run_call(app: Flask, *args: str, **kwargs):  # type: ignore[no-untyped-def]
-    return app.test_cli_runner().invoke(args=["call", *args], **kwargs)
+    # --keep: these tests read what the call left in the database (tests/phone/test_scratch.py
+    # holds the default, a scratch copy).
+    return app.test_cli_runner().invoke(args=["call", "--keep", *args], **kwargs)
 
 
 def caller_actions(output: str) -> list[str]:

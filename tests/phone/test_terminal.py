@@ -14,7 +14,9 @@ OPEN_TUESDAY = "2026-11-24 10:00"
 
 
 def run_call(app: Flask, *args: str):  # type: ignore[no-untyped-def]
-    return app.test_cli_runner().invoke(args=["call", *args])
+    # --keep: these tests read what the call left in the database (tests/phone/test_scratch.py
+    # holds the default, a scratch copy).
+    return app.test_cli_runner().invoke(args=["call", "--keep", *args])
 
 
 def test_out_of_hours_german_call_takes_the_report(app: Flask, tmp_path: Path) -> None:
