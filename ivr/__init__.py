@@ -41,6 +41,9 @@ def configure_logging(app: Flask) -> None:
     )
     # Alembic announces each of its plugins at INFO on import; that is noise in every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Its "Context impl", "Will assume" and "Running upgrade" lines too: a command's `--verbose`
+    # shows them (ivr.commands.verbose_option).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def configure_secret_key(app: Flask) -> None:
