@@ -78,10 +78,11 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from flask import redirect, url_for
 
-    from ivr import api, audio, console, health, web_security
+    from ivr import api, audio, console, error_pages, health, web_security
     from ivr.voice import routes as voice
 
     web_security.init_converters(app)
+    error_pages.init_app(app)
     csrf = app.extensions["ivr.csrf"]
     # Twilio, tools with bearer tokens and health checks post no forms: only the console does.
     for blueprint in (health.bp, audio.bp, voice.bp, api.bp):
