@@ -13,6 +13,7 @@ from ivr.domain.service_level import Outcome
 
 WIDTH, HEIGHT = 720, 230
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 40
+LEGEND = 18  # the strip at the bottom the legend was drawn in
 OUTCOME_COLOURS = {
     Outcome.AGENT: "#0b5cab",
     Outcome.REPORT_IN_HOURS: "#5b9bd5",
@@ -39,18 +40,19 @@ def _nice_max(value: float) -> int:
 
 
 def _svg(label: str, body: list[str], legend: Sequence[Series] = ()) -> Markup:
-    items, x = [], LEFT
-    for series in legend:
-        items.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{series.colour}"/>'
-            f'<text x="{x + 14}" y="{HEIGHT - 5}" class="legend">{escape(series.label)}</text>'
-        )
-        x += 24 + 7 * len(series.label)
+    # The legend is HTML below the drawing: it wraps to the width it has, in any language,
+    # where text inside the drawing's fixed width was cut off.
+    items = "".join(
+        f'<li><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" '
+        f'fill="{series.colour}"/></svg> {escape(series.label)}</li>'
+        for series in legend
+    )
     # Every text from outside (labels, month names) went through escape() above.
     return Markup(  # noqa: S704
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT - LEGEND}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(label)}</title>{''.join(body)}{''.join(items)}</svg>"
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+        + (f'<ul class="chart-legend">{items}</ul>' if items else "")
     )
 
 
