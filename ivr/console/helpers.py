@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_skeleton, get_date_format, get_datetime_format, get_time_format
+from babel.dates import format_skeleton, get_date_format, get_datetime_format
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -34,6 +34,7 @@ CLDR_PATTERNS = {
     "%d-%m-%Y %H:%M": "dd-MM-yyyy HH:mm",
     "%a %d %b %Y %H:%M": "EEE dd MMM yyyy HH:mm",
 }
+TIME = "HH:mm"  # every time in the console, English too (the desk's clock is 24-hour)
 LONG = "%A %d %B %Y %H:%M"  # the language's own full date: "Mittwoch, 2. Dezember 2026, 10:05"
 
 
@@ -49,12 +50,11 @@ def shown(value: datetime | None, pattern: str = "%a %d %b %H:%M") -> str:
 
 
 def _full_pattern() -> str:
-    """Babel's full date and short time, joined as the language joins them."""
+    """Babel's full date and the desk's 24-hour time, joined as the language joins them."""
     locale = language()
     joined = str(get_datetime_format("full", locale=locale))
     date_part = get_date_format("full", locale=locale).pattern
-    time_part = get_time_format("short", locale=locale).pattern
-    return joined.replace("{1}", date_part).replace("{0}", time_part)
+    return joined.replace("{1}", date_part).replace("{0}", TIME)
 
 
 def day_shown(day: date) -> str:

@@ -65,7 +65,7 @@ def test_one_product_name_in_the_title_and_the_header(
     [
         ("de", "Mittwoch, 2. Dezember 2026, 10:05"),
         ("nl", "woensdag 2 december 2026, 10:05"),
-        ("en", "Wednesday, December 2, 2026, 10:05"),
+        ("en", "Wednesday, December 2, 2026, 10:05<"),
     ],
 )
 def test_the_long_date_is_babels(staff: FlaskClient, report, language: str, long_date: str) -> None:  # type: ignore[no-untyped-def]
