@@ -43,6 +43,9 @@ def configure_logging(app: Flask) -> None:
     )
     # Alembic announces each of its plugins at INFO on import; that is noise in every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Its "Context impl", "Will assume" and "Running upgrade" lines too: a command's `--verbose`
+    # shows them (ivr.commands.verbose_option).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def configure_secret_key(app: Flask) -> None:
@@ -77,10 +80,11 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from flask import redirect, url_for
 
-    from ivr import api, audio, console, health, web_security
+    from ivr import api, audio, console, error_pages, health, web_security
     from ivr.voice import routes as voice
 
     web_security.init_converters(app)
+    error_pages.init_app(app)
     csrf = app.extensions["ivr.csrf"]
     # Twilio, tools with bearer tokens and health checks post no forms: only the console does.
     for blueprint in (health.bp, audio.bp, voice.bp, api.bp):

@@ -82,15 +82,21 @@ def merge_template(template: Catalog, po_files: Mapping[str, Path]) -> list[Path
 
 
 def compile_po(po_files: Mapping[str, Path]) -> list[str]:
-    """Compile each locale's .po file that exists; fuzzy entries are left out, as gettext would."""
+    """Compile each locale's .po file that exists and changed since its .mo was written; fuzzy
+    entries are left out, as gettext would. Returns the .mo files written (none: all current)."""
     written = []
     for locale, path in po_files.items():
-        if not path.exists():
+        if not path.exists() or _is_current(path):
             continue
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, read_catalog(path, locale), use_fuzzy=False)
         written.append(str(path.with_suffix(".mo")))
     return written
+
+
+def _is_current(po_file: Path) -> bool:
+    mo_file = po_file.with_suffix(".mo")
+    return mo_file.exists() and mo_file.stat().st_mtime_ns >= po_file.stat().st_mtime_ns
 
 
 def update(template: Catalog, prompts_dir: Path = PROMPTS_DIR) -> list[Path]:

@@ -318,11 +318,23 @@ SETTINGS: tuple[Setting, ...] = (
         "timeout for outgoing HTTP calls (ticket system, recordings)",
         float,
     ),
-    Setting("SESSION_MINUTES", "480", "console sessions expire after this many minutes", int),
+    Setting(
+        "SESSION_MINUTES",
+        "480",
+        "console sessions expire after this many minutes without a click (a page that polls by"
+        " itself, such as the work list or the wall board, does not keep one alive)",
+        int,
+    ),
     Setting(
         "WORKLIST_POLL_SECONDS",
         "5",
         "how often an open work list asks for changes (new incidents, states, SLA clocks)",
+        float,
+    ),
+    Setting(
+        "BOARD_POLL_SECONDS",
+        "5",
+        "how often an open wall board asks for the agents' presence and the callers waiting",
         float,
     ),
     Setting(

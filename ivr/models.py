@@ -11,12 +11,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     false,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -197,6 +199,10 @@ class User(Base):
     # change and when the user is disabled, it ends every session issued before.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+# "Lead" and "lead" would be two people to the login and one to anyone reading a history.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
 
 
 class LoginFailure(Base):

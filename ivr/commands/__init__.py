@@ -6,8 +6,9 @@ Each module in this package defines one click group or command named `cli`; all 
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,29 @@ def refused_as_error(*refusals: type[Exception]) -> Iterator[None]:
         yield
     except refusals as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def verbose_option(*, everything: bool = False) -> Callable[[Callable[..., object]], object]:
+    """`--verbose`: Alembic's INFO lines (quiet otherwise); with `everything`, the line's own
+    INFO lines too, which a command like `flask call` keeps out of what it shows otherwise."""
+
+    def shown(ctx: click.Context, _param: click.Parameter, verbose: bool) -> bool:
+        level = logging.INFO if verbose else logging.WARNING
+        for name in ("alembic", "ivr") if everything else ("alembic",):
+            logger = logging.getLogger(name)
+            ctx.call_on_close(lambda logger=logger, was=logger.level: logger.setLevel(was))
+            logger.setLevel(level)
+        return verbose
+
+    return click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=shown,
+        help="Show the log's INFO lines (Alembic's too).",
+    )
 
 
 def init_app(app: Flask) -> None:

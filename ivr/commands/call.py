@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from ivr import migrations
 from ivr.caller_id import callable_number
 from ivr.clock import FixedClock, SystemClock
+from ivr.commands import verbose_option
 from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_moment
 from ivr.phone.fake_twilio import FakeTwilio
@@ -73,6 +74,7 @@ from ivr.twilio_rest import TwilioRest
     help="In-process with --at: write the call into the instance's database (default: a scratch "
     "copy of it, discarded after the call)",
 )
+@verbose_option(everything=True)
 @with_appcontext
 def cli(  # noqa: PLR0917 - one option each, as click passes them
     url: str | None,

@@ -6,12 +6,14 @@ import click
 from flask.cli import AppGroup
 
 from ivr import migrations
+from ivr.commands import verbose_option
 
 cli = AppGroup("db", help="Database schema (Alembic migrations).")
 
 
 @cli.command("upgrade")
 @click.argument("revision", default="head")
+@verbose_option()
 def db_upgrade(revision: str) -> None:
     """Upgrade the database to REVISION (default: the newest)."""
     migrations.upgrade(revision)
@@ -20,6 +22,7 @@ def db_upgrade(revision: str) -> None:
 
 @cli.command("downgrade")
 @click.argument("revision", default="-1")
+@verbose_option()
 def db_downgrade(revision: str) -> None:
     """Downgrade the database to REVISION (default: one step back)."""
     migrations.downgrade(revision)

@@ -21,10 +21,13 @@ cli = AppGroup(
 
 @cli.command("create")
 @click.argument("name")
-@click.password_option(help="prompted (twice) when not given")
-def create(name: str, password: str) -> None:
+@click.option("--password", help="prompted (twice) when not given")
+def create(name: str, password: str | None) -> None:
     """Create a console user."""
     with refused_as_error(users.UserError):
+        name = users.new_name(get_session(), name)  # refused before the password is asked
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         users.create_user(get_session(), name, password)
     click.echo(f"user {name} created")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ivr import services
@@ -12,17 +12,31 @@ from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents, pin_tries
+from ivr.services.board import wall_board
+
+DUTY_VALUES = {"1": True, "0": False}
 
 
 @bp.get("/agents")
-def agent_list() -> str:
+def agent_list(status: int = 200) -> tuple[str, int]:
     session = get_session()
     found = agents.all_agents(session)
+    # The live state as the wall board has it: ringing, on a call, wrap-up (over when it is).
+    board = wall_board(session, current_app.extensions["ivr.queue"], services.now())
+    presence = {row.name: row.presence for row in board.agents}
     # Numbers locked out of the agent menu by wrong PINs (AGENT_PHONE_PIN): the lock ends by itself.
     locked = pin_tries.locks(
         session, [(a.id, a.address) for a in found], desk().caller_key_secret, now()
     )
-    return render_template("console/agents.html", agents=found, pin_locks=locked)
+    page = render_template("console/agents.html", agents=found, presence=presence, pin_locks=locked)
+    return page, status
+
+
+@bp.get("/agents/<int:agent_id>/remove")
+def confirm_removal(agent_id: int) -> str:
+    """Removing an agent is asked once more, on a page of its own (no script needed)."""
+    agent = get_session().get(Agent, agent_id) or abort(404)
+    return render_template("console/agent_remove.html", agent=agent)
 
 
 @bp.post("/agents")
@@ -65,7 +79,10 @@ def remove_agent(agent_id: int) -> Response:
 def set_duty(agent_id: int) -> Response:
     session = get_session()
     agent = session.get(Agent, agent_id) or abort(404)
-    on_duty = request.form.get("on_duty") == "1"
+    on_duty = DUTY_VALUES.get(request.form.get("on_duty", ""))
+    if on_duty is None:  # a forged or broken form: say so, never read it as "off"
+        flash(_("Not changed: on duty is 1 (on) or 0 (off)."), "error")
+        return agent_list(400)  # type: ignore[return-value]
     agents.set_on_duty(session, agent.name, on_duty, services.now())
     flash(
         _("%(name)s is on duty.", name=agent.name)

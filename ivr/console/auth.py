@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -35,6 +37,19 @@ from ivr.services.users import (
 )
 
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def polled(view: View) -> View:
+    """A view an open page asks for by itself (the live work list, the wall board's data):
+    asking is no sign of someone at the screen, so it does not keep the session alive."""
+    view.polled = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_polled() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "polled", False))
 
 
 @bp.before_request
@@ -51,7 +66,8 @@ def require_login() -> Response | None:
             # rather than swapping the login form into the list.
             return Response(status=204, headers={"HX-Redirect": url_for("console.login")})
         return redirect(url_for("console.login", next=request.full_path.rstrip("?")))
-    session["seen"] = time.time()
+    if not _is_polled():  # only what the user does counts as activity
+        session["seen"] = time.time()
     g.user = user
     return None
 

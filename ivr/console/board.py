@@ -1,4 +1,4 @@
-"""The wall board: agents, callers waiting and callbacks; the page refreshes itself."""
+"""The wall board: agents, callers waiting and callbacks; static/board.js refreshes it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console import bp
+from ivr.console.auth import polled
 from ivr.console.messages import presence_note
 from ivr.db import get_session
 from ivr.services.board import WallBoard, wall_board
@@ -41,10 +42,12 @@ def board() -> str:
         presence_names=presence,
         what_names=what,
         state_names=state,
+        poll_seconds=current_app.config["BOARD_POLL_SECONDS"],
     )
 
 
 @bp.get("/board.json")
+@polled
 def board_json() -> Response:
     data = _board().as_json()
     for agent in data["agents"]:  # type: ignore[union-attr]

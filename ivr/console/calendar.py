@@ -13,6 +13,7 @@ from ivr.console.helpers import desk, now, parse_local
 from ivr.console.i18n import day_names
 from ivr.console.messages import explained, violation
 from ivr.db import get_session
+from ivr.domain.hours import describe_compact
 from ivr.domain.maintenance import (
     MAX_PER_YEAR,
     MaintenanceRuleError,
@@ -49,7 +50,7 @@ def calendar_page(
         most=MAX_PER_YEAR,
         today=t.astimezone(desk().tz).date(),
         holidays=upcoming,
-        hours=desk().hours.describe(day_names()),
+        hours=describe_compact(desk().hours, day_names()).replace("-", "–"),
         next_opening=cal.next_opening(t),
         errors=errors or [],
         confirm_long=confirm_long,
@@ -61,6 +62,8 @@ def calendar_page(
 @bp.post("/closures")
 @bp.post("/closures/<int:closure_id>")
 def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
+    if closure_id is not None and get_session().get(Closure, closure_id) is None:
+        abort(404)  # changing a closure that is not there never makes a new one
     form = request.form
     try:
         given = ClosureInput(
@@ -91,6 +94,8 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
 @bp.post("/maintenance")
 @bp.post("/maintenance/<int:window_id>")
 def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
+    if window_id is not None and get_session().get(MaintenanceWindow, window_id) is None:
+        abort(404)
     form = request.form
     try:
         consulted_on = form.get("consulted_on", "")

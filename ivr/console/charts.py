@@ -13,6 +13,8 @@ from ivr.domain.service_level import Outcome
 
 WIDTH, HEIGHT = 720, 230
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 40
+LEGEND_ROW = 16  # a further row of the legend
+CHAR_WIDTH = 7  # a legend letter at most, in the drawing's units (10 px text)
 OUTCOME_COLOURS = {
     Outcome.AGENT: "#0b5cab",
     Outcome.REPORT_IN_HOURS: "#5b9bd5",
@@ -44,16 +46,23 @@ def _nice_max(value: float) -> int:
 
 
 def _svg(label: str, body: list[str], legend: Sequence[Series] = ()) -> Markup:
-    items, x = [], LEFT
+    # The legend wraps onto more rows below the plot when a language's labels are long (they
+    # were cut off at the drawing's right edge); the drawing grows by a row each time.
+    items, x, row = [], LEFT, 0
     for series in legend:
+        width = 24 + CHAR_WIDTH * len(series.label)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, row = LEFT, row + 1
+        y = HEIGHT + row * LEGEND_ROW
         items.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" fill="{series.colour}"/>'
-            f'<text x="{x + 14}" y="{HEIGHT - 5}" class="legend">{escape(series.label)}</text>'
+            f'<rect x="{x}" y="{y - 14}" width="10" height="10" fill="{series.colour}"/>'
+            f'<text x="{x + 14}" y="{y - 5}" class="legend">{escape(series.label)}</text>'
         )
-        x += 24 + 7 * len(series.label)
+        x += width
+    height = HEIGHT + row * LEGEND_ROW
     # Every text from outside (labels, month names) went through escape() above.
     return Markup(  # noqa: S704
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(label)}</title>{''.join(body)}{''.join(items)}</svg>"
     )

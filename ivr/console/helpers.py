@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date
+from babel.dates import format_skeleton, get_date_format, get_datetime_format
 from flask import current_app
+from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console.i18n import LANGUAGE_NAMES, language, local_time
@@ -30,23 +31,35 @@ def calendar() -> BusinessCalendar:
 # The console's strftime patterns as CLDR patterns: names of days and months in the user's language.
 CLDR_PATTERNS = {
     "%a %d %b %H:%M": "EEE dd MMM HH:mm",
-    "%A %d %B %Y %H:%M": "EEEE dd MMMM yyyy HH:mm",
     "%d-%m-%Y %H:%M": "dd-MM-yyyy HH:mm",
     "%a %d %b %Y %H:%M": "EEE dd MMM yyyy HH:mm",
 }
+TIME = "HH:mm"  # every time in the console, English too (the desk's clock is 24-hour)
+LONG = "%A %d %B %Y %H:%M"  # the language's own full date: "Mittwoch, 2. Dezember 2026, 10:05"
 
 
 def shown(value: datetime | None, pattern: str = "%a %d %b %H:%M") -> str:
     """A time as the desk reads it: in its own zone, in the user's language."""
     if not value:
         return "—"
+    if pattern == LONG:
+        return local_time(value, desk().tz, _full_pattern())
     if pattern in CLDR_PATTERNS:
         return local_time(value, desk().tz, CLDR_PATTERNS[pattern])
     return value.astimezone(desk().tz).strftime(pattern)
 
 
+def _full_pattern() -> str:
+    """Babel's full date and the desk's 24-hour time, joined as the language joins them."""
+    locale = language()
+    joined = str(get_datetime_format("full", locale=locale))
+    date_part = get_date_format("full", locale=locale).pattern
+    return joined.replace("{1}", date_part).replace("{0}", TIME)
+
+
 def day_shown(day: date) -> str:
-    return format_date(day, "EEE dd MMM yyyy", locale=language())
+    """A day spoken style, as Babel writes it in the user's language ("Do., 11. Feb. 2027")."""
+    return format_skeleton("yMMMEd", day, locale=language())
 
 
 def parse_local(text: str, what: str = "time") -> datetime:
@@ -70,4 +83,5 @@ def template_helpers() -> dict[str, object]:
         "my_agent": my_agent,
         "presence_name": presence_name,
         "line_alert_texts": line_alert_texts,
+        "product_name": _("Servicedesk line"),  # one name, in the title and in the header
     }

@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, g, redirect, render_template, re
 from flask_babel import lazy_gettext
 
 from ivr.console import bp, live_list
+from ivr.console.auth import polled
 from ivr.console.helpers import calendar, desk, now
 from ivr.console.recordings import stream_recording
 from ivr.console.text_messages import text_messages
@@ -46,6 +47,7 @@ def work_list() -> str:
 
 
 @bp.get("/work-list/live")
+@polled
 def work_list_live() -> Response:
     """The list's live part, polled by the open page; 204 when nothing changed since `seen`."""
     return live_list.fragment(_filters(), request.args.get("seen", ""))

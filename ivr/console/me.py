@@ -45,12 +45,14 @@ def my_presence() -> Response:
 
 
 def presence_name(presence: str) -> str:
-    """An agent's presence in the user's language."""
+    """An agent's presence (as stored, or as the wall board labels it) in the user's language."""
     names = {
         "available": _("available"),
         "ringing": _("ringing"),
         "on_call": _("on a call"),
+        "on a call": _("on a call"),
         "wrap_up": _("wrap-up"),
+        "wrap-up": _("wrap-up"),
         "away": _("away"),
     }
     return names.get(presence, presence)

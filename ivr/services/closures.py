@@ -75,7 +75,7 @@ def save_closure(
     reason_nl = checked_name(given.reason_nl, "The Dutch reason", 200, ClosureError)
     reason_de = checked_name(given.reason_de, "The German reason", 200, ClosureError)
     write_exclusively(session, Closure)  # the overlap check holds against parallel saves
-    row = session.get(Closure, closure_id) if closure_id else Closure()
+    row = session.get(Closure, closure_id) if closure_id is not None else Closure()
     if row is None:
         raise ClosureError("That closure no longer exists.")
     overlapping = session.scalar(
@@ -129,7 +129,9 @@ def save_window(
     consulted_name, not_consulted = _consultation(given, now.astimezone(desk.tz).date())
     calendar = business_calendar(desk, session, now)
     write_exclusively(session, MaintenanceWindow)  # the yearly count holds against parallel saves
-    row = session.get(MaintenanceWindow, window_id) if window_id else MaintenanceWindow()
+    row = (
+        session.get(MaintenanceWindow, window_id) if window_id is not None else MaintenanceWindow()
+    )
     if row is None:
         session.rollback()
         raise ClosureError("That maintenance window no longer exists.")

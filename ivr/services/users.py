@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -44,11 +44,18 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
-def create_user(session: Session, username: str, password: str) -> User:
+def new_name(session: Session, username: str) -> str:
+    """A name a new user may have: valid, and no user has it in any case ("Lead", "lead")."""
     username = checked_name(username, "a user's name", MAX_NAME, UserError)
+    taken = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if taken is not None:
+        raise UserError(f"user {taken.username!r} exists already")
+    return username
+
+
+def create_user(session: Session, username: str, password: str) -> User:
+    username = new_name(session, username)
     _check_password(password)
-    if _user(session, username) is not None:
-        raise UserError(f"user {username!r} exists already")
     user = User(username=username, password_hash=generate_password_hash(password))
     session.add(user)
     try:

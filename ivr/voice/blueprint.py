@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 
+from ivr import error_pages
 from ivr.voice import context, security
 from ivr.voice.twiml import fallback_response, twiml
 
@@ -19,12 +21,13 @@ bp.after_request(context.keep_facts)
 bp.teardown_request(context.abandon_facts)
 
 
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(405)
+@bp.record_once
+def _register_unknown_step(state: BlueprintSetupState) -> None:
+    error_pages.register(state.app, f"{bp.url_prefix}/", unknown_step, (404, 405))
+
+
 def unknown_step(error: HTTPException) -> Response | HTTPException:
     """A URL Twilio should never have been given still gets a caller somewhere."""
-    if not request.path.startswith(f"{bp.url_prefix}/"):
-        return error
     try:
         security.require_twilio_signature()
     except HTTPException as refused:

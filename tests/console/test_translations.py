@@ -46,12 +46,12 @@ def test_the_browser_language_is_the_default(staff: FlaskClient, report, clock: 
     dutch = staff.get("/console/", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
     page = dutch.get_data(as_text=True)
     assert '<html lang="nl">' in page
-    assert "Openstaande incidenten" in page and "Reactie uiterlijk" in page
+    assert "Openstaande meldingen" in page and "Reactie uiterlijk" in page  # issue 24: melding
     assert "buiten openingstijd" in page and "op tijd" in page
     assert "ma 30 nov 09:00" in page  # reaction due, Monday, in Dutch
     german = staff.get("/console/", headers={"Accept-Language": "de-DE,de;q=0.9"})
     page = german.get_data(as_text=True)
-    assert "Offene Störungen" in page and "Reaktion fällig" in page
+    assert "Offene Meldungen" in page and "Reaktion fällig" in page  # issue 24: Meldung
     assert "Mo. 30 Nov. 09:00" in page
     english = staff.get("/console/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
     assert "Open incidents" in english and "Mon 30 Nov 09:00" in english

@@ -23,7 +23,9 @@ def test_dutch_from_the_browser_then_german_by_choice(browser, site, clock: Fixe
     page.fill("input[name=username]", "anouk")
     page.fill("input[name=password]", PASSWORD)
     page.click("button:text-is('Inloggen')")
-    assert page.locator("h1").inner_text() == "Openstaande incidenten"
+    assert (
+        page.locator("h1").inner_text() == "Openstaande meldingen"
+    )  # issue 24: melding, not incident
     row = page.locator("table.incidents tbody tr").first
     assert f"{reference[:4]} {reference[4:]}" in row.inner_text()
     assert "buiten openingstijd" in row.inner_text() and "ma 30 nov 09:00" in row.inner_text()
@@ -32,7 +34,7 @@ def test_dutch_from_the_browser_then_german_by_choice(browser, site, clock: Fixe
     page.select_option("form.language select", "de")
     with page.expect_navigation():
         page.click("form.language button")
-    assert page.locator("h1").inner_text() == "Offene Störungen"
+    assert page.locator("h1").inner_text() == "Offene Meldungen"  # issue 24: Meldung, not Störung
     assert "Mo. 30 Nov. 09:00" in page.locator("table.incidents tbody tr").first.inner_text()
     page.goto(f"{base}/console/incidents/{reference}")
     assert "Was der Anrufer gesagt hat" in page.content()
