@@ -43,12 +43,9 @@ def test_the_lint_finds_what_twilio_forbids(document: str, context: str, found: 
     assert any(found in p for p in problems), problems
 
 
-def test_speech_model_with_auto_timeout_is_found_once_enabled(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_speech_model_with_auto_timeout_is_found() -> None:
     document = HEAD + (
         '<Response><Gather input="speech" language="nl-NL" speechModel="googlev2_short" '
         'speechTimeout="auto"/></Response>'
     )
-    monkeypatch.setattr(twiml_lint, "SPEECH_TIMEOUT_WITH_MODEL", True)
     assert any("speechTimeout" in p for p in twiml_lint.problems(document))

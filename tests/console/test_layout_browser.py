@@ -82,7 +82,8 @@ def desk(site, march, clock: FixedClock):  # type: ignore[no-untyped-def]  # noq
     """The generated month, an open report with one very long word as its summary, and the
     console user linked to an agent (their presence buttons in the header)."""
     app, base = site
-    reference = report_into(app, clock, local(2027, 4, 1, 9, 0), "1113", caller="+31611112222")
+    # Out of hours (07:00), so the report is recorded whatever the agents do.
+    reference = report_into(app, clock, local(2027, 4, 1, 7, 0), "1113", caller="+31611112222")
     with app.app_context():
         row = get_session().scalars(select(Incident).where(Incident.reference == reference)).one()
         row.summary = LONG_WORD
