@@ -15,6 +15,7 @@ from ivr.phone.fake_twilio import MESSAGE_STATUSES, FakeTwilio
 from ivr.phone.transport import InProcess
 from ivr.services.delivery import OUTCOME
 from tests.conftest import TOKEN, local
+from tests.contract.twilio_values import values_of
 from tests.twiml import parse
 
 ACCOUNT = "AC" + "7" * 32
@@ -98,7 +99,7 @@ def test_an_unreachable_handset_is_sent_again(
     assert ", delivered" in cli(app, "list")
 
 
-@pytest.mark.parametrize("status", MESSAGE_STATUSES)
+@pytest.mark.parametrize("status", values_of("MessageStatus"))
 def test_every_documented_status_is_answered_with_twiml(
     app: Flask, fake: FakeTwilio, report, status: str
 ) -> None:
@@ -121,3 +122,7 @@ def test_the_incident_page_shows_the_delivery(
     twilio_reports(app, fake, sid, "failed", 30006)  # a landline
     page = staff.get(f"/console/incidents/{reference}").get_data(as_text=True)
     assert '<span class="delivery failed">' in page and "30006" in page
+
+
+def test_the_fake_emits_every_documented_message_status() -> None:
+    assert sorted(MESSAGE_STATUSES) == sorted(values_of("MessageStatus"))

@@ -23,6 +23,7 @@ AMD = "https://www.twilio.com/docs/voice/answering-machine-detection#webhook-par
 RECORD = "https://www.twilio.com/docs/voice/twiml/record#attributes-recording-status-callback"
 RECORD_ACTION = "https://www.twilio.com/docs/voice/twiml/record#attributes-action-parameters"
 GATHER = "https://www.twilio.com/docs/voice/twiml/gather#action"
+MESSAGE = "https://www.twilio.com/docs/messaging/api/message-resource#message-status-values"
 
 VALUES: tuple[Value, ...] = (
     *(
@@ -63,8 +64,14 @@ VALUES: tuple[Value, ...] = (
     Value("Confidence", "", GATHER),
     Value("Confidence", "0.0", GATHER),
     Value("Confidence", "0.93", GATHER),
-    # MessageStatus (twilio.com/docs/messaging/api/message-resource#message-status-values) is
-    # h23a's part of issue 23: its rows and its webhook's test come with that work.
+    # A text message's StatusCallback, /voice/message/status (test_message_delivery.py).
+    *(
+        Value("MessageStatus", v, MESSAGE)
+        for v in (
+            "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving",
+            "received", "accepted", "scheduled", "read", "partially_delivered", "canceled",
+        )
+    ),
 )  # fmt: skip
 
 
