@@ -83,6 +83,8 @@ def work_list(
     if filters.category is not None:
         query = query.where(Incident.category == filters.category)
     if filters.status:
+        if filters.status not in OPEN_STATUSES:  # no such list; never sent to the database raw
+            return []
         query = query.where(Incident.status == filters.status)
     if filters.out_of_hours is not None:
         query = query.where(Incident.taken_out_of_hours.is_(filters.out_of_hours))

@@ -222,3 +222,12 @@ def test_ids_beyond_an_integer_column_are_a_404(staff: FlaskClient, row_id: str)
     assert (
         post_form(staff, "/console/agents", f"/console/agents/{row_id}/delete").status_code == 404
     )
+
+
+@pytest.mark.parametrize("status", ["a\x00b", "closed", "acknowledged'--"])
+def test_an_unknown_status_filter_is_an_empty_work_list(staff: FlaskClient, status) -> None:
+    """A status the work list does not know (a NUL byte that PostgreSQL refuses, too) is an empty
+    list, never a database error."""
+    response = staff.get("/console/", query_string={"status": status})
+    assert response.status_code == 200
+    assert "a\x00b" not in response.get_data(as_text=True)
