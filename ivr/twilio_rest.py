@@ -113,6 +113,9 @@ class TwilioRest:
         # Until when this worker places no calls: Twilio refused the account or the line's
         # settings (ivr/services/dispatch.py); one try after it tells whether it was fixed.
         self.refused_until: datetime | None = None
+        # Whether this worker has placed a call yet: its first success clears an alert another
+        # worker (or one before a restart with the setting fixed) raised.
+        self.placed_once = False
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> TwilioRest:

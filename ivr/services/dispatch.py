@@ -170,8 +170,9 @@ def place(line: Dispatcher, claim: Claim, now: datetime) -> bool:
         offer.placed_at = now
         if offer.status == "placing":
             offer.status = "ringing"
-        if line.rest.refused_until is not None:
+        if line.rest.refused_until is not None or not line.rest.placed_once:
             line.rest.refused_until = None
+            line.rest.placed_once = True
             line_alerts.clear(session, line_alerts.CALLS)
     log.info("offer %s placed (entry %s)", claim.offer_id, offer.entry_id)
     return True

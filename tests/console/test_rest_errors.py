@@ -106,3 +106,19 @@ def test_the_console_shows_the_alert_on_every_page(app: Flask, fake: FakeTwilio,
         html = staff.get(page).get_data(as_text=True)
         assert 'class="flash error line-alert"' in html, page
         assert "TWILIO_NUMBER" in html and "21210" in html
+
+
+def test_a_worker_started_after_the_fix_clears_the_alert(app: Flask, fake: FakeTwilio) -> None:
+    """The setting fixed and the line restarted: the new worker never saw the refusal, and its
+    first call placed still ends the alert the old one raised."""
+    line = _line(app, fake)
+    fake.refuse_calls["*"] = (401, 20003)
+    assert line(OPEN + timedelta(minutes=1)) == []
+    fake.refuse_calls.clear()
+    rest = TwilioRest(ACCOUNT, TOKEN, caller_id="+31413741742", api_base=fake.base_url)
+    restarted = Dispatcher(line.database, rest, line.links, app.extensions["ivr.queue"])
+    with app.extensions["ivr.db"].sessions() as session:
+        assert len(line_alerts.standing(session)) == 1
+    assert restarted(OPEN + timedelta(minutes=2))
+    with app.extensions["ivr.db"].sessions() as session:
+        assert line_alerts.standing(session) == []
