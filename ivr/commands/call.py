@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -93,39 +94,18 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if at:
         _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"]))  # a wrong time is said before any copy
-    if url:  # the server's own database, whatever it is
-        _place(
-            app,
-            url,
-            from_number,
-            to_number,
-            at,
-            record_text,
-            dial_outcome,
-            agent_phones,
-            transcript,
-        )
-        return
-    if not at or keep:
-        click.echo("database: the instance's own (the call is kept)")
-        _place(
-            app,
-            url,
-            from_number,
-            to_number,
-            at,
-            record_text,
-            dial_outcome,
-            agent_phones,
-            transcript,
-        )
-        return
-    _require_newest_schema()
-    with scratch_copy(app):
-        click.echo(
-            "database: a scratch copy, discarded after the call "
-            "(--keep writes a simulated call into the instance's database)"
-        )
+    # With --url the server's own database, whatever it is; a simulated time writes into a copy.
+    scratch = bool(at) and not keep and not url
+    if scratch:
+        _require_newest_schema()
+    with scratch_copy(app) if scratch else contextlib.nullcontext():
+        if scratch:
+            click.echo(
+                "database: a scratch copy, discarded after the call "
+                "(--keep writes a simulated call into the instance's database)"
+            )
+        elif not url:
+            click.echo("database: the instance's own (the call is kept)")
         _place(
             app,
             url,

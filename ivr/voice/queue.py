@@ -39,9 +39,10 @@ from ivr.voice.context import (
     twilio,
 )
 from ivr.voice.intake import promise_for
+from ivr.voice.routing import dial_fallback
 from ivr.voice.state import CallState
 from ivr.voice.summary import ask_sentence, keep_sentence
-from ivr.voice.twiml import dial_caller_id, twiml
+from ivr.voice.twiml import twiml
 from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
@@ -233,14 +234,7 @@ def queue_left() -> Response:
     if reason == "callback":
         return twiml(go(response, next_step(Step.QUEUE, CHOSE_CALLBACK, True), st))
     if reason in (None, "fault", "queue_full") and desk().fallback_number:
-        speaker(st.lang).speak(response, prompts.CONNECTING)
-        response.dial(  # unanswered, route_result takes the report
-            desk().fallback_number,
-            timeout=desk().dial_timeout,
-            action=voice_url("voice.route_result", **st.query()),
-            method="POST",
-            caller_id=dial_caller_id(),
-        )
+        dial_fallback(response, st)
         keep("call_route", outcome="fallback number")
         return twiml(response)
     keep("call_route", outcome=f"left the queue ({reason or result})")

@@ -114,21 +114,25 @@ def _queue(response: VoiceResponse, st: CallState) -> VoiceResponse:
     return response
 
 
+def dial_fallback(response: VoiceResponse, st: CallState) -> None:
+    """FALLBACK_NUMBER with the line's caller ID; unanswered, route_result takes the report."""
+    speaker(st.lang).speak(response, prompts.CONNECTING)
+    response.dial(
+        desk().fallback_number,
+        timeout=desk().dial_timeout,
+        action=voice_url("voice.route_result", **st.query()),
+        method="POST",
+        caller_id=dial_caller_id(),
+    )
+
+
 def _database_down(response: VoiceResponse, st: CallState) -> VoiceResponse:
     """Nobody can be queued (no database, or no Twilio account): FALLBACK_NUMBER, or a report."""
-    say = speaker(st.lang)
     if desk().fallback_number:
-        say.speak(response, prompts.CONNECTING)
-        response.dial(  # unanswered, route_result takes the report
-            desk().fallback_number,
-            timeout=desk().dial_timeout,
-            action=voice_url("voice.route_result", **st.query()),
-            method="POST",
-            caller_id=dial_caller_id(),
-        )
+        dial_fallback(response, st)
         keep("call_route", route="open", outcome="fallback number")
         return response
-    say.speak(response, prompts.LEAVE_REPORT_ASAP)
+    speaker(st.lang).speak(response, prompts.LEAVE_REPORT_ASAP)
     return go(response, next_step(Step.ROUTE, NOT_ANSWERED, True), st.but(asap=True))
 
 
