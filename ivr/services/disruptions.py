@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from ivr import prompts
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
 from ivr.domain.text_input import UNBOUNDED, clean_text
@@ -26,7 +27,6 @@ from ivr.services import messages
 from ivr.services.claims import claim
 from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
-from ivr.voice import prompts
 
 MAX_TEXT = 300
 OPEN_STATUSES = ("partial", "open", "acknowledged")

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ivr import spoken, spool
+from ivr import prompts, spoken, spool
 from ivr.db import Database, unreachable
 from ivr.domain.changes import standard_change_due
 from ivr.domain.reference import new_reference
@@ -38,7 +38,6 @@ from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
 from ivr.services import disruptions, messages
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.outbox import enqueue_incident
-from ivr.voice import prompts
 
 log = logging.getLogger(__name__)
 
