@@ -12,7 +12,8 @@ from flask import Response, render_template, request
 from flask_babel import gettext, lazy_gettext
 
 from ivr import reporting
-from ivr.console import bp, charts
+from ivr.console import charts
+from ivr.console.blueprint import bp
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
 from ivr.console.helpers import desk, now
 from ivr.console.i18n import day_names, language
