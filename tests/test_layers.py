@@ -38,7 +38,8 @@ class Import:
     target: str  # the module (or package) imported
     line: int
     top_level: bool  # at import time, not inside a function or `if TYPE_CHECKING:`
-    script: bool = False  # under `if __name__ == "__main__":`, run only as `python -m`
+    script: bool = False  # under `if __name__ == "__main__":`, run only as `python -m`,
+    # or under `if TYPE_CHECKING:`, read only by the type checker
 
 
 def within(name: str, prefixes: tuple[str, ...]) -> bool:
@@ -76,11 +77,11 @@ def imports_of(
                 targets = [f"{base}.{a.name}" for a in child.names if f"{base}.{a.name}" in known]
                 for target in targets or [base]:
                     found.append(Import(name, target, child.lineno, top_level, script))
-            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) or (
-                isinstance(child, ast.If) and _is_type_checking(child.test)
-            ):
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 visit(child, False, script)
-            elif isinstance(child, ast.If) and _is_main(child.test):
+            elif isinstance(child, ast.If) and (
+                _is_type_checking(child.test) or _is_main(child.test)
+            ):
                 visit(child, False, True)
             else:
                 visit(child, top_level, script)
@@ -154,7 +155,8 @@ def cycles(sources: dict[str, tuple[str, bool]]) -> list[list[str]]:
 
 def mutual_imports(sources: dict[str, tuple[str, bool]]) -> list[tuple[str, str]]:
     """Pairs of modules that import each other, even inside a function (a `python -m` block
-    aside): two halves of one concern, or a piece that belongs below both."""
+    and type-checking imports aside): two halves of one concern, or a piece that belongs below
+    both."""
     edges = {
         (i.module, i.target)
         for i in all_imports(sources)
