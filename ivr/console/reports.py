@@ -20,13 +20,8 @@ from ivr.console.i18n import day_names, language
 from ivr.console.outcomes import OUTCOME_NAMES
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
-from ivr.domain.service_level import (
-    CallbackResult,
-    Outcome,
-    Period,
-    QueueOutcome,
-    ServiceLevelReport,
-)
+from ivr.domain.queue_figures import CallbackResult, QueueOutcome
+from ivr.domain.service_level import Outcome, Period, ServiceLevelReport
 from ivr.models import Incident
 from ivr.services import reports
 from ivr.services.records import as_record
