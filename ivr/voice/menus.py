@@ -27,7 +27,7 @@ from ivr.domain.call_flow import (
 from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
 from ivr.prompts import Prompt
-from ivr.services.disruptions import Announced, Window
+from ivr.services.announcements import Announced, Window
 from ivr.services.messages import can_receive
 from ivr.speech_models import speech_timeout
 from ivr.voice.blueprint import bp
