@@ -19,11 +19,7 @@ if TYPE_CHECKING:
     from ivr.phone.fake_twilio import FakeTwilio
 
 API_VERSION = "2010-04-01"
-
-
 LIVE = ("queued", "ringing", "in-progress")
-
-
 # Every Status a Message resource can have
 # (twilio.com/docs/messaging/api/message-resource#message-status-values).
 MESSAGE_STATUSES = (

@@ -86,8 +86,6 @@ class AnnouncementCache:
 
 
 _changes = [0]  # counts commits in this process that changed a window or a disruption
-
-
 _CHANGED = "ivr.announcements_changed"
 
 

@@ -24,16 +24,9 @@ from ivr.services.outbox import enqueue_incident
 
 Event = dict[str, Any]
 
-
 calls = Call.__table__
-
-
 incidents = Incident.__table__
-
-
 caller_languages = CallerLanguage.__table__
-
-
 incident_events = IncidentEvent.__table__
 
 
