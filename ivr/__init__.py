@@ -51,7 +51,7 @@ def configure_logging(app: Flask) -> None:
 def configure_secret_key(app: Flask) -> None:
     from datetime import timedelta
 
-    from ivr.config import persistent_secret_key
+    from ivr.secret_key import persistent_secret_key
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key()

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
-from ivr.i18n import LOCALES
-from ivr.voice.speaker import AUDIO_SUFFIXES
+from ivr.i18n import AUDIO_SUFFIXES, LOCALES
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 

@@ -3,44 +3,14 @@
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ivr.setting_parsers import Setting, agent_pin, caller_id_choice, comma_list, flag
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("IVR_INSTANCE_DIR", ROOT / "instance"))
-
-
-def _flag(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _caller_id_choice(value: str) -> str:
-    choice = value.strip().lower()
-    if choice not in {"line", "caller"}:
-        raise ValueError(f"AGENT_CALLER_ID must be 'line' or 'caller', not {value!r}")
-    return choice
-
-
-def _pin(value: str) -> str:
-    pin = value.strip()
-    if pin and not (pin.isdigit() and pin.isascii() and 4 <= len(pin) <= 12):
-        raise ValueError("AGENT_PHONE_PIN must be 4 to 12 digits (or empty)")
-    return pin
-
-
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: str
-    help: str
-    parse: Callable[[str], Any] = str
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -124,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
         "IVR_DEV_UNSIGNED",
         "0",
         "development only: accept unsigned webhooks when no token is set (logs a loud warning)",
-        _flag,
+        flag,
     ),
     Setting(
         "PROXY_TRUSTED_HOPS",
@@ -150,7 +120,7 @@ SETTINGS: tuple[Setting, ...] = (
         "HOLIDAY_CATEGORIES",
         "",
         "`holidays` categories; empty = the legal Dutch list (Algemene termijnenwet art. 3) for NL",
-        _csv,
+        comma_list,
     ),
     Setting(
         "FALLBACK_NUMBER",
@@ -163,7 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
         "line",
         "the number an agent's or the fallback number's phone shows: `line` (the number the "
         "caller dialled) or `caller` (the caller's own, the line's when withheld)",
-        _caller_id_choice,
+        caller_id_choice,
     ),
     Setting(
         "DIAL_TIMEOUT_SECONDS",
@@ -222,13 +192,13 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "an agent calling the line from their registered number can log in (1) or out (2) "
         "before the caller's menus (trusts caller ID: see `AGENT_PHONE_PIN`)",
-        _flag,
+        flag,
     ),
     Setting(
         "AGENT_PHONE_PIN",
         "",
         "4 to 12 digits the agent keys to log in or out by phone; empty: caller ID alone",
-        _pin,
+        agent_pin,
     ),
     Setting(
         "QUEUE_FAULT_SECONDS",
@@ -274,7 +244,7 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "ask callers for one sentence about the problem (speech to text) while they wait in the "
         "queue or after the recording; shown in the work list, whisper, API, export and hand-off",
-        _flag,
+        flag,
     ),
     Setting(
         "SUMMARY_SPEECH_MODEL",
@@ -359,7 +329,7 @@ SETTINGS: tuple[Setting, ...] = (
         "IVR_ALLOW_CLOCK_HEADER",
         "0",
         "testing only: honour an `X-IVR-Clock` header that sets the app's clock for one request",
-        _flag,
+        flag,
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level"),
 )
@@ -369,25 +339,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every setting, parsed, from `environ` (default: the process environment)."""
     env = os.environ if environ is None else environ
     return {s.name: s.parse(env.get(s.name, s.default)) for s in SETTINGS}
-
-
-def persistent_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
-    """A random key created once and kept, so all workers and restarts share sessions."""
-    path = instance_dir / "secret_key"
-    if not path.exists():
-        instance_dir.mkdir(parents=True, exist_ok=True)
-        # Written aside and hard-linked into place: atomic, so racing workers agree on one key.
-        tmp = instance_dir / f".secret_key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
 
 
 def settings_table() -> str:

@@ -15,6 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
+from ivr.catalog_files import compile_po, merge_template, read_catalog
 from ivr.config import ROOT
 
 DOMAIN = "console"
@@ -56,22 +57,16 @@ def _texts(message: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def update(template: Catalog, directory: Path = CONSOLE_DIR) -> list[Path]:
-    from ivr.catalogs import merge_template
-
     return merge_template(template, {loc: po_path(loc, directory) for loc in LANGUAGES})
 
 
 def compile_catalogs(directory: Path = CONSOLE_DIR) -> list[str]:
-    from ivr.catalogs import compile_po
-
     return compile_po({locale: po_path(locale, directory) for locale in LANGUAGES})
 
 
 def check(directory: Path = CONSOLE_DIR, strict: bool = False) -> list[str]:
     """Every message in the catalogs translated in Dutch and German, none fuzzy, placeholders
     kept. With `strict`, also every text the code marks is in the template (run extract)."""
-    from ivr.catalogs import read_catalog
-
     template_path = directory / f"{DOMAIN}.pot"
     if not template_path.exists():
         return [f"{template_path.name} is missing: run python -m ivr.catalogs extract"]

@@ -11,6 +11,7 @@ from ivr.prompts import Prompt
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "voice_prompts"
 LOCALES = ("nl", "de")
+AUDIO_SUFFIXES = (".mp3", ".wav")  # studio recordings the line plays; the first one wins
 DEFAULT_LOCALE = "nl"
 
 

@@ -7,14 +7,8 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 
-from ivr.domain.service_level import (
-    CallbackResult,
-    CategoryFigures,
-    Outcome,
-    QueueFigures,
-    QueueOutcome,
-    ServiceLevelReport,
-)
+from ivr.domain.queue_figures import CallbackResult, QueueFigures, QueueOutcome
+from ivr.domain.service_level import CategoryFigures, Outcome, ServiceLevelReport
 
 CSV_HEADER = ("period", "scope", "metric", "value")
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qsl
 import pytest
 from flask import Flask
 
+from ivr import prompts
 from ivr.i18n import render
 from ivr.phone.transport import Form, InProcess, Reply
 from ivr.phone.twilio_call import TwilioCall
-from ivr.voice import prompts
 from tests.conftest import TOKEN
 from tests.support import mustache
 from tests.twiml import parse, spoken

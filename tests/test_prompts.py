@@ -9,12 +9,11 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
-from ivr import catalogs
+from ivr import catalogs, prompts
 from ivr.i18n import LOCALES, PROMPTS_DIR, render
 from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
 from ivr.prompts import REGISTRY
-from ivr.voice import prompts
 from tests.conftest import TOKEN
 from tests.voice.conftest import DESK_NUMBER
 

@@ -14,7 +14,7 @@ from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
 from ivr.services.desk import business_calendar
-from ivr.services.recorder import STATUS_ORDER
+from ivr.services.incident_merge import STATUS_ORDER
 from ivr.services.records import as_record, history_record
 from ivr.services.users import token_holder
 

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint(
-    "console",
-    __name__,
-    url_prefix="/console",
-    template_folder="templates",
-    static_folder="static",
-)
-
 # The views register themselves on `bp`.
-from ivr.console import (  # noqa: E402, F401
+from ivr.console import (  # noqa: F401
     agents,
     auth,
     board,
@@ -26,6 +16,7 @@ from ivr.console import (  # noqa: E402, F401
     me,
     reports,
 )
-from ivr.console.helpers import template_helpers  # noqa: E402
+from ivr.console.blueprint import bp
+from ivr.console.helpers import template_helpers
 
 bp.context_processor(template_helpers)

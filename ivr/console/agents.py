@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 
 from ivr import services
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.helpers import desk, now
 from ivr.console.messages import explained
 from ivr.db import get_session

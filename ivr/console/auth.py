@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ivr import services
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.i18n import LANGUAGES
 from ivr.db import get_session
 from ivr.services.users import (

@@ -6,8 +6,8 @@ from flask import Response, current_app, jsonify, render_template
 from flask_babel import gettext as _
 
 from ivr import services
-from ivr.console import bp
 from ivr.console.auth import polled
+from ivr.console.blueprint import bp
 from ivr.console.messages import presence_note
 from ivr.db import get_session
 from ivr.services.board import WallBoard, wall_board

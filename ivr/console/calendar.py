@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.helpers import calendar as desk_calendar
 from ivr.console.helpers import desk, now, parse_local
 from ivr.console.i18n import day_names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.outcomes import OUTCOME_NAMES
 from ivr.db import get_session
 from ivr.services.console import call_log

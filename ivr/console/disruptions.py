@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.helpers import calendar, desk, now
 from ivr.console.incidents import SEVERITY_NAMES as NAMES_BY_SEVERITY
 from ivr.console.messages import explained

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from ivr import error_pages
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers
 
 log = logging.getLogger(__name__)

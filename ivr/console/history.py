@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ivr.console import bp
+from ivr.console.blueprint import bp
 from ivr.console.helpers import calendar, desk, now, parse_local
 from ivr.console.messages import explained
 from ivr.db import get_session

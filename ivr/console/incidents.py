@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext
 
-from ivr.console import bp, live_list
+from ivr.console import live_list
 from ivr.console.auth import polled
+from ivr.console.blueprint import bp
 from ivr.console.helpers import calendar, desk, now
 from ivr.console.recordings import stream_recording
 from ivr.console.text_messages import text_messages

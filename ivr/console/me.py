@@ -6,8 +6,8 @@ from flask import Response, abort, flash, g, redirect, request
 from flask_babel import gettext as _
 
 from ivr import services
-from ivr.console import bp
 from ivr.console.auth import _safe_next
+from ivr.console.blueprint import bp
 from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents

@@ -12,20 +12,16 @@ from flask import Response, render_template, request
 from flask_babel import gettext, lazy_gettext
 
 from ivr import reporting
-from ivr.console import bp, charts
+from ivr.console import charts
+from ivr.console.blueprint import bp
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
 from ivr.console.helpers import desk, now
 from ivr.console.i18n import day_names, language
 from ivr.console.outcomes import OUTCOME_NAMES
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
-from ivr.domain.service_level import (
-    CallbackResult,
-    Outcome,
-    Period,
-    QueueOutcome,
-    ServiceLevelReport,
-)
+from ivr.domain.queue_figures import CallbackResult, QueueOutcome
+from ivr.domain.service_level import Outcome, Period, ServiceLevelReport
 from ivr.models import Incident
 from ivr.services import reports
 from ivr.services.records import as_record

@@ -3,27 +3,21 @@
 Met or breached by the work list's own rule (`ivr.domain.sla.sla_state`, strict as the agreement
 writes it: "< 30 min", a reaction at exactly the target is late). Times count in opening time
 from the SLA clock's start, as the clocks do.
-Median: the middle value (the mean of the two middle values for an even count); 90th
-percentile: nearest rank, the smallest value with at least 90 % of the values at or below it.
 
-Queue figures count the callers who joined the queue in the period. A wait is wall-clock time
-on the line (callers wait in real time, not in opening time): from joining the queue until an
-agent took the call, the caller left it (hung up, chose a report or a callback, or the line took
-them out), whichever came first. Callers still waiting when the report is made have no wait yet.
+The queue's part is `ivr.domain.queue_figures`; medians and percentiles `ivr.domain.figures`.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_outcome import ABANDONED, Outcome
+from ivr.domain.figures import median, p90, percent
+from ivr.domain.queue_figures import QueueFacts, QueueFigures, QueueReport, queue_figures
 from ivr.domain.sla import SlaState, sla_state, status_report_due, targets_for
 from ivr.domain.triage import Category
 
@@ -88,77 +82,6 @@ class IncidentFacts:
 class CallFacts:
     started_at: datetime
     outcome: Outcome
-
-
-class QueueOutcome(StrEnum):
-    """How a caller's wait in the queue ended; every caller who joined has exactly one."""
-
-    AGENT = "agent"  # an agent took the call while the caller waited on the line
-    CALLBACK = "callback"  # chose a callback that keeps the place, and hung up
-    REPORT = "report"  # chose to leave a report instead of waiting
-    TAKEN_OUT = "taken_out"  # waited the longest allowed, no agent left, or a fault: a report
-    ABANDONED = "abandoned"  # hung up while waiting
-    WAITING = "waiting"  # still waiting when the report was made
-
-
-class CallbackResult(StrEnum):
-    REACHED = "reached"  # an agent called the caller back and the caller answered
-    REPORT = "report"  # not reached (attempts used up, or the desk closed): an open report
-    PENDING = "pending"  # still to be made when the report was made
-
-
-@dataclass(frozen=True)
-class QueueFacts:
-    joined_at: datetime
-    language: str
-    outcome: QueueOutcome
-    left_at: datetime | None = None  # the wait on the line ended; None while still waiting
-    callback: CallbackResult | None = None  # for a callback: what became of it
-
-
-@dataclass
-class QueueFigures:
-    """The queue's figures for one language, or for all (`language` None)."""
-
-    language: str | None
-    joined: int = 0
-    outcomes: dict[QueueOutcome, int] = field(
-        default_factory=lambda: dict.fromkeys(QueueOutcome, 0)
-    )
-    callbacks: dict[CallbackResult, int] = field(
-        default_factory=lambda: dict.fromkeys(CallbackResult, 0)
-    )
-    waits: list[timedelta] = field(default_factory=list)
-
-    @property
-    def wait_median(self) -> timedelta | None:
-        return median(self.waits)
-
-    @property
-    def wait_p90(self) -> timedelta | None:
-        return p90(self.waits)
-
-    @property
-    def abandoned_pct(self) -> float | None:
-        return percent(self.outcomes[QueueOutcome.ABANDONED], self.joined)
-
-    @property
-    def callbacks_requested(self) -> int:
-        return self.outcomes[QueueOutcome.CALLBACK]
-
-    def count(self, caller: QueueFacts) -> None:
-        self.joined += 1
-        self.outcomes[caller.outcome] += 1
-        if caller.outcome is QueueOutcome.CALLBACK:
-            self.callbacks[caller.callback or CallbackResult.PENDING] += 1
-        if caller.left_at is not None and caller.outcome is not QueueOutcome.WAITING:
-            self.waits.append(max(caller.left_at - caller.joined_at, timedelta(0)))
-
-
-@dataclass(frozen=True)
-class QueueReport:
-    total: QueueFigures
-    languages: list[QueueFigures]  # one per language of the callers who joined, alphabetical
 
 
 @dataclass(frozen=True)
@@ -240,24 +163,6 @@ class ServiceLevelReport:
         return [b for figures in self.categories for b in figures.breaches]
 
 
-def percent(part: int, whole: int) -> float | None:
-    return 100.0 * part / whole if whole else None
-
-
-def median(values: Sequence[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    seconds = statistics.median(v.total_seconds() for v in values)
-    return timedelta(seconds=seconds)
-
-
-def p90(values: Sequence[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[math.ceil(0.9 * len(ordered)) - 1]
-
-
 def build_report(
     calendar: BusinessCalendar,
     period: Period,
@@ -281,15 +186,6 @@ def build_report(
         line=_line(calendar, period, [c for c in calls if start <= c.started_at < end]),
         queue=queue_figures(q for q in queue if start <= q.joined_at < end),
     )
-
-
-def queue_figures(callers: Iterable[QueueFacts]) -> QueueReport:
-    total = QueueFigures(None)
-    languages: dict[str, QueueFigures] = {}
-    for caller in callers:
-        total.count(caller)
-        languages.setdefault(caller.language, QueueFigures(caller.language)).count(caller)
-    return QueueReport(total, [languages[lang] for lang in sorted(languages)])
 
 
 def _count_incident(

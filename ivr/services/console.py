@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ivr import prompts
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_outcome import Outcome, classify
 from ivr.domain.sla import SlaState, sla_state, status_report_state
@@ -18,7 +19,6 @@ from ivr.services.claims import claim
 from ivr.services.history import add_event, spaced
 from ivr.services.messages import Messaging
 from ivr.services.records import change_state
-from ivr.voice import prompts
 
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 URGENCY = {SlaState.BREACHED: 0, SlaState.DUE_SOON: 1, SlaState.ON_TIME: 2, SlaState.MET: 3}

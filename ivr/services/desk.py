@@ -19,7 +19,7 @@ from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
 from ivr.models import Closure as ClosureRow
 from ivr.models import MaintenanceWindow
-from ivr.services.disruptions import AnnouncementCache
+from ivr.services.announcements import AnnouncementCache
 from ivr.services.messages import Messaging
 
 log = logging.getLogger(__name__)

@@ -8,25 +8,23 @@ their own open incidents and of the incident it is linked to.
 
 from __future__ import annotations
 
-import itertools
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
 
-from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr import prompts
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
 from ivr.domain.text_input import UNBOUNDED, clean_text
 from ivr.domain.triage import Category, Impact, Severity, categorise
-from ivr.models import AffectedCaller, Disruption, Incident, MaintenanceWindow
+from ivr.models import AffectedCaller, Disruption, Incident
 from ivr.services import messages
+from ivr.services.announcements import note_changed
 from ivr.services.claims import claim
 from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
-from ivr.voice import prompts
 
 MAX_TEXT = 300
 OPEN_STATUSES = ("partial", "open", "acknowledged")
@@ -42,122 +40,6 @@ class Declared:
     text_de: str
     severity: str = Severity.FUNCTIONS_FAIL.value
     incident_reference: str = ""
-
-
-@dataclass(frozen=True)
-class Announced:
-    """What callers hear of the active disruption: plain values, safe to keep across requests."""
-
-    id: int
-    text_nl: str
-    text_de: str
-
-
-@dataclass(frozen=True)
-class Window:
-    """A maintenance window as the call flow announces it."""
-
-    starts_at: datetime
-    ends_at: datetime
-    description_nl: str
-    description_de: str
-
-
-def announcements(session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
-    """Maintenance windows still to come or running, and the newest active disruption: what the
-    call flow announces, read in one statement (every call asks)."""
-    rows = session.execute(_ANNOUNCEMENTS, {"now": now}).all()
-    found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
-    known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
-    return (
-        [Window(r[2], r[3], r[4], r[5]) for r in found],
-        Announced(known[1], known[4], known[5]) if known else None,
-    )
-
-
-class _Read(NamedTuple):
-    changes: int  # `_changes` when it was read
-    wall: float  # time.monotonic() then
-    at: datetime  # the app's clock then
-    found: tuple[list[Window], Announced | None]
-
-
-class AnnouncementCache:
-    """What `announcements` read, reused for up to `seconds` per process (0: read every time).
-
-    Every call's `announce` webhook asks, and windows and disruptions change a few times a
-    month. A change committed in this process (the console, the CLI) is seen at once; one made
-    by another worker within `seconds`. The app's clock must not have gone back, nor moved on
-    by `seconds`, since the read.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._read: _Read | None = None
-
-    def get(self, session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
-        read, wall = self._read, time.monotonic()
-        if (
-            read is None
-            or read.changes != _changes[0]
-            or wall - read.wall >= self.seconds
-            or not 0 <= (now - read.at).total_seconds() < self.seconds
-        ):
-            changes = _changes[0]  # before reading: a change committed meanwhile forces a re-read
-            read = _Read(changes, wall, now, announcements(session, now))
-            if self.seconds > 0:
-                self._read = read  # one assignment: safe across threads
-        windows, known = read.found
-        return list(windows), known
-
-
-_changes = [0]  # counts commits in this process that changed a window or a disruption
-_CHANGED = "ivr.announcements_changed"
-
-
-@event.listens_for(Session, "before_flush")
-def _note_change(session: Session, _context: Any, _instances: Any) -> None:
-    touched = itertools.chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(row, MaintenanceWindow | Disruption) for row in touched):
-        session.info[_CHANGED] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_announcements(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        _changes[0] += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _nothing_changed(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
-
-
-def _announcements_statement() -> CompoundSelect:
-    """Built once, on the tables (not the mapped classes): only `now` changes per call."""
-    windows, running = MaintenanceWindow.__table__.c, Disruption.__table__.c
-    now = bindparam("now")
-    return union_all(
-        select(
-            literal("window").label("kind"),
-            windows.id,
-            windows.starts_at,
-            windows.ends_at,
-            windows.description_nl,
-            windows.description_de,
-        ).where(windows.ends_at > now),
-        select(
-            literal("disruption"),
-            running.id,
-            running.started_at,
-            running.started_at,
-            running.text_nl,
-            running.text_de,
-        ).where(running.ended_at.is_(None), running.started_at <= now),
-    )
-
-
-_ANNOUNCEMENTS = _announcements_statement()
 
 
 def active(session: Session, now: datetime) -> Disruption | None:
@@ -309,7 +191,7 @@ def end(
     if not ended:  # ended already, perhaps by a parallel request a moment ago
         session.rollback()
         raise DisruptionError("This disruption has ended already.")
-    session.info[_CHANGED] = True  # an UPDATE outside the ORM: the callers' cache must hear it
+    note_changed(session)  # an UPDATE outside the ORM: the callers' cache must hear it
     queued = 0
     told: set[str] = set()
     for caller in disruption.affected:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from ivr import prompts
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
 from ivr.domain.sla import status_report_due, targets_for
@@ -16,7 +17,6 @@ from ivr.domain.triage import Category
 from ivr.models import Incident, IncidentEvent
 from ivr.services import messages
 from ivr.services.messages import Messaging
-from ivr.voice import prompts
 
 MAX_UPDATE = 480  # characters: three text messages at most
 STATUS_CHECK_FAILED = "status_check_failed"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.db import Database
 from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
@@ -24,7 +24,6 @@ from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
-from ivr.voice import prompts
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ivr.domain.calendar import BusinessCalendar, Closure
+from ivr.domain.queue_figures import CallbackResult, QueueFacts, QueueOutcome
 from ivr.domain.service_level import (
-    CallbackResult,
     CallFacts,
     IncidentFacts,
     Period,
-    QueueFacts,
-    QueueOutcome,
     ServiceLevelReport,
     build_report,
 )

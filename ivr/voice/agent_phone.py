@@ -17,6 +17,7 @@ from flask import Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr import prompts
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import KNOWN_LANGUAGE, MAX_ATTEMPTS, Step, next_step
@@ -24,7 +25,6 @@ from ivr.domain.call_outcome import AGENT_PRESENCE
 from ivr.models import Agent
 from ivr.privacy import mask_number
 from ivr.services import pin_tries, presence
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import desk, field, go, keep, now, speaker, state
 from ivr.voice.state import CallState

@@ -7,12 +7,12 @@ import logging
 from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import spool
+from ivr import prompts, spool
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import KNOWN_LANGUAGE, NEW_CALLER, Step, next_step
 from ivr.domain.reference import new_reference
 from ivr.privacy import caller_key, mask_number
-from ivr.voice import agent_phone, bounded, prompts
+from ivr.voice import agent_phone, bounded
 from ivr.voice.blueprint import bp
 from ivr.voice.context import call_sid, desk, field, go, keep, keep_and_read, now, speaker
 from ivr.voice.intake import recording_has_audio

@@ -13,12 +13,11 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.caller_id import callable_number
 from ivr.domain import queueing
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, Step, next_step
 from ivr.services import offers, queue
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     call_sid,

@@ -10,13 +10,13 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr import prompts
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import DISRUPTION_MENU, Signal, Step, interpret, next_step
 from ivr.models import Disruption
 from ivr.services import disruptions
 from ivr.services.messages import can_receive
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import desk, field, go, keep, now, speaker, state, step_url
 from ivr.voice.menus import choice_gather

@@ -29,8 +29,7 @@ from typing import Any
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.i18n import LOCALES, render
-from ivr.prompts import Prompt
-from ivr.voice.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
+from ivr.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD, Prompt
 from ivr.voice.speaker import SAY_LANGUAGE
 
 PARTS = ("primary", "dialled", "outcome")

@@ -12,7 +12,7 @@ from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
@@ -21,7 +21,7 @@ from ivr.domain.changes import standard_change_due
 from ivr.domain.sla import SlaClock, pickup_time, targets_for
 from ivr.domain.triage import Category
 from ivr.services.console import find
-from ivr.voice import bounded, prompts
+from ivr.voice import bounded
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,

@@ -9,7 +9,7 @@ from flask import Response, abort, current_app
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import (
@@ -27,10 +27,9 @@ from ivr.domain.call_flow import (
 from ivr.domain.maintenance import announcements_due, says_more_than_maintenance
 from ivr.privacy import caller_key
 from ivr.prompts import Prompt
-from ivr.services.disruptions import Announced, Window
+from ivr.services.announcements import Announced, Window
 from ivr.services.messages import can_receive
 from ivr.speech_models import speech_timeout
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,

@@ -14,9 +14,8 @@ from flask import Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.services import offers
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     desk,

@@ -16,11 +16,11 @@ from flask import Response, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.domain import queueing
 from ivr.domain.call_flow import CHOSE_CALLBACK, LEFT_QUEUE, Step, next_step
 from ivr.services import offers, queue
-from ivr.voice import bounded, prompts
+from ivr.voice import bounded
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,

@@ -8,13 +8,13 @@ from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr import prompts
 from ivr.db import get_session
 from ivr.domain.call_flow import NOT_ANSWERED, Step, next_step
 from ivr.domain.triage import Impact, Severity, categorise
 from ivr.models import Agent
 from ivr.services import queue
 from ivr.services.agents import on_duty_for
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     calendar,

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ivr.i18n import PROMPTS_DIR, render
+from ivr.i18n import AUDIO_SUFFIXES, PROMPTS_DIR, render
 from ivr.prompts import Prompt
 
 SAY_LANGUAGE = {"nl": "nl-NL", "de": "de-DE"}
-AUDIO_SUFFIXES = (".mp3", ".wav")
 
 
 class TwimlParent(Protocol):

@@ -14,7 +14,7 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import spoken
+from ivr import prompts, spoken
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import (
@@ -30,7 +30,6 @@ from ivr.domain.reference import is_valid_reference
 from ivr.models import Incident
 from ivr.services import history
 from ivr.services.console import find
-from ivr.voice import prompts
 from ivr.voice.blueprint import bp
 from ivr.voice.context import calendar, desk, field, go, keep, now, speaker, state, step_url
 from ivr.voice.state import CallState

@@ -15,11 +15,12 @@ import logging
 from flask import Response, current_app, request
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from ivr import prompts
 from ivr.caller_id import callable_number
 from ivr.domain.call_flow import ASK_SENTENCE, DONE, Step, next_step
 from ivr.domain.text_input import cleaned_speech
 from ivr.speech_models import speech_timeout
-from ivr.voice import bounded, prompts
+from ivr.voice import bounded
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     STEP_ENDPOINTS,

@@ -13,7 +13,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.caller_id import callable_number
 from ivr.i18n import LOCALES
-from ivr.voice.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
+from ivr.prompts import APOLOGY, APOLOGY_CONNECTING, APOLOGY_RECORD
 from ivr.voice.speaker import Speaker, StudioTakes
 
 

@@ -209,7 +209,7 @@ def test_status_reports_on_time_strictly_before_due(calendar: BusinessCalendar) 
 
 
 def test_queue_waits_outcomes_and_callbacks_per_language(calendar: BusinessCalendar) -> None:
-    from ivr.domain.service_level import CallbackResult, QueueFacts, QueueOutcome
+    from ivr.domain.queue_figures import CallbackResult, QueueFacts, QueueOutcome
 
     def waited(lang: str, seconds: float | None, outcome: QueueOutcome, **more):  # type: ignore[no-untyped-def]
         joined = at(2027, 3, 2, 10, 0)

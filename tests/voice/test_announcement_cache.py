@@ -17,7 +17,7 @@ from ivr.db import get_session
 from ivr.models import Disruption
 from ivr.phone.transport import InProcess
 from ivr.phone.twilio_call import TwilioCall
-from ivr.services import disruptions
+from ivr.services import announcements
 from tests.conftest import TOKEN, local
 
 NL_TEXT = "De e-mail is traag"
@@ -36,7 +36,7 @@ class Monotonic:
 @pytest.fixture
 def monotonic(monkeypatch: pytest.MonkeyPatch) -> Monotonic:
     clock = Monotonic()
-    monkeypatch.setattr(disruptions.time, "monotonic", clock)
+    monkeypatch.setattr(announcements.time, "monotonic", clock)
     return clock
 
 

@@ -1,7 +1,7 @@
 """The registry of everything a caller can hear: an id and an English source text per prompt.
 
 Dutch and German texts live in the gettext catalogs under `voice_prompts/`; the prompt id is the
-gettext context, so `pybabel extract -k prompt:1c,2` finds every prompt declared here or elsewhere.
+gettext context, so `pybabel extract -k prompt:1c,2` finds every prompt declared in `ivr.prompts`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ Placeholders are filled with spoken forms from `ivr.spoken` (dates, digits, dura
 with placeholders is always synthesised, one without may have a studio recording.
 """
 
-from ivr.prompts import prompt
+# The registry's names, re-exported: `from ivr.prompts import Prompt` is the one import callers use.
+from ivr.prompts.registry import REGISTRY as REGISTRY
+from ivr.prompts.registry import Prompt as Prompt
+from ivr.prompts.registry import prompt
 
 # Language: the welcome and the two choices are one interruptible menu.
 GREETING = prompt("greeting", "Welcome to the servicedesk.")
