@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from flask import Flask
 from twilio.request_validator import HMAC_SHA256, RequestValidator
@@ -240,3 +242,29 @@ def test_unknown_signature_algorithm_is_refused(make_app) -> None:
     client = make_app(TWILIO_SHARED_KEY_SECRET=SHARED).test_client()
     header = "key=webhooks_sharedkey_x,algorithm=HMAC_SHA512"
     assert _shared_key_post(client, SHARED, "HMAC_SHA256", header).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/voice/queue/wait", "/voice/queue/choice"])
+def test_a_failing_queue_step_leaves_the_queue_instead_of_recording(
+    app: Flask, monkeypatch, path: str
+) -> None:
+    """A waitUrl document may not hold <Record> or <Dial> (Twilio's <Enqueue> docs): the safety
+    net there lets the caller leave the queue, and <Enqueue>'s action takes them on."""
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ivr.voice.queue.state", explode)
+    reply = InProcess(app, token=TOKEN).post(f"{path}?lang=nl", {**CALL, "Digits": "1"})
+    assert reply.status == 200
+    assert [verb.tag for verb in parse(reply.body)] == ["Leave"]
+
+
+@pytest.mark.parametrize("attempt", ["9" * 4301, "²", "١"])
+def test_an_attempt_count_the_flow_never_writes_is_read_as_none(app: Flask, attempt: str) -> None:
+    """Thousands of digits (beyond int()'s limit) or a non-ASCII digit in the query: the caller
+    still gets the menu, not the safety net."""
+    url = f"/voice/queue/choice?lang=nl&attempt={quote(attempt)}"
+    reply = InProcess(app, token=TOKEN).post(url, CALL)
+    assert reply.status == 200
+    assert "Record" not in [verb.tag for verb in parse(reply.body)]

@@ -6,6 +6,7 @@ import logging
 
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from ivr import error_pages
@@ -14,6 +15,10 @@ from ivr.voice.twiml import fallback_response, twiml
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
+
+# The endpoints Twilio requests for a caller inside <Enqueue> (its waitUrl and that document's
+# <Gather> actions).
+IN_THE_QUEUE = frozenset({"voice.queue_wait", "voice.queue_choice", "voice.queue_summary"})
 
 bp.before_request(security.require_twilio_signature)
 # What the caller said is committed after the answer is built and before Twilio receives it.
@@ -57,4 +62,12 @@ def safety_net(error: Exception) -> Response | HTTPException:
         log.warning("voice %s on %s (call %s)", error.code, request.path, call_sid)
     else:
         log.exception("voice webhook %s failed (call %s)", request.path, call_sid)
+    if request.endpoint in IN_THE_QUEUE:
+        # A waitUrl document may not <Record> or <Dial>: the caller leaves the queue, and
+        # <Enqueue>'s action (voice.queue_left) takes them on to a person or a report.
+        response = VoiceResponse()
+        response.leave()
+        return twiml(response)
+    if request.endpoint == "voice.queue_bridge":
+        return twiml(VoiceResponse())  # the agent's <Dial><Queue url>: the bridge goes ahead
     return twiml(fallback_response())

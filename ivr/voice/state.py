@@ -59,12 +59,12 @@ class CallState:
             impact=pick("impact", _allowed(Step.IMPACT)),
             severity=pick("severity", _allowed(Step.SEVERITY)),
             ref=ref if is_valid_reference(ref) else "",
-            attempt=min(int(attempt), MAX_ATTEMPTS) if attempt.isdigit() else 0,
+            attempt=min(int(attempt), MAX_ATTEMPTS) if _small_number(attempt) else 0,
             asap=args.get("asap") == "1",
             hinted=args.get("hinted") == "1",
             summarised=args.get("summarised") == "1",
             known=args.get("known") == "1",
-            rcv=int(rcv) if rcv.isdigit() and len(rcv) <= 16 else 0,  # before 2287
+            rcv=int(rcv) if _small_number(rcv, 16) else 0,  # before 2287
         )
 
     def query(self) -> dict[str, Any]:
@@ -94,3 +94,9 @@ class CallState:
 
 
 _FIELDS = tuple(f.name for f in fields(CallState))
+
+
+def _small_number(value: str, digits: int = 3) -> bool:
+    """ASCII digits only, and few: str.isdigit() also takes "²", and int() of thousands of
+    digits raises (Python's int max-str-digits limit)."""
+    return value.isascii() and value.isdigit() and len(value) <= digits
