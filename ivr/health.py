@@ -47,7 +47,7 @@ def readyz() -> ResponseReturnValue:
 
 def readiness_problems() -> list[str]:
     problems = _database_problems()
-    problems += [f"catalog not compiled: {po.relative_to(ROOT)}" for po in uncompiled_catalogs()]
+    problems += [f"catalog not compiled: {_shown(po)}" for po in uncompiled_catalogs()]
     spool_dir = Path(current_app.extensions["ivr.desk"].spool_dir)
     if not _writable(spool_dir):
         problems.append(f"spool directory not writable: {spool_dir}")
@@ -87,6 +87,10 @@ def uncompiled_catalogs() -> list[Path]:
         if not mo.exists() or (po.exists() and mo.stat().st_mtime_ns < po.stat().st_mtime_ns):
             stale.append(po)
     return stale
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _writable(directory: Path) -> bool:
