@@ -59,6 +59,7 @@ if os.environ.get("LOG_FORMAT", "text").strip().lower() == "json":
                 "stream": "ext://sys.stderr",
             }
         },
+        "root": {"level": "INFO", "handlers": []},  # the app adds its own (ivr/telemetry/logs.py)
         "loggers": {
             "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
