@@ -68,3 +68,14 @@ def test_not_ready_when_the_spool_cannot_be_written(make_app, tmp_path: Path) ->
     blocked.write_text("not a directory")
     client = make_app(SPOOL_DIR=str(blocked / "spool")).test_client()
     assert reasons(client) == [f"spool directory not writable: {blocked / 'spool'}"]
+
+
+def test_the_container_health_check_asks_for_readiness() -> None:
+    from ivr.config import ROOT
+
+    (check,) = [
+        line
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("HEALTHCHECK")
+    ]
+    assert "/readyz" in check and "/healthz" not in check
