@@ -13,7 +13,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
+
+# `*_created` series: not in multiprocess mode either, so one process reports like many.
+disable_created_metrics()
 
 WEBHOOKS = Counter(
     "ivr_webhooks", "Twilio webhooks answered, by endpoint and outcome", ["endpoint", "outcome"]
