@@ -20,11 +20,13 @@ UNREACHABLE = "postgresql+psycopg://ivr:ivr@127.0.0.1:9/ivr"
 
 @pytest.fixture(autouse=True)
 def text_again() -> Iterator[None]:
-    """The JSON handler is the root logger's; later tests get the text format back."""
+    """The JSON handler is the root logger's; later tests get the text format and level back."""
+    level = logging.getLogger().level
     yield
     from ivr.telemetry import logs
 
     logs.configure("INFO", "text")
+    logging.getLogger().setLevel(level)
 
 
 def lines_of(err: str) -> list[dict[str, object]]:
