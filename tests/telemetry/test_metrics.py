@@ -236,3 +236,17 @@ def test_twilio_refusing_the_account_raises_the_line_alert(desk: Line) -> None:
     assert after.value("ivr_twilio_rest_errors_total", code="20003") > before.value(
         "ivr_twilio_rest_errors_total", code="20003"
     )
+
+
+def test_refused_and_unknown_webhooks_are_told_apart(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(METRICS_TOKEN=METRICS_TOKEN)
+    before = scrape(app)
+    client = app.test_client()
+    assert client.post("/voice/incoming", data={"CallSid": "CA" + "1" * 32}).status_code == 403
+    call = TwilioCall(InProcess(app, token=TOKEN), from_number="+31612345670")
+    call.transport.post("/voice/no-such-step", {"CallSid": call.call_sid})
+    after = scrape(app)
+    refused = ("ivr_webhooks_total", {"endpoint": "voice.incoming", "outcome": "refused"})
+    unknown = ("ivr_webhooks_total", {"endpoint": "unknown_step", "outcome": "fallback"})
+    for name, labels in (refused, unknown):
+        assert after.value(name, **labels) == before.value(name, **labels) + 1, labels
