@@ -19,5 +19,6 @@ RUN python -m ivr.catalogs compile \
 USER ivr
 
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+# /readyz: the database at the newest schema, the catalogs compiled, the spool writable (/healthz: alive).
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"
 ENTRYPOINT ["./docker-entrypoint.sh"]

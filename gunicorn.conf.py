@@ -42,3 +42,34 @@ def when_ready(server) -> None:  # type: ignore[no-untyped-def]
     if message:
         server.log.warning(message)
         os.environ[WARNED] = "1"  # the workers, forked after this, need not say it again
+
+
+# LOG_FORMAT=json: gunicorn's own lines and its access log as JSON objects, like the app's.
+if os.environ.get("LOG_FORMAT", "text").strip().lower() == "json":
+    # The access atoms gunicorn passes to the formatter (ivr/telemetry/logs.py reads them).
+    access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus %({x-request-id}o)s'
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "ivr.telemetry.logs.JsonFormatter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": "INFO", "handlers": []},  # the app adds its own (ivr/telemetry/logs.py)
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def child_exit(_server: object, worker: object) -> None:
+    """A dead worker's live gauges leave the metrics (prometheus_client's multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -37,10 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def configure_logging(app: Flask) -> None:
     import logging
 
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from ivr.telemetry import endpoint, logs
+
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+    app.before_request(logs.start_request)
+    app.after_request(logs.tag_response)
+    endpoint.init_app(app)  # webhooks counted and timed; /metrics with METRICS_TOKEN
     # Alembic announces each of its plugins at INFO on import; that is noise in every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # Its "Context impl", "Will assume" and "Running upgrade" lines too: a command's `--verbose`

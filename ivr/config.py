@@ -332,7 +332,33 @@ SETTINGS: tuple[Setting, ...] = (
         flag,
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level"),
+    # Running the line in production (issue 29): metrics, structured logs.
+    Setting(
+        "METRICS_TOKEN",
+        "",
+        "bearer token Prometheus sends to scrape `GET /metrics`; empty: there is no `/metrics`",
+    ),
+    Setting(
+        "PROMETHEUS_MULTIPROC_DIR",
+        "",
+        "read by prometheus_client itself: a directory (emptied at start) shared by the gunicorn "
+        "workers and the sidecars, so `/metrics` adds all their figures up",
+    ),
+    Setting(
+        "LOG_FORMAT",
+        "text",
+        "`text`, or `json`: one JSON object per line (time, level, logger, message, request id, "
+        "CallSid, desk), gunicorn's access log too",
+        lambda value: _one_of("LOG_FORMAT", value, ("text", "json")),
+    ),
 )
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    choice = value.strip().lower()
+    if choice not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return choice
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from ivr.telemetry import metrics
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -147,6 +149,7 @@ def _fail_fast_within_a_request(engine: Engine) -> None:
 
         # An error about the data (a constraint, a bad value) says nothing about the database.
         failed = context.is_disconnect or unreachable(context.sqlalchemy_exception)
+        metrics.DATABASE_ERRORS.labels("unreachable" if failed else "other").inc()
         if has_request_context() and failed:
             g.database_failed = True
 

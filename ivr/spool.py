@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ivr.telemetry import metrics
+
 SPOOL_FILE = "pending.jsonl"
 CLAIM_PREFIX = "pending.replaying."
 DEAD_FILE = "dead.jsonl"
@@ -73,10 +75,13 @@ def append(spool_dir: str | Path, record: dict[str, Any]) -> None:
 
 
 def append_all(spool_dir: str | Path, records: Iterable[dict[str, Any]]) -> None:
-    data = "".join(_line(record) for record in records)
+    kept = list(records)
+    data = "".join(_line(record) for record in kept)
     if data:
         with locked(spool_dir) as directory:
             _write_durably(directory / SPOOL_FILE, data)
+        for record in kept:
+            metrics.SPOOLED.labels(metrics.name_label(record.get("type"))).inc()
 
 
 def _line(record: dict[str, Any]) -> str:

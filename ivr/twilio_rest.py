@@ -21,6 +21,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from ivr.telemetry import metrics
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -285,9 +287,11 @@ class TwilioRest:
             return request()
         except TwilioRestException as exc:
             log.warning("Twilio refused to %s: HTTP %s, code %s", what, exc.status, exc.code)
+            metrics.TWILIO_ERRORS.labels(metrics.twilio_code(exc.code)).inc()
             raise TwilioUnavailable(f"Twilio refused to {what}", exc.status, exc.code) from exc
         except (RequestException, TwilioException, OSError) as exc:
             log.warning("Twilio unreachable to %s (%s)", what, type(exc).__name__)
+            metrics.TWILIO_ERRORS.labels(metrics.twilio_code(None, unreachable=True)).inc()
             raise TwilioUnavailable(f"Twilio unreachable to {what}") from exc
 
 

@@ -51,6 +51,9 @@ def test_entrypoint_migrates_an_empty_database_and_serves(tmp_path) -> None:
                     return False
 
             wait_until(healthy, 90, "the container's entrypoint")
+            # The image's HEALTHCHECK asks /readyz: migrated, catalogs compiled, spool writable.
+            ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+            assert ready.status_code == 200, ready.text
             reply = requests.post(f"http://127.0.0.1:{port}/voice/incoming", timeout=5)
             assert reply.status_code == 403  # unsigned: refused, so the app is the line
         finally:

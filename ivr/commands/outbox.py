@@ -13,6 +13,7 @@ from ivr import services
 from ivr.db import get_session
 from ivr.privacy import mask_number
 from ivr.services import messages, outbox
+from ivr.telemetry import metrics
 
 cli = AppGroup(
     "outbox", help="Hand-off to the ticket system and text messages: list, deliver, retry, run."
@@ -91,6 +92,7 @@ def run(interval: float) -> None:
     """Deliver forever: run this beside the web service (a sidecar or a systemd unit)."""
     while True:
         result = _deliver()
+        metrics.sidecar_passed("outbox_sender")
         if result.delivered or result.failed:
             click.echo(f"delivered {result.delivered}, failed {result.failed}")
         time.sleep(interval)

@@ -14,6 +14,7 @@ from ivr.services import board
 from ivr.services.desk import business_calendar
 from ivr.services.dispatch import Dispatcher, Links
 from ivr.services.sweeper import Swept, sweep
+from ivr.telemetry import metrics
 
 cli = AppGroup("queue", help="The queue: who waits, the wall board, the sweeper.")
 
@@ -70,6 +71,7 @@ def run(interval: float) -> None:
         # Listing the account's queues is one more request to Twilio: about once a minute.
         swept = _sweep(tidy_queues=passes % max(1, round(60 / interval)) == 0)
         passes += 1
+        metrics.sidecar_passed("queue_sweeper")
         for line in swept.repaired:
             click.echo(f"repaired: {line}")
         time.sleep(interval)

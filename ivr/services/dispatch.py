@@ -25,6 +25,7 @@ from ivr.models import Agent, Offer, QueueEntry
 from ivr.services import line_alerts
 from ivr.services.presence import AVAILABLE, AWAY, RINGING, free_now, free_since, set_presence
 from ivr.services.queue import IN_QUEUE, OFFERED, WAITING, QueueSettings, as_waiting
+from ivr.telemetry import metrics
 from ivr.twilio_errors import account_fault, is_number_fault
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
 
@@ -216,6 +217,7 @@ def end_offer(
 ) -> None:
     """A live offer ends without a call: the caller waits again, the agent goes to `presence`."""
     offer.status, offer.ended_at = status, now
+    metrics.offer_ended(status)
     if offer.entry.status == OFFERED:
         offer.entry.status = WAITING
     if presence is not None and offer.agent.presence == RINGING:

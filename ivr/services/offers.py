@@ -23,6 +23,7 @@ from ivr.services.desk import Desk, business_calendar
 from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
+from ivr.telemetry import metrics
 from ivr.twilio_rest import TwilioRest, TwilioUnavailable
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def screened(
             return view(session, offer_id)
         if digits == ACCEPT_KEY:
             offer.status, offer.accepted_at = "accepted", now
+            metrics.offer_ended("accepted")
             offer.entry.status = CONNECTED
             set_presence(offer.agent, ON_CALL, now)
             # Not acknowledged yet: a line caller once Twilio bridges them (`bridged`), a
@@ -172,6 +174,7 @@ class CallbackResult:
     retry_at: datetime | None = None
 
 
+@metrics.counts_callbacks
 def callback_result(
     database: Database,
     desk: Desk,

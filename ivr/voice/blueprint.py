@@ -10,6 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from ivr import error_pages
+from ivr.telemetry.endpoint import note_fallback
 from ivr.voice import context, security
 from ivr.voice.twiml import fallback_response, twiml
 
@@ -57,6 +58,7 @@ def safety_net(error: Exception) -> Response | HTTPException:
     """Whatever broke, the caller hears valid TwiML; the log says which call and step."""
     if isinstance(error, HTTPException) and error.code == 403:
         return error
+    note_fallback()
     call_sid = request.form.get("CallSid", "-")[:64]
     if isinstance(error, HTTPException):
         log.warning("voice %s on %s (call %s)", error.code, request.path, call_sid)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -37,7 +38,11 @@ def wait_until(ready, timeout: float, what: str) -> None:  # type: ignore[no-unt
 
 @contextmanager
 def gunicorn(
-    env: Mapping[str, str], workers: int = 2, app: str = "app:app", timeout: float = 30
+    env: Mapping[str, str],
+    workers: int = 2,
+    app: str = "app:app",
+    timeout: float = 30,
+    stderr: IO[bytes] | None = None,
 ) -> Iterator[str]:
     """gunicorn with the repo's config on a free loopback port; yields its base URL."""
     port = free_port()
@@ -50,7 +55,9 @@ def gunicorn(
         **env,
     }
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
-    process = subprocess.Popen(command, cwd=ROOT, env=full_env, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=full_env, start_new_session=True, stderr=stderr
+    )
     url = f"http://127.0.0.1:{port}"
 
     def up() -> bool:

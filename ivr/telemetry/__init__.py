@@ -1,0 +1,1 @@
+"""What the people who run the line watch: Prometheus metrics and JSON logs."""
