@@ -1,16 +1,24 @@
 # The phone line as a container: slim Python, non-root, gunicorn; migrates the database on start.
-FROM python:3.11-slim
+# BASE: any image with Python 3.11 and its venv module: the official slim image, or (where no
+# registry can be reached) Debian's python3 + python3-venv made with debootstrap (.ci/image).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
+# The dependencies live in a venv: Debian's python3 is externally managed (PEP 668) and refuses
+# pip installs into it. PATH is spelled out since an imported base image sets none.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 \
     GUNICORN_BIND=0.0.0.0:8000 \
     IVR_INSTANCE_DIR=/var/lib/ivr
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN python3 -m venv /opt/venv && pip install -r requirements.txt
 
 COPY . .
 RUN python -m ivr.catalogs compile \
