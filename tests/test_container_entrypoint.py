@@ -68,3 +68,27 @@ def test_entrypoint_migrates_an_empty_database_and_serves(tmp_path) -> None:
             )
         engine.dispose()
         assert {"alembic_version", "calls", "incidents"} <= tables
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["queue", "--help"], "Usage: flask queue run"),
+        (["outbox", "--help"], "Usage: flask outbox run"),
+        (["flask", "--app", "app", "users", "--help"], "Usage: flask users"),
+    ],
+)
+def test_the_entrypoint_runs_each_role_by_its_name(tmp_path, args: list[str], says: str) -> None:
+    """A sidecar's container names its role (compose `command: ["queue"]`); anything else runs
+    as given."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "IVR_INSTANCE_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        ["./docker-entrypoint.sh", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert says in result.stdout
