@@ -30,3 +30,5 @@ EXPOSE 8000
 # /readyz: the database at the newest schema, the catalogs compiled, the spool writable (/healthz: alive).
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"
 ENTRYPOINT ["./docker-entrypoint.sh"]
+# The role: web, queue (the sweeper) or outbox (the sender); compose sets `command:` per service.
+CMD ["web"]
