@@ -66,9 +66,9 @@ def _outcome(response: Response) -> str:
         return "refused"
     if response.status_code >= 500:
         return "server_error"
-    if response.status_code >= 400 or request.endpoint is None:
-        return "fallback" if response.status_code < 400 else "client_error"
-    if g.get("webhook_fallback"):
+    if response.status_code >= 400:
+        return "client_error"
+    if request.endpoint is None or g.get("webhook_fallback"):  # an unknown step, the safety net
         return "fallback"
     if g.get("database_failed"):
         return "degraded"
@@ -81,9 +81,10 @@ def note_fallback() -> None:
 
 
 def init_app(app: Flask) -> None:
+    if not app.config["METRICS_TOKEN"]:
+        return  # nobody can read the figures: webhooks are not timed either
     # Registered first (ivr/__init__.py calls this before the blueprints): the time includes the
     # signature check, and the count runs after every other after_request.
     app.before_request(_start)
     app.after_request(_measure)
-    if app.config["METRICS_TOKEN"]:
-        app.register_blueprint(bp)
+    app.register_blueprint(bp)
