@@ -24,6 +24,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ivr.db import Base
 
+# The desk a row belongs to (issue 26). Rows from before desks existed, and every row of a line
+# without DESKS_FILE, are in this one; `flask --app app desks move` renames it.
+DEFAULT_DESK = "default"
+DESK_KEY_LENGTH = 32
+
+
+def desk_column(*, index: bool = False) -> Mapped[str]:
+    return mapped_column(String(DESK_KEY_LENGTH), server_default=DEFAULT_DESK, index=index)
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite (no zones) and PostgreSQL alike."""
@@ -49,6 +58,7 @@ class Call(Base):
     __tablename__ = "calls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column(index=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
     from_number: Mapped[str | None] = mapped_column(String(64))
     to_number: Mapped[str | None] = mapped_column(String(64))
@@ -69,6 +79,7 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column(index=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # incident | question | standard_change
@@ -150,12 +161,22 @@ class Agent(Base):
         return [code for code in self.languages.split(",") if code]
 
 
+class AgentDesk(Base):
+    """A desk an agent answers for; an agent may serve several."""
+
+    __tablename__ = "agent_desks"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    desk: Mapped[str] = mapped_column(String(DESK_KEY_LENGTH), primary_key=True)
+
+
 class Closure(Base):
     """An extra closed day or span: a decree-equated day (Atw art. 3 lid 3), a company outing."""
 
     __tablename__ = "closures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column()
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     reason_nl: Mapped[str] = mapped_column(String(200))
@@ -166,6 +187,7 @@ class MaintenanceWindow(Base):
     __tablename__ = "maintenance_windows"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column()
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     announced_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -237,6 +259,30 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+# Roles, per desk: agent | lead | admin. An admin's row has the desk "*" (every desk).
+ALL_DESKS = "*"
+
+
+class UserRole(Base):
+    """A console user's role on one desk."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    desk: Mapped[str] = mapped_column(String(DESK_KEY_LENGTH), primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))
+
+
+class TokenRole(Base):
+    """An API token's role on one desk, scoped as a user's is."""
+
+    __tablename__ = "token_roles"
+
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
+    desk: Mapped[str] = mapped_column(String(DESK_KEY_LENGTH), primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))
+
+
 class OutboxMessage(Base):
     """Something to send: an incident for the ticket system (channel "ticket") or a text message
     to a caller (channel "sms"); sent at least once, then kept as sent."""
@@ -244,6 +290,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column(index=True)
     channel: Mapped[str] = mapped_column(String(8), default="ticket", server_default="ticket")
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     event: Mapped[str] = mapped_column(String(32))
@@ -297,6 +344,7 @@ class Disruption(Base):
     __tablename__ = "disruptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column()
     text_nl: Mapped[str] = mapped_column(String(300))
     text_de: Mapped[str] = mapped_column(String(300))
     severity: Mapped[str] = mapped_column(String(16))
@@ -335,6 +383,7 @@ class QueueEntry(Base):
     __tablename__ = "queue_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    desk: Mapped[str] = desk_column(index=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)  # also the Twilio queue name
     reference: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2))

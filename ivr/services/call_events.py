@@ -201,6 +201,7 @@ _CALL_WITH_INCIDENT = (
         calls.c.id.label("_call_id"),
         calls.c.from_number.label("_from_number"),
         calls.c.ended_at.label("_ended_at"),
+        calls.c.desk.label("_desk"),
         *INCIDENT_COLUMNS,
     )
     .outerjoin(incidents, incidents.c.call_id == calls.c.id)
@@ -218,6 +219,7 @@ def call_with_incident(session: Session, event: Event) -> Row | None:
     # The call's own columns ride along under names that are never written back.
     row._call_id, row._from_number = values["_call_id"], values["_from_number"]
     row._ended_at = values["_ended_at"]
+    row._desk = values["_desk"]
     return row
 
 

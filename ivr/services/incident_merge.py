@@ -101,6 +101,7 @@ def _new_incident(call: Row, event: Event, reference: str) -> Row:
     values: dict[str, Any] = {c.name: None for c in INCIDENT_COLUMNS}
     values |= {
         "call_id": call._call_id,
+        "desk": call._desk,  # an incident is in the desk of the call it came from
         "reference": reference,
         "kind": event.get("kind") or "incident",
         "status": "partial",
