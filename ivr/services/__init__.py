@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from ivr.services.desk import Desk
+    from ivr.services.desks import Desks
     from ivr.services.queue import QueueSettings
 
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or SystemClock()
-    app.extensions["ivr.desk"] = Desk.from_config(app.config)
+    app.extensions["ivr.desk"] = Desk.from_config(app.config)  # the first desk
+    app.extensions["ivr.desks"] = Desks((app.extensions["ivr.desk"],))
     app.extensions["ivr.queue"] = QueueSettings.from_config(app.config)
 
 

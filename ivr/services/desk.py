@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
+from ivr.models import DEFAULT_DESK, MaintenanceWindow
 from ivr.models import Closure as ClosureRow
-from ivr.models import MaintenanceWindow
 from ivr.services.announcements import AnnouncementCache
 from ivr.services.messages import Messaging
 
@@ -50,7 +50,7 @@ class ClosureCache:
 
 @dataclass(frozen=True)
 class Desk:
-    """Everything the call flow needs to know about the desk, parsed once at start-up."""
+    """Everything the call flow needs to know about one desk, parsed once at start-up."""
 
     hours: OpeningHours
     tz: ZoneInfo
@@ -67,6 +67,12 @@ class Desk:
     announcements: AnnouncementCache = field(
         default_factory=lambda: AnnouncementCache(0), compare=False
     )
+    # Which desk (issue 26): its key in the database, its name, the numbers that reach it
+    # (Twilio's `To`) and its languages in menu order (the first greets a new caller).
+    key: str = DEFAULT_DESK
+    name: str = "Servicedesk"
+    numbers: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("nl", "de")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Desk:
