@@ -47,6 +47,10 @@ class Desks:
     def get(self, key: str | None) -> Desk | None:
         return self._by_key.get(key) if key else None
 
+    def claiming(self, number: str | None) -> Desk | None:
+        """The desk that declared `number` as one of its own, if any."""
+        return self._by_number.get(number) if number else None
+
     def for_number(self, dialled: str | None) -> Desk:
         """The desk a caller reached by dialling `dialled` (Twilio's `To`)."""
         desk = self._by_number.get(dialled) if dialled else None

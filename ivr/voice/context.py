@@ -17,6 +17,7 @@ from ivr.domain.call_flow import Step
 from ivr.domain.reference import new_reference
 from ivr.services import recorder
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.desks import Desks
 from ivr.services.dispatch import Dispatcher, Links
 from ivr.services.queue import QueueSettings
 from ivr.twilio_rest import TwilioRest
@@ -49,7 +50,18 @@ STEP_ENDPOINTS = {
 
 
 def desk() -> Desk:
-    return current_app.extensions["ivr.desk"]
+    """The desk of this call: the one claiming the number dialled (`To`) or, on a call the line
+    placed, the number it called from (`From`); the first desk otherwise. Found in memory."""
+    found: Desk | None = g.get("ivr_desk")
+    if found is None:
+        desks: Desks = current_app.extensions["ivr.desks"]
+        found = desks.first
+        if len(desks) > 1:
+            values = request.values
+            found = desks.claiming(values.get("To")) or desks.claiming(values.get("From"))
+            found = found or desks.for_number(values.get("To"))
+        g.ivr_desk = found
+    return found
 
 
 def queue_settings() -> QueueSettings:
