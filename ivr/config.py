@@ -351,6 +351,33 @@ SETTINGS: tuple[Setting, ...] = (
         "CallSid, desk), gunicorn's access log too",
         lambda value: _one_of("LOG_FORMAT", value, ("text", "json")),
     ),
+    # Zammad as the ticket system, and its generic CTI interface (issue 28).
+    Setting("ZAMMAD_URL", "", "Zammad's address, e.g. `https://desk.zammad.com` (no `/api/v1`)"),
+    Setting(
+        "ZAMMAD_TOKEN", "", "a Zammad access token (permission `ticket.agent`) of the line's user"
+    ),
+    Setting("ZAMMAD_GROUP", "Users", "the Zammad group the line's tickets go to"),
+    Setting(
+        "ZAMMAD_PRIORITY_NAMES",
+        "1=3 high,2=3 high,3=2 normal,4=1 low",
+        "a ticket's Zammad priority per category, `category=name` separated by commas; the names "
+        "must exist in Zammad (checked at start)",
+    ),
+    Setting(
+        "ZAMMAD_WITHHELD_CUSTOMER",
+        "withheld-number@phone-line.invalid",
+        "e-mail of the Zammad customer for calls without a number (created on first use)",
+    ),
+    Setting(
+        "ZAMMAD_CLOSED_STATES",
+        "closed",
+        "Zammad ticket states, separated by commas, that resolve the caller's incident",
+    ),
+    Setting(
+        "ZAMMAD_CTI_URL",
+        "",
+        "the endpoint of Zammad's generic CTI integration (with its token); empty: no CTI events",
+    ),
 )
 
 
