@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from ivr import services
 from ivr.db import get_session
 from ivr.privacy import mask_number
-from ivr.services import messages, outbox
+from ivr.services import cti, messages, outbox
 from ivr.telemetry import metrics
 
 cli = AppGroup(
@@ -34,7 +34,7 @@ def _receiver() -> outbox.Receiver:
 def _deliver() -> outbox.Pass:
     """One pass over whatever is configured: the ticket system, text messages, or both."""
     config = current_app.config
-    if not (config["INCIDENT_WEBHOOK_URL"] or config["MESSAGES_FROM"]):
+    if not (config["INCIDENT_WEBHOOK_URL"] or config["MESSAGES_FROM"] or config["ZAMMAD_CTI_URL"]):
         _receiver()  # says what is missing
     sessions = current_app.extensions["ivr.db"].sessions
     delivered = failed = 0
@@ -47,6 +47,10 @@ def _deliver() -> outbox.Pass:
             sessions, rest, config["MESSAGES_FROM"], services.now(), config["PUBLIC_URL"]
         )
         delivered, failed = delivered + texts.delivered, failed + texts.failed
+    if config["ZAMMAD_CTI_URL"]:  # Zammad's caller log: after the tickets, in order per call
+        endpoint = cti.Endpoint(config["ZAMMAD_CTI_URL"], config["HTTP_TIMEOUT_SECONDS"])
+        calls = cti.deliver_due(sessions, endpoint, services.now())
+        delivered, failed = delivered + calls.delivered, failed + calls.failed
     return outbox.Pass(delivered, failed)
 
 

@@ -63,6 +63,7 @@ class Desk:
     fallback_number: str
     handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
     messages_from: str = ""  # text messages to callers are sent (MESSAGES_FROM is set)
+    cti: bool = False  # Zammad's caller log hears of every call (ZAMMAD_CTI_URL is set)
     closures: ClosureCache = field(default_factory=lambda: ClosureCache(0), compare=False)
     announcements: AnnouncementCache = field(
         default_factory=lambda: AnnouncementCache(0), compare=False
@@ -92,6 +93,7 @@ class Desk:
             fallback_number=config["FALLBACK_NUMBER"],
             handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
             messages_from=config["MESSAGES_FROM"],
+            cti=bool(config["ZAMMAD_CTI_URL"]),
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
             announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )

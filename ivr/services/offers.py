@@ -18,7 +18,7 @@ from ivr import prompts, spoken
 from ivr.db import Database
 from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
-from ivr.services import messages, recorder
+from ivr.services import cti, messages, recorder
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
@@ -125,6 +125,11 @@ def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> boo
             return False
         if offer.entry.reference:
             recorder.apply(session, desk, _answered(offer, now))
+        if desk.cti:  # Zammad's caller log: this agent took the call
+            agent = offer.agent
+            number = agent.address if agent.address.startswith("+") else agent.username
+            cti.queue(session, desk.key, call_sid, "answer", now, user=agent.name,
+                      answeringNumber=number)  # fmt: skip
         return True
 
 
