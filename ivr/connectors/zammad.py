@@ -238,8 +238,11 @@ class ZammadConnector:
         try:
             groups = self._call("GET", "/api/v1/groups")
             priorities = self._call("GET", "/api/v1/ticket_priorities")
-        except (_Refused, _Unavailable) as exc:
+        except _Refused as exc:  # a wrong token, a URL that is not Zammad's API
             raise ConnectorSetupError(f"ZAMMAD_URL/ZAMMAD_TOKEN: Zammad answered {exc}") from exc
+        except _Unavailable as exc:  # down for now: deliveries wait and retry, start anyway
+            log.warning("Zammad's groups and priorities not checked: %s", exc)
+            return
         group_names = {g.get("name") for g in groups if g.get("active", True)}
         if self.settings.group not in group_names:
             raise ConnectorSetupError(

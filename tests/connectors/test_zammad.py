@@ -228,3 +228,8 @@ def test_progress_tells_public_agent_articles_and_closing_not_internal_notes(zam
 def test_progress_while_zammad_is_down_is_nothing_yet(zammad):
     zammad.failing = 502
     assert connector(zammad).progress(T0) == []
+
+
+def test_setup_check_lets_the_line_start_while_zammad_is_down(zammad):
+    zammad.failing = 503
+    connector(zammad).check()  # deliveries wait and retry; nothing to refuse yet
