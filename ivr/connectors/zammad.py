@@ -127,11 +127,19 @@ class ZammadSettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ZammadSettings:
+        """The settings from the environment; ConnectorSetupError naming what is missing."""
+        for name in ("ZAMMAD_URL", "ZAMMAD_TOKEN", "ZAMMAD_GROUP"):
+            if not config.get(name):
+                raise ConnectorSetupError(f"{name} is not set: TICKET_SYSTEM=zammad needs it")
+        try:
+            priorities = parse_priority_names(str(config["ZAMMAD_PRIORITY_NAMES"]))
+        except ValueError as exc:
+            raise ConnectorSetupError(str(exc)) from exc
         return cls(
             url=str(config["ZAMMAD_URL"]).rstrip("/"),
             token=str(config["ZAMMAD_TOKEN"]),
             group=str(config["ZAMMAD_GROUP"]),
-            priorities=parse_priority_names(str(config["ZAMMAD_PRIORITY_NAMES"])),
+            priorities=priorities,
             withheld_customer=str(config["ZAMMAD_WITHHELD_CUSTOMER"]),
             closed_states=frozenset(
                 s.strip() for s in str(config["ZAMMAD_CLOSED_STATES"]).split(",") if s.strip()
@@ -233,7 +241,7 @@ class ZammadConnector:
 
     # --- set-up -----------------------------------------------------------------------------
 
-    def check(self) -> None:
+    def setup(self) -> None:
         """The group and every priority name exist in this Zammad, else ConnectorSetupError."""
         try:
             groups = self._call("GET", "/api/v1/groups")

@@ -182,16 +182,16 @@ def test_a_ticket_already_known_is_not_made_again(zammad):
 
 
 def test_setup_check_accepts_a_matching_zammad(zammad):
-    connector(zammad).check()
+    connector(zammad).setup()
 
 
 def test_setup_check_names_the_setting_that_does_not_match(zammad):
     with pytest.raises(ConnectorSetupError, match=r"ZAMMAD_GROUP.*'2nd Level'.*Users"):
-        connector(zammad, group="2nd Level").check()
+        connector(zammad, group="2nd Level").setup()
     with pytest.raises(ConnectorSetupError, match=r"ZAMMAD_PRIORITY_NAMES.*'5 urgent'"):
-        connector(zammad, priorities={1: "5 urgent"}).check()
+        connector(zammad, priorities={1: "5 urgent"}).setup()
     with pytest.raises(ConnectorSetupError, match=r"ZAMMAD_URL/ZAMMAD_TOKEN.*401"):
-        connector(zammad, token="wrong").check()
+        connector(zammad, token="wrong").setup()
 
 
 def test_priority_names_must_be_category_equals_name():
@@ -232,4 +232,17 @@ def test_progress_while_zammad_is_down_is_nothing_yet(zammad):
 
 def test_setup_check_lets_the_line_start_while_zammad_is_down(zammad):
     zammad.failing = 503
-    connector(zammad).check()  # deliveries wait and retry; nothing to refuse yet
+    connector(zammad).setup()  # deliveries wait and retry; nothing to refuse yet
+
+
+def test_settings_name_what_is_missing_or_malformed():
+    from ivr.config import load_config
+
+    config = load_config({"ZAMMAD_URL": "https://desk.example", "ZAMMAD_TOKEN": "t"})
+    settings = ZammadSettings.from_config(config)
+    assert settings.group == "Users" and settings.priorities[1] == "3 high"
+    assert settings.closed_states == {"closed"}
+    with pytest.raises(ConnectorSetupError, match="ZAMMAD_TOKEN is not set"):
+        ZammadSettings.from_config({**config, "ZAMMAD_TOKEN": ""})
+    with pytest.raises(ConnectorSetupError, match="ZAMMAD_PRIORITY_NAMES"):
+        ZammadSettings.from_config({**config, "ZAMMAD_PRIORITY_NAMES": "high"})
