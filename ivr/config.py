@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ivr.setting_parsers import Setting, agent_pin, caller_id_choice, comma_list, flag
+from ivr.setting_parsers import (
+    Setting,
+    agent_pin,
+    by_position,
+    caller_id_choice,
+    comma_list,
+    flag,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("IVR_INSTANCE_DIR", ROOT / "instance"))
@@ -350,6 +357,61 @@ SETTINGS: tuple[Setting, ...] = (
         "`text`, or `json`: one JSON object per line (time, level, logger, message, request id, "
         "CallSid, desk), gunicorn's access log too",
         lambda value: _one_of("LOG_FORMAT", value, ("text", "json")),
+    ),
+    # Issue 28: incidents straight into the desk's ticket system, and its progress back.
+    Setting(
+        "TICKET_SYSTEM",
+        "",
+        "where incidents go: `webhook` (the signed JSON of `INCIDENT_WEBHOOK_URL`), `topdesk` or "
+        "`zammad`; empty: `webhook` when `INCIDENT_WEBHOOK_URL` is set, else nowhere",
+        lambda value: _one_of("TICKET_SYSTEM", value, ("", "webhook", "topdesk", "zammad")),
+    ),
+    Setting(
+        "TICKETS_SYNC_PASSES",
+        "6",
+        "`outbox run` reads the ticket system's progress every this many passes (0: never; "
+        "`tickets sync` reads it once)",
+        int,
+    ),
+    Setting("TOPDESK_URL", "", "the TOPdesk installation, e.g. `https://yourcompany.topdesk.net`"),
+    Setting("TOPDESK_USERNAME", "", "login name of the TOPdesk operator the line acts as"),
+    Setting("TOPDESK_APP_PASSWORD", "", "that operator's application password (never logged)"),
+    Setting(
+        "TOPDESK_ENTRY_TYPE",
+        "Telefonisch",
+        "the name of TOPdesk's entry type (Melding > Soort melding) for a call, empty for none",
+    ),
+    Setting(
+        "TOPDESK_CALL_TYPES",
+        "Storing,Vraag,Verzoek",
+        "TOPdesk's call type names for a disruption, a question and a standard change "
+        "(in that order; an empty place sends none)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_PRIORITY_NAMES",
+        "",
+        "TOPdesk's priority names for categories 1 to 4, e.g. `P1,P2,P3,P4` (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_IMPACT_NAMES",
+        "",
+        "TOPdesk's impact names for categories 1 to 4 (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_URGENCY_NAMES",
+        "",
+        "TOPdesk's urgency names for categories 1 to 4 (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_ATTACH_RECORDING",
+        "0",
+        "`1`: the caller's recording is attached to the TOPdesk incident (TOPdesk keeps it: "
+        "`RETENTION_DAYS` cannot erase it there)",
+        flag,
     ),
     # Zammad as the ticket system, and its generic CTI interface (issue 28).
     Setting("ZAMMAD_URL", "", "Zammad's address, e.g. `https://desk.zammad.com` (no `/api/v1`)"),
