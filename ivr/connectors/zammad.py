@@ -205,6 +205,22 @@ def same_number(a: str | None, b: str | None) -> bool:
     return len(da) >= 6 and len(db) >= 6 and da[-9:] == db[-9:]
 
 
+# Countries whose numbers are also written nationally with a trunk 0 (+31 20 ... = 020 ...).
+_TRUNK_ZERO = ("31", "32", "33", "41", "43", "44", "49")
+
+
+def written_forms(number: str) -> list[str]:
+    """The ways a desk types this number into Zammad (which searches them as typed): E.164,
+    with 00, without +, and nationally with a 0; `same_number` then checks what was found."""
+    forms = [number]
+    if number.startswith("+"):
+        digits = number[1:]
+        forms += ["00" + digits, digits]
+        if digits[:2] in _TRUNK_ZERO:
+            forms.append("0" + digits[2:])
+    return forms
+
+
 class ZammadConnector:
     name = "zammad"
 
@@ -334,7 +350,8 @@ class ZammadConnector:
             # No number to know them by: the user the desk keeps for withheld numbers
             # (`guess:{email}` finds or creates it; tickets/index.html, "Create").
             return f"guess:{self.settings.withheld_customer}"
-        query = f'phone:"{number}" OR mobile:"{number}"'
+        forms = " OR ".join(f'"{form}"' for form in written_forms(str(number)))
+        query = f"phone:({forms}) OR mobile:({forms})"
         users = self._call("GET", "/api/v1/users/search", params={"query": query, "limit": 10})
         for user in users or []:
             if same_number(user.get("phone"), number) or same_number(user.get("mobile"), number):

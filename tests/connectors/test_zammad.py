@@ -81,7 +81,7 @@ def test_an_incident_becomes_a_ticket_with_phone_article_priority_customer_and_t
 
 
 def test_a_known_caller_is_found_by_mobile_number_however_it_was_typed(zammad):
-    known = zammad.add_user(firstname="Anna", lastname="de Vries", mobile="+31201234567")
+    known = zammad.add_user(firstname="Anna", lastname="de Vries", mobile="0031201234567")
 
     outcome = connector(zammad).deliver(delivery(category=4))
 
@@ -246,3 +246,27 @@ def test_settings_name_what_is_missing_or_malformed():
         ZammadSettings.from_config({**config, "ZAMMAD_TOKEN": ""})
     with pytest.raises(ConnectorSetupError, match="ZAMMAD_PRIORITY_NAMES"):
         ZammadSettings.from_config({**config, "ZAMMAD_PRIORITY_NAMES": "high"})
+
+
+def test_a_number_is_searched_in_the_ways_desks_type_it():
+    from ivr.connectors.zammad import same_number, written_forms
+
+    assert written_forms("+31201234567") == [
+        "+31201234567", "0031201234567", "31201234567", "0201234567",
+    ]  # fmt: skip
+    assert written_forms("+15551234567") == ["+15551234567", "0015551234567", "15551234567"]
+    assert same_number("+31 20 123 4567", "020-1234567")
+    assert not same_number("+31201234567", "+31201234568")
+
+
+def test_a_lost_reply_to_creating_the_customer_finds_that_customer_next_time(zammad):
+    zammad.lose_replies, zammad.lose_path = 1, "/api/v1/users"
+    line = connector(zammad)
+    assert line.deliver(delivery()).result is Result.RETRY
+    again = line.deliver(delivery(attempt=2, maybe_written=True))
+    assert again.result is Result.DELIVERED
+    callers = [u for u in zammad.users.values() if u.get("phone") == "+31201234567"]
+    assert (
+        len(callers) == 1
+        and zammad.tickets[int(again.external_id)]["customer_id"] == callers[0]["id"]
+    )

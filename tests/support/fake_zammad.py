@@ -109,6 +109,7 @@ class FakeZammad:
         # 502/504 after Zammad wrote).
         self.lose_replies = 0
         self.lose_with: int | None = None
+        self.lose_path: str | None = "/api/v1/tickets"  # whose replies are lost (None: any POST)
         # `refuse`: answer the next ticket creation with (status, message), e.g. (422, ...).
         self.refuse: tuple[int, str] | None = None
         # `failing_paths`: one path answers with a status, e.g. {"/api/v1/tags/add": 503}.
@@ -211,7 +212,8 @@ class FakeZammad:
             if not secrets.compare_digest(authorization.encode(), expected.encode()):
                 raise ZammadError(401, "Authentication required")
             status, answer = self._route(method, parts.path, query, payload)
-            if method == "POST" and self.lose_replies > 0:
+            losing = self.lose_path in (None, parts.path)
+            if method == "POST" and self.lose_replies > 0 and losing:
                 self.lose_replies -= 1
                 if self.lose_with is None:
                     return None
@@ -245,7 +247,13 @@ class FakeZammad:
 
     def _search_users(self, params: dict[str, str]) -> list[dict[str, Any]]:
         query = params.get("query", "")
-        wanted = re.findall(r'(phone|mobile):"([^"]*)"', query)
+        # `field:"value"` or `field:("a" OR "b")` (Elasticsearch's query string syntax, which
+        # Zammad's search passes on); a value matches a number as it was typed, whole.
+        wanted = [
+            (field, value)
+            for field, values in re.findall(r'(phone|mobile):(\("[^)]*\)|"[^"]*")', query)
+            for value in re.findall(r'"([^"]*)"', values)
+        ]
         if not wanted:
             words = query.lower().split()
             return [
