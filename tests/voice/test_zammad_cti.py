@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -140,3 +141,26 @@ def test_a_wrong_cti_token_is_retried_and_shown(
     (row,) = cti_rows(app)
     assert row.last_error == "HTTP 401" and row.given_up_at is None and zammad.cti == []
     assert "wrong" not in (row.last_error or "")
+
+
+def test_cti_costs_each_webhook_that_queues_an_event_one_statement_and_nothing_else(
+    make_app: Callable[..., Flask], zammad: FakeZammad, clock: FixedClock
+) -> None:
+    from tests.reliability.calls import out_of_hours_report
+    from tests.support.statements import counting
+    from tests.voice.test_statement_budget import counted_call
+
+    def statements(app: Flask, caller: str) -> list[tuple[str, int]]:
+        with counting(app.extensions["ivr.db"].engine) as tally:
+            call, per_webhook = counted_call(app, tally, from_number=caller)
+            assert out_of_hours_report(call).reference
+            call.hang_up()
+        return [(urlsplit(path).path, used["statements"]) for path, used in per_webhook]
+
+    clock.set(local(2026, 11, 28, 22, 0))
+    without = statements(make_app(), "+31611111111")
+    clock.set(local(2026, 11, 28, 22, 0))
+    with_cti = statements(make_app(ZAMMAD_CTI_URL=zammad.cti_url), "+31622222222")
+    assert [path for path, _ in with_cti] == [path for path, _ in without]
+    extra = [(p, n - m) for (p, n), (_, m) in zip(with_cti, without, strict=True) if n != m]
+    assert extra == [("/voice/incoming", 1), ("/voice/status", 1)]
