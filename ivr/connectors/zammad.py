@@ -50,6 +50,7 @@ from ivr.privacy import mask_number
 log = logging.getLogger(__name__)
 
 TITLE_PREFIX = "IVR"  # the title begins "IVR 12345678: ..." so the line finds its own tickets
+PROGRESS_LIMIT = 200  # tickets per progress read; the rest come next time (sorted by updated_at)
 TITLE_MAX = 250  # tickets.title is a string(250) in Zammad's schema (db/migrate, create_ticket)
 _OWN_TITLE = re.compile(rf"^{TITLE_PREFIX} (\d{{8}})\b")
 
@@ -380,8 +381,11 @@ class ZammadConnector:
                 "GET",
                 "/api/v1/tickets/search",
                 params={
-                    "query": f"updated_at:>={stamp}",
-                    "limit": 100,
+                    # Only the line's tickets (their title begins with "IVR"), so a busy Zammad's
+                    # other tickets never crowd them out; an inclusive range on updated_at in
+                    # Elasticsearch's query string syntax, the date quoted for its colons.
+                    "query": f'title:"{TITLE_PREFIX}" AND updated_at:["{stamp}" TO *]',
+                    "limit": PROGRESS_LIMIT,
                     "sort_by": "updated_at",
                     "order_by": "asc",
                 },

@@ -391,6 +391,13 @@ class FakeZammad:
         found = list(self.tickets.values())
         for phrase in re.findall(r'title:"([^"]*)"', query):
             found = [t for t in found if phrase in t["title"]]
+        for stamp in re.findall(r'updated_at:\["([^"]+)" TO \*\]', query):
+            since = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            found = [
+                t
+                for t in found
+                if datetime.fromisoformat(t["updated_at"].replace("Z", "+00:00")) >= since
+            ]
         for operator, stamp in re.findall(r"updated_at:(>=|>)(\S+)", query):
             since = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
             found = [
