@@ -287,12 +287,17 @@ class ZammadConnector:
     def deliver(self, delivery: Delivery) -> Outcome:
         record = delivery.incident
         reference = str(record["reference"])
+        # Every article the line writes names its delivery: a later attempt of the same one
+        # sees it is there, a later delivery of the same incident adds its own.
+        marker = f"Line delivery: {delivery.message_id}"
         ticket_id = delivery.external_id
         try:
             if ticket_id is None and delivery.maybe_written:
                 ticket_id = self._find_ticket(reference)
             if ticket_id is None:
-                ticket_id = self._create_ticket(record)
+                ticket_id = self._create_ticket(record, marker)
+            elif not self._has_article(ticket_id, marker):
+                self._follow_up(ticket_id, record, marker)
         except _Refused as exc:
             return Outcome(Result.REFUSED, message=str(exc))
         except _Unavailable as exc:
@@ -309,6 +314,36 @@ class ZammadConnector:
             return Outcome(Result.RETRY, external_id=str(ticket_id), message=str(exc))
         return Outcome(Result.DELIVERED, external_id=str(ticket_id))
 
+    def _has_article(self, ticket_id: str, marker: str) -> bool:
+        articles = self._call("GET", f"/api/v1/ticket_articles/by_ticket/{ticket_id}")
+        return any(marker in (a.get("body") or "") for a in articles)
+
+    def _follow_up(self, ticket_id: str, record: Mapping[str, Any], marker: str) -> None:
+        """A later delivery of an incident that has its ticket (a report completed after the
+        caller hung up): the ticket takes the new title and priority, and the answers as a
+        public phone article (POST /api/v1/ticket_articles, PUT /api/v1/tickets/{id};
+        https://docs.zammad.org/en/latest/api/ticket/articles.html, .../ticket/index.html)."""
+        changes: dict[str, Any] = {"title": title_for(record)}
+        category = record.get("category")
+        if isinstance(category, int) and category in self.settings.priorities:
+            changes["priority"] = self.settings.priorities[category]
+        self._call("PUT", f"/api/v1/tickets/{ticket_id}", json=changes)
+        self._call(
+            "POST",
+            "/api/v1/ticket_articles",
+            json={"ticket_id": int(ticket_id), **self._article(record, marker)},
+        )
+
+    def _article(self, record: Mapping[str, Any], marker: str) -> dict[str, Any]:
+        return {
+            "subject": title_for(record),
+            "body": f"{body_for(record)}\n{marker}",
+            "content_type": "text/plain",
+            "type": "phone",
+            "sender": "Customer",
+            "internal": False,
+        }
+
     def _find_ticket(self, reference: str) -> str | None:
         """The ticket an earlier attempt made, by the reference in its title."""
         found = self._call(
@@ -324,19 +359,12 @@ class ZammadConnector:
                 return str(ticket_id)
         return None
 
-    def _create_ticket(self, record: Mapping[str, Any]) -> str:
+    def _create_ticket(self, record: Mapping[str, Any], marker: str) -> str:
         ticket: dict[str, Any] = {
             "title": title_for(record),
             "group": self.settings.group,
             "customer_id": self._customer(record),
-            "article": {
-                "subject": title_for(record),
-                "body": body_for(record),
-                "content_type": "text/plain",
-                "type": "phone",
-                "sender": "Customer",
-                "internal": False,
-            },
+            "article": self._article(record, marker),
         }
         category = record.get("category")
         if isinstance(category, int) and category in self.settings.priorities:

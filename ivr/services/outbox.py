@@ -174,7 +174,7 @@ def _send(
             maybe_written=claimed.maybe_written,
             incident=as_record(incident, UTC),
             desk=message.desk,
-            external_id=message.external_id,
+            external_id=message.external_id or _known_ticket(session, message, connector.name),
             at=now,
         )
     try:
@@ -184,6 +184,23 @@ def _send(
         outcome = Outcome(Result.RETRY, message=f"{type(exc).__name__}: {exc}"[:500])
     _record(sessions, message_id, connector.name, outcome=outcome, reference=reference, now=now)
     return outcome.result is Result.DELIVERED
+
+
+def _known_ticket(session: Session, message: OutboxMessage, connector: str) -> str | None:
+    """The ticket an earlier delivery of the same incident made (a report completed after its
+    partial hand-off): the connector adds to it instead of making a second one."""
+    return session.scalar(
+        select(OutboxMessage.external_id)
+        .where(
+            OutboxMessage.incident_id == message.incident_id,
+            OutboxMessage.channel == TICKET,
+            OutboxMessage.connector == connector,
+            OutboxMessage.external_id.is_not(None),
+            OutboxMessage.id != message.id,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def _record(

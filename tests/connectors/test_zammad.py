@@ -270,3 +270,29 @@ def test_a_lost_reply_to_creating_the_customer_finds_that_customer_next_time(zam
         len(callers) == 1
         and zammad.tickets[int(again.external_id)]["customer_id"] == callers[0]["id"]
     )
+
+
+def test_a_later_delivery_of_the_incident_adds_to_its_ticket_once(zammad):
+    line = connector(zammad)
+    partial = line.deliver(delivery(category=None, summary=None))
+    ticket_id = int(partial.external_id)
+    assert zammad.tickets[ticket_id]["priority_id"] == 2  # Zammad's default: no category yet
+
+    later = Delivery(
+        message_id=8, event="incident.completed", attempt=1, maybe_written=False,
+        incident=record(category=2), desk="default", external_id=partial.external_id,
+    )  # fmt: skip
+    zammad.lose_replies, zammad.lose_path = 1, "/api/v1/ticket_articles"
+    assert line.deliver(later).result is Result.RETRY  # the article was written, the reply lost
+    again = line.deliver(Delivery(**{**later.__dict__, "attempt": 2, "maybe_written": True}))
+
+    assert again.result is Result.DELIVERED and again.external_id == partial.external_id
+    assert len(zammad.tickets) == 1
+    ticket = zammad.tickets[ticket_id]
+    assert ticket["priority_id"] == 3 and "category 2" in ticket["title"]
+    bodies = [a["body"] for a in zammad.articles_of(ticket_id)]
+    assert len(bodies) == 2 and sum("Line delivery: 8" in b for b in bodies) == 1
+    assert all(
+        a["internal"] is False and a["type"] == "phone" for a in zammad.articles_of(ticket_id)
+    )
+    assert line.progress(T0 - timedelta(minutes=1)) == []  # the line's own articles tell nothing

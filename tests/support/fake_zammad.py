@@ -3,9 +3,9 @@
 Built from Zammad's public documentation; every shape and status below names its page:
 - API intro, token authentication `Authorization: Token token=...`, JSON everywhere:
   https://docs.zammad.org/en/latest/api/intro.html
-- tickets (list/search/show/create; 201 with `id`, `number`; search answers `tickets` ids and
+- tickets (list/search/show/create/update; 201 with `id`, `number`; search answers `tickets` ids and
   `assets.Ticket`): https://docs.zammad.org/en/latest/api/ticket/index.html
-- articles (type "phone", `internal`, `sender`, `content_type`; by_ticket):
+- articles (type "phone", `internal`, `sender`, `content_type`; by_ticket; create 201):
   https://docs.zammad.org/en/latest/api/ticket/articles.html
 - users (search, create 201): https://docs.zammad.org/en/latest/api/user.html
 - tags (POST /api/v1/tags/add -> 201 `true`): https://docs.zammad.org/en/latest/api/ticket/tags.html
@@ -236,6 +236,8 @@ class FakeZammad:
                 lambda n: (200, self._by_ticket(n)),
             ),
             ("POST", r"/api/v1/tags/add", lambda: (201, self._add_tag(body))),
+            ("PUT", r"/api/v1/tickets/(\d+)", lambda n: (200, self._update_ticket(int(n), body))),
+            ("POST", r"/api/v1/ticket_articles", lambda: (201, self._create_article(body))),
         ]
         for route_method, pattern, answer in routes:
             found = re.fullmatch(pattern, path)
@@ -357,6 +359,24 @@ class FakeZammad:
         if isinstance(body.get("article"), dict):
             self._article(ticket_id, body["article"], sender=body["article"].get("sender", "Agent"))
         return ticket
+
+    def _update_ticket(self, ticket_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        ticket = self._ticket(ticket_id)
+        if "title" in body:
+            if not body["title"]:
+                raise ZammadError(422, "Title can't be blank")
+            ticket["title"] = body["title"]
+        if body.get("priority"):
+            ticket["priority_id"] = self._lookup(self.priorities, "priority", body["priority"])
+        self._touch(ticket_id)
+        return ticket
+
+    def _create_article(self, body: dict[str, Any]) -> dict[str, Any]:
+        ticket_id = int(body.get("ticket_id") or 0)
+        self._ticket(ticket_id)
+        article = self._article(ticket_id, body, sender=body.get("sender", "Agent"))
+        self._touch(ticket_id)
+        return article
 
     def _article(self, ticket_id: int, fields: dict[str, Any], sender: str) -> dict[str, Any]:
         ticket = self.tickets[ticket_id]

@@ -290,3 +290,23 @@ def test_a_public_reply_and_closing_in_zammad_reach_the_caller(
     with desk.app.app_context():
         incident = get_session().scalars(select(Incident)).one()
     assert incident.status == "resolved" and incident.resolved_by == "Zammad"
+
+
+def test_a_caller_who_hangs_up_midway_is_a_ticket_too(
+    desk: Line, zammad: FakeZammad, clock: FixedClock
+) -> None:
+    clock.set(SATURDAY_NIGHT)
+    call = TwilioCall(InProcess(desk.app, token=TOKEN), from_number=CALLER, to_number=DESK_NUMBER)
+    call.start()
+    for key in "112":  # Nederlands, a disruption, several users: then the caller hangs up
+        call.press(key)
+    call.hang_up()
+    call.replay_last()  # Twilio retries the status callback: still one hand-off
+    deliver(desk.app)
+    deliver(desk.app)
+    with desk.app.app_context():
+        incident = get_session().scalars(select(Incident)).one()
+    (ticket,) = tickets_of(zammad, incident.reference)
+    (article,) = zammad.articles_of(ticket["id"])
+    assert "Impact: some_users" in article["body"]
+    assert zammad.users[ticket["customer_id"]]["phone"] == CALLER
