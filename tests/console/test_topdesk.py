@@ -258,3 +258,28 @@ def test_names_topdesk_does_not_know_stop_the_sender_at_start(
     result = wrong.test_cli_runner().invoke(args=["tickets", "check"])
     assert result.exit_code != 0 and "TOPdesk 401" in result.output
     assert "topdesk: settings match" in cli(make_app(**settings(topdesk)), "tickets", "check")
+
+
+def test_the_console_shows_each_connector_and_the_refusal_in_topdesk_s_words(
+    app: Flask, staff, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.console.conftest import post_form
+
+    first = report_into(app, clock, SATURDAY_NIGHT)
+    deliver(app)
+    second = report_into(app, clock, SATURDAY_NIGHT + timedelta(minutes=5), "1111", "+31611111111")
+    topdesk.refusing = (400, "The caller's branch is archived")
+    deliver(app)
+    page = staff.get("/console/handoff").get_data(as_text=True)
+    assert "Incidents go to TOPdesk." in page
+    assert (
+        '<tr data-connector="topdesk"><td>TOPdesk</td><td>0</td><td>1</td><td>1</td></tr>' in page
+    )
+    assert "TOPdesk 400: The caller&#39;s branch is archived" in page
+    assert f">{first}</a>" in page and f">{second}</a>" in page
+    (refused,) = [m for m in rows(app) if m.given_up_at]
+    post_form(staff, "/console/handoff", f"/console/handoff/{refused.id}/retry")
+    assert "delivered 1, failed 0" in deliver(app)
+    page = staff.get("/console/handoff").get_data(as_text=True)
+    assert "<td>TOPdesk</td><td>0</td><td>2</td><td>0</td>" in page
+    assert len(topdesk.made()) == 2
