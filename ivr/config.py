@@ -407,6 +407,12 @@ SETTINGS: tuple[Setting, ...] = (
         by_position,
     ),
     Setting(
+        "TOPDESK_CALLER_BRANCH",
+        "",
+        "the TOPdesk branch (Vestiging) given to a caller not found among its persons by number "
+        "(many installations require one; empty: none sent)",
+    ),
+    Setting(
         "TOPDESK_ATTACH_RECORDING",
         "0",
         "`1`: the caller's recording is attached to the TOPdesk incident (TOPdesk keeps it: "

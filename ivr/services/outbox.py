@@ -258,6 +258,20 @@ def tally(session: Session, configured: str) -> list[Tally]:
     return [Tally(c, total - done - refused, done, refused) for c, done, refused, total in rows]
 
 
+def handed_off(session: Session, limit: int = 100) -> list[tuple[OutboxMessage, str | None]]:
+    """The ticket system's messages, waiting and refused first, with their incident's reference."""
+    return [
+        (message, reference)
+        for message, reference in session.execute(
+            select(OutboxMessage, Incident.reference)
+            .outerjoin(Incident, Incident.id == OutboxMessage.incident_id)
+            .where(OutboxMessage.channel == TICKET)
+            .order_by(OutboxMessage.delivered_at.is_not(None), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    ]
+
+
 def pending(session: Session, limit: int = 100) -> list[OutboxMessage]:
     return list(
         session.scalars(

@@ -107,7 +107,7 @@ def sync(
         items = list(connector.progress(since))
     except Exception as exc:  # down or refusing: the next pass reads the same window again
         log.warning("progress of %s could not be read: %s", connector.name, type(exc).__name__)
-        return Synced(0, 0, f"{type(exc).__name__}: {exc}"[:500])
+        return Synced(0, 0, (str(exc) or type(exc).__name__)[:500])
     with sessions() as session:
         applied = apply(session, desk, connector.name, items, now)
         row = session.get(TicketSync, connector.name)
@@ -153,10 +153,9 @@ def _apply_one(
     session: Session, desk: Desk, connector: str, item: Progress, *, key: str, now: datetime
 ) -> bool:
     incident = console.find(session, item.reference)
-    _seen(session, connector, item, key, now)  # in the same transaction as what it applies
-    if incident is None:
-        session.commit()  # not one of the line's incidents (a ticket made in the system)
+    if incident is None:  # not one of the line's incidents (a ticket made in the system)
         return False
+    _seen(session, connector, item, key, now)  # in the same transaction as what it applies
     who = label(connector)
     text = plain(item.text)
     if text and incident.status != "resolved":
