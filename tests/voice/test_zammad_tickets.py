@@ -230,6 +230,22 @@ def test_a_refusal_is_a_visible_failure_with_zammads_words(
     listed = cli(desk.app, "outbox", "list")
     assert "Zammad: 0 waiting, 0 delivered, 1 refused" in listed
     assert "HTTP 422: Title is too long (maximum is 250 characters)" in listed
+    page = logged_in(desk.app).get("/console/handoff").get_data(as_text=True)
+    assert "Zammad" in page
+    assert "HTTP 422: Title is too long (maximum is 250 characters)" in page
+
+
+def logged_in(app: Flask):  # type: ignore[no-untyped-def]
+    from ivr.services.users import create_user
+    from tests.console.conftest import PASSWORD, csrf_token
+
+    with app.app_context():
+        create_user(get_session(), "anouk", PASSWORD)
+    client = app.test_client()
+    token = csrf_token(client, "/console/login")
+    form = {"username": "anouk", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/console/login", data=form).status_code == 302
+    return client
 
 
 def test_a_group_zammad_does_not_have_stops_the_sender_at_start(
