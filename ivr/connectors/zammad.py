@@ -247,7 +247,9 @@ class ZammadConnector:
             )
         except (OSError, requests.RequestException) as exc:
             raise _Unavailable(f"{type(exc).__name__}: {exc}"[:500]) from exc
-        if response.status_code == 429 or response.status_code >= 500:
+        # 401/403: the token was revoked or lost a permission. Nothing is wrong with the
+        # ticket: it waits (the error shown) until the token is fixed, rather than given up.
+        if response.status_code in (401, 403, 429) or response.status_code >= 500:
             raise _Unavailable(_error_text(response))
         if response.status_code >= 400:
             raise _Refused(_error_text(response))
@@ -263,9 +265,14 @@ class ZammadConnector:
         try:
             groups = self._call("GET", "/api/v1/groups")
             priorities = self._call("GET", "/api/v1/ticket_priorities")
-        except _Refused as exc:  # a wrong token, a URL that is not Zammad's API
+        except _Refused as exc:  # a URL that is not Zammad's API
             raise ConnectorSetupError(f"ZAMMAD_URL/ZAMMAD_TOKEN: Zammad answered {exc}") from exc
-        except _Unavailable as exc:  # down for now: deliveries wait and retry, start anyway
+        except _Unavailable as exc:
+            if str(exc).startswith(("HTTP 401", "HTTP 403")):  # a wrong token: say so at start
+                raise ConnectorSetupError(
+                    f"ZAMMAD_URL/ZAMMAD_TOKEN: Zammad answered {exc}"
+                ) from exc
+            # down for now: deliveries wait and retry, start anyway
             log.warning("Zammad's groups and priorities not checked: %s", exc)
             return
         group_names = {g.get("name") for g in groups if g.get("active", True)}

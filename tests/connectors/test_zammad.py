@@ -167,10 +167,14 @@ def test_a_group_zammad_does_not_know_is_refused(zammad):
     assert "No lookup value found for 'group'" in (outcome.message or "")
 
 
-def test_a_wrong_token_is_refused(zammad):
+def test_a_wrong_token_waits_with_the_error_until_it_is_fixed(zammad):
     outcome = connector(zammad, token="wrong").deliver(delivery())
-    assert outcome.result is Result.REFUSED and "HTTP 401" in (outcome.message or "")
+    assert outcome.result is Result.RETRY
+    assert outcome.message == "HTTP 401: Authentication required"
     assert not zammad.tickets
+    assert connector(zammad).deliver(delivery(attempt=2, maybe_written=True)).result is (
+        Result.DELIVERED
+    )
 
 
 def test_a_ticket_already_known_is_not_made_again(zammad):
