@@ -326,3 +326,21 @@ def test_a_caller_who_hangs_up_midway_is_a_ticket_too(
     (article,) = zammad.articles_of(ticket["id"])
     assert "Impact: some_users" in article["body"]
     assert zammad.users[ticket["customer_id"]]["phone"] == CALLER
+
+
+def test_no_full_phone_number_in_the_logs_of_zammad_deliveries(
+    desk: Line, zammad: FakeZammad, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    reference = out_of_hours_report(desk, clock)
+    zammad.failing = 503
+    deliver(desk.app)
+    zammad.failing = None
+    zammad.lose_replies, zammad.lose_path = 1, "/api/v1/users"
+    clock.advance(timedelta(minutes=1))
+    deliver(desk.app)
+    clock.advance(timedelta(minutes=2))
+    deliver(desk.app)
+    assert len(tickets_of(zammad, reference)) == 1
+    assert caplog.records and CALLER not in caplog.text and CALLER[1:] not in caplog.text
+    assert "line-token" not in caplog.text and zammad.cti_token not in caplog.text
