@@ -149,11 +149,15 @@ class ZammadSettings:
         )
 
 
-class _Refused(Exception):
+class ZammadError(Exception):
+    """Zammad could not be read (down, slow, refusing): for the progress reader's log."""
+
+
+class _Refused(ZammadError):
     """Zammad said no (4xx): the request is wrong; retrying it will not help."""
 
 
-class _Unavailable(Exception):
+class _Unavailable(ZammadError):
     """Not now: 5xx, 429, a timeout, no connection, an answer that is not JSON."""
 
 
@@ -408,33 +412,31 @@ class ZammadConnector:
     # --- progress ---------------------------------------------------------------------------
 
     def progress(self, since: datetime) -> Sequence[Progress]:
-        """Public agent articles and closings on the line's tickets changed after `since`."""
+        """Public agent articles and closings on the line's tickets changed from `since` on
+        (the same item again is harmless: the line applies each once). Raises when Zammad
+        cannot be read: the same window is read again next time."""
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        try:
-            states = self._state_names()
-            found = self._call(
-                "GET",
-                "/api/v1/tickets/search",
-                params={
-                    # Only the line's tickets (their title begins with "IVR"), so a busy Zammad's
-                    # other tickets never crowd them out; an inclusive range on updated_at in
-                    # Elasticsearch's query string syntax, the date quoted for its colons.
-                    "query": f'title:"{TITLE_PREFIX}" AND updated_at:["{stamp}" TO *]',
-                    "limit": PROGRESS_LIMIT,
-                    "sort_by": "updated_at",
-                    "order_by": "asc",
-                },
-            )
-            tickets = (found.get("assets") or {}).get("Ticket") or {}
-            news: list[Progress] = []
-            for ticket_id in found.get("tickets") or []:
-                ticket = tickets.get(str(ticket_id)) or {}
-                match = _OWN_TITLE.match(ticket.get("title") or "")
-                if match:
-                    news.extend(self._ticket_news(match.group(1), ticket, states, since))
-        except (_Refused, _Unavailable) as exc:
-            log.warning("Zammad progress not read: %s", exc)
-            return []
+        states = self._state_names()
+        found = self._call(
+            "GET",
+            "/api/v1/tickets/search",
+            params={
+                # Only the line's tickets (their title begins with "IVR"), so a busy Zammad's
+                # other tickets never crowd them out; an inclusive range on updated_at in
+                # Elasticsearch's query string syntax, the date quoted for its colons.
+                "query": f'title:"{TITLE_PREFIX}" AND updated_at:["{stamp}" TO *]',
+                "limit": PROGRESS_LIMIT,
+                "sort_by": "updated_at",
+                "order_by": "asc",
+            },
+        )
+        tickets = (found.get("assets") or {}).get("Ticket") or {}
+        news: list[Progress] = []
+        for ticket_id in found.get("tickets") or []:
+            ticket = tickets.get(str(ticket_id)) or {}
+            match = _OWN_TITLE.match(ticket.get("title") or "")
+            if match:
+                news.extend(self._ticket_news(match.group(1), ticket, states, since))
         return sorted(news, key=lambda p: p.at)
 
     def _state_names(self) -> dict[int, str]:
@@ -454,7 +456,7 @@ class ZammadConnector:
             at = _when(article.get("created_at"))
             if (
                 at is None
-                or at <= since
+                or at < since
                 or article.get("internal")
                 or int(article["id"]) == first  # the line's own phone article
                 or article.get("sender") not in ("Agent", None)
@@ -468,6 +470,6 @@ class ZammadConnector:
         state = states.get(int(ticket.get("state_id") or 0))
         if state in self.settings.closed_states:
             at = _when(ticket.get("close_at")) or _when(ticket.get("updated_at")) or since
-            if at > since:
+            if at >= since:
                 news.append(Progress(reference, ticket_id, at, resolved=True))
         return news

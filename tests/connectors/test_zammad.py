@@ -226,12 +226,17 @@ def test_progress_tells_public_agent_articles_and_closing_not_internal_notes(zam
         ("12345674", None, True),
     ]
     assert news[0].at == T0 + timedelta(minutes=5) and news[1].at == T0 + timedelta(minutes=9)
-    assert line.progress(T0 + timedelta(minutes=9)) == []
+    again = line.progress(T0 + timedelta(minutes=9))  # from the last item on: only itself
+    assert [(p.resolved, p.at) for p in again] == [(True, T0 + timedelta(minutes=9))]
+    assert line.progress(T0 + timedelta(minutes=10)) == []
 
 
-def test_progress_while_zammad_is_down_is_nothing_yet(zammad):
+def test_progress_while_zammad_is_down_says_so(zammad):
+    from ivr.connectors.zammad import ZammadError
+
     zammad.failing = 502
-    assert connector(zammad).progress(T0) == []
+    with pytest.raises(ZammadError, match="HTTP 502"):
+        connector(zammad).progress(T0)
 
 
 def test_setup_check_lets_the_line_start_while_zammad_is_down(zammad):
@@ -299,4 +304,4 @@ def test_a_later_delivery_of_the_incident_adds_to_its_ticket_once(zammad):
     assert all(
         a["internal"] is False and a["type"] == "phone" for a in zammad.articles_of(ticket_id)
     )
-    assert line.progress(T0 - timedelta(minutes=1)) == []  # the line's own articles tell nothing
+    assert line.progress(T0) == []  # the line's own articles tell nothing

@@ -344,3 +344,18 @@ def test_no_full_phone_number_in_the_logs_of_zammad_deliveries(
     assert len(tickets_of(zammad, reference)) == 1
     assert caplog.records and CALLER not in caplog.text and CALLER[1:] not in caplog.text
     assert "line-token" not in caplog.text and zammad.cti_token not in caplog.text
+
+
+def test_zammad_down_while_reading_progress_is_read_again_later(
+    desk: Line, zammad: FakeZammad, clock: FixedClock
+) -> None:
+    reference = out_of_hours_report(desk, clock)
+    deliver(desk.app)
+    (ticket,) = tickets_of(zammad, reference)
+    clock.set(local(2026, 11, 30, 9, 0))
+    zammad.reply(ticket["id"], "Wij bellen u om tien uur.")
+    zammad.failing = 503
+    said = cli(desk.app, "tickets", "sync")
+    assert "not read: " in said and "HTTP 503: Service Unavailable" in said
+    zammad.failing = None
+    assert "1 new" in cli(desk.app, "tickets", "sync")
