@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr.models import Call, OutboxMessage
+from ivr.models import Call, OutboxMessage, QueueEntry
 from ivr.services.outbox import backoff, claim
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,34 @@ def queue(
             "at": at,
         },
     )
+
+
+# A callback's `<Dial>` (DialCallStatus, twilio.com/docs/voice/twiml/dial#dialcallstatus) ->
+# the hangup cause of a call the caller did not take.
+DIAL_CAUSES = {"busy": "busy", "no-answer": "noAnswer", "failed": "congestion",
+               "canceled": "cancel", "completed": "noAnswer", "answered": "noAnswer"}  # fmt: skip
+
+
+def queue_callback(
+    session: Session,
+    desk: str,
+    *,
+    agent_leg: str,
+    entry_id: int,
+    agent: tuple[str, str | None],
+    dial_status: str,
+    reached: bool,
+    at: datetime,
+) -> None:
+    """An agent's call back to a caller ended: its newCall, answer when the caller took it, and
+    hangup, all at once (the caller log's outbound call). The numbers are read when sent."""
+    name, number = agent
+    out = {"direction": "out", "entry": entry_id, "user": name}
+    queue(session, desk, agent_leg, "newCall", at, **out)
+    if reached:
+        queue(session, desk, agent_leg, "answer", at, **out)
+    cause = "normalClearing" if reached else DIAL_CAUSES.get(dial_status, "noAnswer")
+    queue(session, desk, agent_leg, "hangup", at, **out, cause=cause, answeringNumber=number)
 
 
 @dataclass(frozen=True)
@@ -130,6 +158,9 @@ def _call_of(dedupe_key: str | None) -> str:
 def body(session: Session, message: OutboxMessage) -> dict[str, Any]:
     """The event as Zammad documents it, the numbers read from the call's row now."""
     fields = {k: v for k, v in json.loads(message.payload).items() if v is not None}
+    entry_id = fields.pop("entry", None)
+    if entry_id is not None:  # a callback: from the desk's number to the caller's
+        return {"event": message.event, **_callback_numbers(session, entry_id), **fields}
     call = session.scalar(select(Call).where(Call.call_sid == fields["callId"]))
     sent: dict[str, Any] = {
         "event": message.event,
@@ -154,6 +185,16 @@ def body(session: Session, message: OutboxMessage) -> dict[str, Any]:
         else:
             sent["cause"] = UNANSWERED_CAUSES.get(status or "", "cancel")
     return sent
+
+
+def _callback_numbers(session: Session, entry_id: int) -> dict[str, str]:
+    found = session.execute(
+        select(QueueEntry.callback_number, Call.to_number)
+        .outerjoin(Call, Call.call_sid == QueueEntry.call_sid)
+        .where(QueueEntry.id == entry_id)
+    ).first()
+    callee, desk_number = found if found is not None else (None, None)
+    return {"from": desk_number or "", "to": callee or WITHHELD}
 
 
 def _post(endpoint: Endpoint, sent: dict[str, Any], post: Post) -> tuple[str | None, bool]:

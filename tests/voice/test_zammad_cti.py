@@ -164,3 +164,46 @@ def test_cti_costs_each_webhook_that_queues_an_event_one_statement_and_nothing_e
     assert [path for path, _ in with_cti] == [path for path, _ in without]
     extra = [(p, n - m) for (p, n), (_, m) in zip(with_cti, without, strict=True) if n != m]
     assert extra == [("/voice/incoming", 1), ("/voice/status", 1)]
+
+
+@pytest.fixture
+def callback_desk(
+    make_app: Callable[..., Flask], zammad: FakeZammad, clock: FixedClock
+) -> Iterator[Line]:
+    """One Dutch agent, callbacks on, Zammad's CTI on (as tests/voice/test_callback_retry.py)."""
+    from ivr.services.agents import add_agent
+    from tests.voice.test_callback_retry import ANOUK, OPEN
+
+    clock.set(OPEN)
+    with FakeTwilio(ACCOUNT, TOKEN) as fake:
+        application = make_app(
+            TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_NUMBER=DESK_NUMBER, TWILIO_API_BASE=fake.base_url,
+            WRAP_UP_SECONDS=0, PUBLIC_URL="https://ivr.example.test",
+            ZAMMAD_CTI_URL=zammad.cti_url, HTTP_TIMEOUT_SECONDS=2,
+        )  # fmt: skip
+        with application.app_context():
+            add_agent(get_session(), "Anouk", ANOUK, "nl")
+        board = Switchboard(fake, InProcess(application, token=TOKEN), line_number=DESK_NUMBER)
+        yield Line(application, fake, board)
+
+
+def test_an_agents_call_back_is_an_outbound_call_in_zammads_log(
+    callback_desk: Line, zammad: FakeZammad
+) -> None:
+    from tests.voice.test_callback_retry import ANOUK, CALLBACK_CALLER, ask_for_a_callback
+
+    ask_for_a_callback(callback_desk)
+    callback_desk.board.finish(ANOUK)  # free: she takes the callback, the caller presses 1
+    callback_desk.board.pump()
+    assert (ANOUK, CALLBACK_CALLER) in callback_desk.board.connected
+    for _ in range(12):
+        deliver(callback_desk.app)
+
+    out = [e for e in zammad.cti if e["direction"] == "out"]
+    assert [e["event"] for e in out] == ["newCall", "answer", "hangup"]
+    assert {(e["from"], e["to"], e["user"]) for e in out} == {
+        (DESK_NUMBER, CALLBACK_CALLER, "Anouk")
+    }
+    assert out[2]["cause"] == "normalClearing" and len({e["callId"] for e in out}) == 1
+    inbound = {e["callId"] for e in zammad.cti if e["direction"] == "in"}
+    assert out[0]["callId"] not in inbound
