@@ -283,3 +283,63 @@ def test_the_console_shows_each_connector_and_the_refusal_in_topdesk_s_words(
     page = staff.get("/console/handoff").get_data(as_text=True)
     assert "<td>TOPdesk</td><td>0</td><td>2</td><td>0</td>" in page
     assert len(topdesk.made()) == 2
+
+
+def test_the_recording_is_attached_once_when_the_desk_chooses_so(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    from tests.console.receivers import serving
+
+    mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00fake-mp3-frames"
+    with serving(reply=mp3, content_type="audio/mpeg") as media:
+        app = make_app(
+            **settings(topdesk, TOPDESK_ATTACH_RECORDING=True),
+            TWILIO_ACCOUNT_SID="AC123",
+            TWILIO_API_BASE=media.url,
+        )
+        reference = report_into(app, clock, SATURDAY_NIGHT)
+        with app.app_context():
+            session = get_session()
+            incident = session.scalars(select(Incident)).one()
+            incident.recording_url = f"{media.url}/2010-04-01/Accounts/AC123/Recordings/RE1"
+            session.commit()
+        topdesk.lose_replies = 1  # made, answer lost: the retry finds it and attaches once
+        assert "failed 1" in deliver(app)
+        clock.advance(timedelta(minutes=1))
+        assert "delivered 1, failed 0" in deliver(app)
+    made = topdesk.by_reference(reference)
+    (attachment,) = made.attachments
+    assert (attachment.file_name, attachment.content) == (f"{reference}.mp3", mp3)
+    assert attachment.content_type == "audio/mpeg" and attachment.invisible_for_caller
+    assert "<b>Opname</b>: 25 s, bijgevoegd" in made.resource["request"]
+    (fetched,) = media.received
+    assert fetched.path == "/2010-04-01/Accounts/AC123/Recordings/RE1.mp3"
+    assert fetched.headers["Authorization"].startswith("Basic ")
+
+
+def test_outbox_run_reads_progress_every_so_many_passes(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(**settings(topdesk, TICKETS_SYNC_PASSES=2))
+    reference = report_into(app, clock, SATURDAY_NIGHT)
+    deliver(app)
+    topdesk.add_action(topdesk.by_reference(reference).resource["id"], "Opgelost na herstart.",
+                       invisible_for_caller=False)  # fmt: skip
+
+    class Stop(Exception):
+        pass
+
+    passes: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        passes.append(seconds)
+        if len(passes) == 2:
+            raise Stop
+
+    monkeypatch.setattr("ivr.commands.outbox.time.sleep", sleep)
+    result = app.test_cli_runner().invoke(args=["outbox", "run", "--interval", "0"])
+    assert isinstance(result.exception, Stop)
+    assert "progress: 1 new" in result.output
+    with app.app_context():
+        incident = get_session().scalars(select(Incident)).one()
+        assert [e.text for e in incident.history if e.kind == "update"] == ["Opgelost na herstart."]
