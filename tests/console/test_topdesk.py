@@ -343,3 +343,29 @@ def test_outbox_run_reads_progress_every_so_many_passes(
     with app.app_context():
         incident = get_session().scalars(select(Incident)).one()
         assert [e.text for e in incident.history if e.kind == "update"] == ["Opgelost na herstart."]
+
+
+def test_a_refused_attachment_does_not_undo_the_incident(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    from tests.console.receivers import serving
+
+    with serving(reply=b"mp3", content_type="audio/mpeg") as media:
+        app = make_app(
+            **settings(topdesk, TOPDESK_ATTACH_RECORDING=True),
+            TWILIO_ACCOUNT_SID="AC123",
+            TWILIO_API_BASE=media.url,
+        )
+        report_into(app, clock, SATURDAY_NIGHT)
+        with app.app_context():
+            session = get_session()
+            incident = session.scalars(select(Incident)).one()
+            incident.recording_url = f"{media.url}/2010-04-01/Accounts/AC123/Recordings/RE2"
+            session.commit()
+        topdesk.refusing_attachments = (400, "Attachments are larger than the maximum size")
+        assert "delivered 1, failed 0" in deliver(app)
+    (row,) = rows(app)
+    assert "recording not attached: TOPdesk 400: Attachments are larger" in (
+        row.system_message or ""
+    )
+    assert len(topdesk.made()) == 1
