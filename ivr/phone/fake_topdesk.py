@@ -24,6 +24,10 @@ Written from TOPdesk's own documentation:
   `,` or, values quoted with `'` or `"`;
 - errors: a JSON list of `{"message": ...}` with 400 (a wrong request), 401, 404, 5xx.
 
+Values the documentation leaves to the installation are a fresh Dutch installation's: the list
+names in `LISTS`, the processing statuses "Aangemeld" and "Afgemeld", numbers as "I 2611 001"
+(TOPdesk numbers incidents by year and month, e.g. "I2510 017" in public examples).
+
 Every request is recorded (`requests`). Faults, for the outbox's exactly-once tests:
 `lose_replies` (the incident is made, then the connection closes without an answer),
 `failing` (answer everything with this status, e.g. 503), `slow` (seconds to wait after writing,

@@ -369,3 +369,23 @@ def test_a_refused_attachment_does_not_undo_the_incident(
         row.system_message or ""
     )
     assert len(topdesk.made()) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "ends"),
+    [(400, "refused"), (403, "refused"), (404, "refused"), (409, "refused"), (422, "refused"),
+     (408, "waiting"), (429, "waiting"), (500, "waiting"), (502, "waiting"), (503, "waiting"),
+     (504, "waiting")],
+)  # fmt: skip
+def test_every_error_status_ends_as_planned(
+    app: Flask, topdesk: FakeTopdesk, clock: FixedClock, status: int, ends: str
+) -> None:
+    report_into(app, clock, SATURDAY_NIGHT)
+    topdesk.refusing = (status, f"said with {status}")
+    assert "delivered 0, failed 1" in deliver(app)
+    (row,) = rows(app)
+    assert row.last_error == f"TOPdesk {status}: said with {status}"
+    assert (row.given_up_at is not None) == (ends == "refused")
+    clock.advance(timedelta(minutes=1))
+    assert ("delivered 1" in deliver(app)) == (ends == "waiting")
+    assert len(topdesk.made()) == (1 if ends == "waiting" else 0)
