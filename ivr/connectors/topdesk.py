@@ -230,7 +230,7 @@ class TopdeskConnector:
             try:
                 persons = self._list("persons", query=mapping.persons_query(number), size=2)
             except _Refused as exc:  # an older TOPdesk without FIQL on persons: unregistered
-                log.info("TOPdesk's persons could not be searched: %s", exc)
+                log.info("TOPdesk's persons could not be searched (%s)", str(exc).split(":")[0])
                 persons = []
             if persons:
                 return {"callerLookup": {"id": str(persons[0]["id"])}}
