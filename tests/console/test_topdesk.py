@@ -389,3 +389,33 @@ def test_every_error_status_ends_as_planned(
     clock.advance(timedelta(minutes=1))
     assert ("delivered 1" in deliver(app)) == (ends == "waiting")
     assert len(topdesk.made()) == (1 if ends == "waiting" else 0)
+
+
+def test_topdesk_s_lists_are_read_once_at_start_not_per_delivery(
+    app: Flask, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    report_into(app, clock, SATURDAY_NIGHT)
+    report_into(app, clock, SATURDAY_NIGHT + timedelta(minutes=3), "1111", "+31611111111")
+    assert "delivered 2, failed 0" in deliver(app)
+    lists = [r.path for r in topdesk.requests if r.path.count("/") == 4]  # /tas/api/incidents/x
+    assert sorted(lists) == [
+        "/tas/api/incidents/call_types",
+        "/tas/api/incidents/entry_types",
+        "/tas/api/incidents/impacts",
+        "/tas/api/incidents/priorities",
+    ]  # TOPDESK_URGENCY_NAMES is empty here: that list is not needed
+    assert all(r.authorised for r in topdesk.requests)
+
+
+def test_the_webhook_chosen_by_name_tells_nothing_back(make_app, clock: FixedClock) -> None:
+    from tests.console.receivers import serving
+
+    with serving() as receiver:
+        app = make_app(TICKET_SYSTEM="webhook", INCIDENT_WEBHOOK_URL=f"{receiver.url}/hook")
+        report_into(app, clock, SATURDAY_NIGHT)
+        assert "delivered 1, failed 0" in deliver(app)
+        assert "progress: 0 read, 0 new" in cli(app, "tickets", "sync")
+        assert "Webhook: 0 waiting, 1 delivered, 0 refused" in cli(app, "outbox", "list")
+    nowhere = make_app(TICKET_SYSTEM="webhook")
+    result = nowhere.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert result.exit_code != 0 and "INCIDENT_WEBHOOK_URL is not set" in result.output
