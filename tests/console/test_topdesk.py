@@ -108,8 +108,9 @@ def test_an_unknown_caller_is_an_unregistered_caller_with_the_number(
     assert made["briefDescription"].startswith("Störung, Kategorie 2")
 
 
+@pytest.mark.parametrize("fault", ["none", "lost reply", "down", "worker died"])
 def test_an_in_hours_incident_taken_by_an_agent_arrives_once(
-    make_app, topdesk: FakeTopdesk, clock: FixedClock
+    make_app, topdesk: FakeTopdesk, clock: FixedClock, fault: str
 ) -> None:
     from ivr.phone.fake_twilio import FakeTwilio
     from ivr.phone.switchboard import Switchboard
@@ -136,7 +137,20 @@ def test_an_in_hours_incident_taken_by_an_agent_arrives_once(
             call.press(key)
         board.pump()
         board.finish("+31687654321")
+        if fault == "lost reply":
+            topdesk.lose_replies = 1
+        elif fault == "down":
+            topdesk.failing = 502
+        elif fault == "worker died":  # claimed, never answered: the lease runs out
+            (row,) = rows(app)
+            assert outbox.claim_ticket(app.extensions["ivr.db"].sessions, row.id, clock.now())
+        if fault != "none":
+            assert "delivered 0" in deliver(app)
+            topdesk.failing = None
+            clock.advance(outbox.LEASE)
         assert "delivered 1, failed 0" in deliver(app)
+        clock.advance(timedelta(hours=1))
+        assert "delivered 0, failed 0" in deliver(app)
     (made,) = topdesk.made()
     with app.app_context():
         incident = get_session().scalars(select(Incident)).one()
