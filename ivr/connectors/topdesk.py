@@ -186,10 +186,13 @@ class TopdeskConnector:
             found = self._request(
                 "POST", "/tas/api/incidents", json=self._body(record, attach)
             ).json()
-        if attach:
-            self._attach(str(found["id"]), record, check_first=not made)
         number = found.get("number") or found["id"]
         said = f"TOPdesk incident {number}" + ("" if made else " (found: made by an earlier try)")
+        if attach:
+            try:
+                self._attach(str(found["id"]), record, check_first=not made)
+            except _Refused as exc:  # the incident exists: a refused attachment must not undo it
+                said += f"; recording not attached: {exc}"
         return Outcome(Result.DELIVERED, external_id=str(found["id"]), message=said)
 
     def _find(self, reference: str) -> dict[str, Any] | None:
@@ -227,7 +230,7 @@ class TopdeskConnector:
             try:
                 persons = self._list("persons", query=mapping.persons_query(number), size=2)
             except _Refused as exc:  # an older TOPdesk without FIQL on persons: unregistered
-                log.info("TOPdesk's persons could not be searched: %s", exc)
+                log.info("TOPdesk's persons could not be searched (%s)", str(exc).split(":")[0])
                 persons = []
             if persons:
                 return {"callerLookup": {"id": str(persons[0]["id"])}}

@@ -24,10 +24,15 @@ Written from TOPdesk's own documentation:
   `,` or, values quoted with `'` or `"`;
 - errors: a JSON list of `{"message": ...}` with 400 (a wrong request), 401, 404, 5xx.
 
+Values the documentation leaves to the installation are a fresh Dutch installation's: the list
+names in `LISTS`, the processing statuses "Aangemeld" and "Afgemeld", numbers as "I 2611 001"
+(TOPdesk numbers incidents by year and month, e.g. "I2510 017" in public examples).
+
 Every request is recorded (`requests`). Faults, for the outbox's exactly-once tests:
 `lose_replies` (the incident is made, then the connection closes without an answer),
 `failing` (answer everything with this status, e.g. 503), `slow` (seconds to wait after writing,
-before answering) and `refusing` (answer the next POST with this 4xx and message).
+before answering), `refusing` (answer the next POST with this 4xx and message) and
+`refusing_attachments` (every upload, e.g. 400 for a file larger than the installation allows).
 """
 
 from __future__ import annotations
@@ -143,6 +148,7 @@ class FakeTopdesk:
         self.failing: int | None = None  # answer everything with this status (an outage)
         self.slow = 0.0  # seconds between writing and answering
         self.refusing: tuple[int, str] | None = None  # the next POST is refused so
+        self.refusing_attachments: tuple[int, str] | None = None  # every upload refused so
         self.lock = threading.RLock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -248,6 +254,8 @@ class FakeTopdesk:
             raise Problem(404, f"No resource at /tas/api{path}")
         incident = self.incidents[found[1]]
         if method == "POST" and found[2] == "attachments":
+            if self.refusing_attachments:
+                raise Problem(*self.refusing_attachments)
             return 200, self._attach(incident, headers, body, query)
         if found[2] == "actions":
             return self._page(incident.actions, query)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ivr.connectors.base import Connector, Delivery, Outcome, Result
 from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
 from ivr.models import Call, Incident, OutboxMessage
+from ivr.privacy import mask_numbers_in
 from ivr.services.records import as_record
 
 __all__ = [
@@ -223,11 +224,11 @@ def _record(
         elif outcome.result is Result.REFUSED:
             message.given_up_at, message.last_error = now, said or "refused"
             message.refusals = (message.refusals or 0) + 1
-            log.warning("%s refused %s: %s", connector, reference, said)
+            log.warning("%s refused %s: %s", connector, reference, mask_numbers_in(said))
         else:
             message.next_attempt_at = now + backoff(message.attempts)
             message.last_error = said
-            log.warning("hand-off of %s failed (%s), retry at %s", reference, said,
+            log.warning("hand-off of %s failed (%s), retry at %s", reference, mask_numbers_in(said),
                         message.next_attempt_at.isoformat())  # fmt: skip
 
 

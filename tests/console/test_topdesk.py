@@ -108,8 +108,9 @@ def test_an_unknown_caller_is_an_unregistered_caller_with_the_number(
     assert made["briefDescription"].startswith("Störung, Kategorie 2")
 
 
+@pytest.mark.parametrize("fault", ["none", "lost reply", "down", "worker died"])
 def test_an_in_hours_incident_taken_by_an_agent_arrives_once(
-    make_app, topdesk: FakeTopdesk, clock: FixedClock
+    make_app, topdesk: FakeTopdesk, clock: FixedClock, fault: str
 ) -> None:
     from ivr.phone.fake_twilio import FakeTwilio
     from ivr.phone.switchboard import Switchboard
@@ -136,7 +137,20 @@ def test_an_in_hours_incident_taken_by_an_agent_arrives_once(
             call.press(key)
         board.pump()
         board.finish("+31687654321")
+        if fault == "lost reply":
+            topdesk.lose_replies = 1
+        elif fault == "down":
+            topdesk.failing = 502
+        elif fault == "worker died":  # claimed, never answered: the lease runs out
+            (row,) = rows(app)
+            assert outbox.claim_ticket(app.extensions["ivr.db"].sessions, row.id, clock.now())
+        if fault != "none":
+            assert "delivered 0" in deliver(app)
+            topdesk.failing = None
+            clock.advance(outbox.LEASE)
         assert "delivered 1, failed 0" in deliver(app)
+        clock.advance(timedelta(hours=1))
+        assert "delivered 0, failed 0" in deliver(app)
     (made,) = topdesk.made()
     with app.app_context():
         incident = get_session().scalars(select(Incident)).one()
@@ -283,3 +297,139 @@ def test_the_console_shows_each_connector_and_the_refusal_in_topdesk_s_words(
     page = staff.get("/console/handoff").get_data(as_text=True)
     assert "<td>TOPdesk</td><td>0</td><td>2</td><td>0</td>" in page
     assert len(topdesk.made()) == 2
+
+
+def test_the_recording_is_attached_once_when_the_desk_chooses_so(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    from tests.console.receivers import serving
+
+    mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00fake-mp3-frames"
+    with serving(reply=mp3, content_type="audio/mpeg") as media:
+        app = make_app(
+            **settings(topdesk, TOPDESK_ATTACH_RECORDING=True),
+            TWILIO_ACCOUNT_SID="AC123",
+            TWILIO_API_BASE=media.url,
+        )
+        reference = report_into(app, clock, SATURDAY_NIGHT)
+        with app.app_context():
+            session = get_session()
+            incident = session.scalars(select(Incident)).one()
+            incident.recording_url = f"{media.url}/2010-04-01/Accounts/AC123/Recordings/RE1"
+            session.commit()
+        topdesk.lose_replies = 1  # made, answer lost: the retry finds it and attaches once
+        assert "failed 1" in deliver(app)
+        clock.advance(timedelta(minutes=1))
+        assert "delivered 1, failed 0" in deliver(app)
+    made = topdesk.by_reference(reference)
+    (attachment,) = made.attachments
+    assert (attachment.file_name, attachment.content) == (f"{reference}.mp3", mp3)
+    assert attachment.content_type == "audio/mpeg" and attachment.invisible_for_caller
+    assert "<b>Opname</b>: 25 s, bijgevoegd" in made.resource["request"]
+    (fetched,) = media.received
+    assert fetched.path == "/2010-04-01/Accounts/AC123/Recordings/RE1.mp3"
+    assert fetched.headers["Authorization"].startswith("Basic ")
+
+
+def test_outbox_run_reads_progress_every_so_many_passes(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(**settings(topdesk, TICKETS_SYNC_PASSES=2))
+    reference = report_into(app, clock, SATURDAY_NIGHT)
+    deliver(app)
+    topdesk.add_action(topdesk.by_reference(reference).resource["id"], "Opgelost na herstart.",
+                       invisible_for_caller=False)  # fmt: skip
+
+    class Stop(Exception):
+        pass
+
+    passes: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        passes.append(seconds)
+        if len(passes) == 2:
+            raise Stop
+
+    monkeypatch.setattr("ivr.commands.outbox.time.sleep", sleep)
+    result = app.test_cli_runner().invoke(args=["outbox", "run", "--interval", "0"])
+    assert isinstance(result.exception, Stop)
+    assert "progress: 1 new" in result.output
+    with app.app_context():
+        incident = get_session().scalars(select(Incident)).one()
+        assert [e.text for e in incident.history if e.kind == "update"] == ["Opgelost na herstart."]
+
+
+def test_a_refused_attachment_does_not_undo_the_incident(
+    make_app, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    from tests.console.receivers import serving
+
+    with serving(reply=b"mp3", content_type="audio/mpeg") as media:
+        app = make_app(
+            **settings(topdesk, TOPDESK_ATTACH_RECORDING=True),
+            TWILIO_ACCOUNT_SID="AC123",
+            TWILIO_API_BASE=media.url,
+        )
+        report_into(app, clock, SATURDAY_NIGHT)
+        with app.app_context():
+            session = get_session()
+            incident = session.scalars(select(Incident)).one()
+            incident.recording_url = f"{media.url}/2010-04-01/Accounts/AC123/Recordings/RE2"
+            session.commit()
+        topdesk.refusing_attachments = (400, "Attachments are larger than the maximum size")
+        assert "delivered 1, failed 0" in deliver(app)
+    (row,) = rows(app)
+    assert "recording not attached: TOPdesk 400: Attachments are larger" in (
+        row.system_message or ""
+    )
+    assert len(topdesk.made()) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "ends"),
+    [(400, "refused"), (403, "refused"), (404, "refused"), (409, "refused"), (422, "refused"),
+     (408, "waiting"), (429, "waiting"), (500, "waiting"), (502, "waiting"), (503, "waiting"),
+     (504, "waiting")],
+)  # fmt: skip
+def test_every_error_status_ends_as_planned(
+    app: Flask, topdesk: FakeTopdesk, clock: FixedClock, status: int, ends: str
+) -> None:
+    report_into(app, clock, SATURDAY_NIGHT)
+    topdesk.refusing = (status, f"said with {status}")
+    assert "delivered 0, failed 1" in deliver(app)
+    (row,) = rows(app)
+    assert row.last_error == f"TOPdesk {status}: said with {status}"
+    assert (row.given_up_at is not None) == (ends == "refused")
+    clock.advance(timedelta(minutes=1))
+    assert ("delivered 1" in deliver(app)) == (ends == "waiting")
+    assert len(topdesk.made()) == (1 if ends == "waiting" else 0)
+
+
+def test_topdesk_s_lists_are_read_once_at_start_not_per_delivery(
+    app: Flask, topdesk: FakeTopdesk, clock: FixedClock
+) -> None:
+    report_into(app, clock, SATURDAY_NIGHT)
+    report_into(app, clock, SATURDAY_NIGHT + timedelta(minutes=3), "1111", "+31611111111")
+    assert "delivered 2, failed 0" in deliver(app)
+    lists = [r.path for r in topdesk.requests if r.path.count("/") == 4]  # /tas/api/incidents/x
+    assert sorted(lists) == [
+        "/tas/api/incidents/call_types",
+        "/tas/api/incidents/entry_types",
+        "/tas/api/incidents/impacts",
+        "/tas/api/incidents/priorities",
+    ]  # TOPDESK_URGENCY_NAMES is empty here: that list is not needed
+    assert all(r.authorised for r in topdesk.requests)
+
+
+def test_the_webhook_chosen_by_name_tells_nothing_back(make_app, clock: FixedClock) -> None:
+    from tests.console.receivers import serving
+
+    with serving() as receiver:
+        app = make_app(TICKET_SYSTEM="webhook", INCIDENT_WEBHOOK_URL=f"{receiver.url}/hook")
+        report_into(app, clock, SATURDAY_NIGHT)
+        assert "delivered 1, failed 0" in deliver(app)
+        assert "progress: 0 read, 0 new" in cli(app, "tickets", "sync")
+        assert "Webhook: 0 waiting, 1 delivered, 0 refused" in cli(app, "outbox", "list")
+    nowhere = make_app(TICKET_SYSTEM="webhook")
+    result = nowhere.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert result.exit_code != 0 and "INCIDENT_WEBHOOK_URL is not set" in result.output
