@@ -45,7 +45,7 @@ from ivr.connectors.base import (
     Progress,
     Result,
 )
-from ivr.privacy import mask_number
+from ivr.privacy import mask_number, mask_numbers_in
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ class ZammadConnector:
                     f"ZAMMAD_URL/ZAMMAD_TOKEN: Zammad answered {exc}"
                 ) from exc
             # down for now: deliveries wait and retry, start anyway
-            log.warning("Zammad's groups and priorities not checked: %s", exc)
+            log.warning("Zammad's groups and priorities not checked: %s", mask_numbers_in(str(exc)))
             return
         group_names = {g.get("name") for g in groups if g.get("active", True)}
         if self.settings.group not in group_names:
@@ -320,7 +320,8 @@ class ZammadConnector:
                 json={"item": tag_for(reference), "object": "Ticket", "o_id": int(ticket_id)},
             )
         except _Refused as exc:  # the ticket is there; a tag Zammad will not take is no reason
-            log.warning("Zammad ticket %s of %s: tag refused (%s)", ticket_id, reference, exc)
+            said = mask_numbers_in(str(exc))
+            log.warning("Zammad ticket %s of %s: tag refused (%s)", ticket_id, reference, said)
         except _Unavailable as exc:  # the ticket is known now: the next attempt only tags it
             return Outcome(Result.RETRY, external_id=str(ticket_id), message=str(exc))
         return Outcome(Result.DELIVERED, external_id=str(ticket_id))
