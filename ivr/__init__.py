@@ -48,6 +48,9 @@ def configure_logging(app: Flask) -> None:
     # Its "Context impl", "Will assume" and "Running upgrade" lines too: a command's `--verbose`
     # shows them (ivr.commands.verbose_option).
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # urllib3 logs each request's URL at DEBUG: a Zammad user search carries the caller's
+    # number in its query, the CTI endpoint its token in its path (issue 28). Never logged.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 
 def configure_secret_key(app: Flask) -> None:

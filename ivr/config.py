@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ivr.setting_parsers import Setting, agent_pin, caller_id_choice, comma_list, flag
+from ivr.setting_parsers import (
+    Setting,
+    agent_pin,
+    by_position,
+    caller_id_choice,
+    comma_list,
+    flag,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("IVR_INSTANCE_DIR", ROOT / "instance"))
@@ -350,6 +357,94 @@ SETTINGS: tuple[Setting, ...] = (
         "`text`, or `json`: one JSON object per line (time, level, logger, message, request id, "
         "CallSid, desk), gunicorn's access log too",
         lambda value: _one_of("LOG_FORMAT", value, ("text", "json")),
+    ),
+    # Issue 28: incidents straight into the desk's ticket system, and its progress back.
+    Setting(
+        "TICKET_SYSTEM",
+        "",
+        "where incidents go: `webhook` (the signed JSON of `INCIDENT_WEBHOOK_URL`), `topdesk` or "
+        "`zammad`; empty: `webhook` when `INCIDENT_WEBHOOK_URL` is set, else nowhere",
+        lambda value: _one_of("TICKET_SYSTEM", value, ("", "webhook", "topdesk", "zammad")),
+    ),
+    Setting(
+        "TICKETS_SYNC_PASSES",
+        "6",
+        "`outbox run` reads the ticket system's progress every this many passes (0: never; "
+        "`tickets sync` reads it once)",
+        int,
+    ),
+    Setting("TOPDESK_URL", "", "the TOPdesk installation, e.g. `https://yourcompany.topdesk.net`"),
+    Setting("TOPDESK_USERNAME", "", "login name of the TOPdesk operator the line acts as"),
+    Setting("TOPDESK_APP_PASSWORD", "", "that operator's application password (never logged)"),
+    Setting(
+        "TOPDESK_ENTRY_TYPE",
+        "Telefonisch",
+        "the name of TOPdesk's entry type (Melding > Soort melding) for a call, empty for none",
+    ),
+    Setting(
+        "TOPDESK_CALL_TYPES",
+        "Storing,Vraag,Verzoek",
+        "TOPdesk's call type names for a disruption, a question and a standard change "
+        "(in that order; an empty place sends none)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_PRIORITY_NAMES",
+        "",
+        "TOPdesk's priority names for categories 1 to 4, e.g. `P1,P2,P3,P4` (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_IMPACT_NAMES",
+        "",
+        "TOPdesk's impact names for categories 1 to 4 (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_URGENCY_NAMES",
+        "",
+        "TOPdesk's urgency names for categories 1 to 4 (empty: none sent)",
+        by_position,
+    ),
+    Setting(
+        "TOPDESK_CALLER_BRANCH",
+        "",
+        "the TOPdesk branch (Vestiging) given to a caller not found among its persons by number "
+        "(many installations require one; empty: none sent)",
+    ),
+    Setting(
+        "TOPDESK_ATTACH_RECORDING",
+        "0",
+        "`1`: the caller's recording is attached to the TOPdesk incident (TOPdesk keeps it: "
+        "`RETENTION_DAYS` cannot erase it there)",
+        flag,
+    ),
+    # Zammad as the ticket system, and its generic CTI interface (issue 28).
+    Setting("ZAMMAD_URL", "", "Zammad's address, e.g. `https://desk.zammad.com` (no `/api/v1`)"),
+    Setting(
+        "ZAMMAD_TOKEN", "", "a Zammad access token (permission `ticket.agent`) of the line's user"
+    ),
+    Setting("ZAMMAD_GROUP", "Users", "the Zammad group the line's tickets go to"),
+    Setting(
+        "ZAMMAD_PRIORITY_NAMES",
+        "1=3 high,2=3 high,3=2 normal,4=1 low",
+        "a ticket's Zammad priority per category, `category=name` separated by commas; the names "
+        "must exist in Zammad (checked at start)",
+    ),
+    Setting(
+        "ZAMMAD_WITHHELD_CUSTOMER",
+        "withheld-number@phone-line.invalid",
+        "e-mail of the Zammad customer for calls without a number (created on first use)",
+    ),
+    Setting(
+        "ZAMMAD_CLOSED_STATES",
+        "closed",
+        "Zammad ticket states, separated by commas, that resolve the caller's incident",
+    ),
+    Setting(
+        "ZAMMAD_CTI_URL",
+        "",
+        "the endpoint of Zammad's generic CTI integration (with its token); empty: no CTI events",
     ),
 )
 

@@ -311,6 +311,34 @@ class OutboxMessage(Base):
     # once Twilio took it, then delivered, undelivered or failed with Twilio's ErrorCode.
     delivery_status: Mapped[str | None] = mapped_column(String(24))
     delivery_error: Mapped[int | None] = mapped_column(Integer)
+    # A ticket (issue 28): the connector that last tried it ("webhook", "topdesk", "zammad"),
+    # and how many attempts ended in a clear refusal (those cannot have written anything).
+    connector: Mapped[str | None] = mapped_column(String(16))
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    system_message: Mapped[str | None] = mapped_column(String(500))  # its words on delivery
+
+
+class TicketSync(Base):
+    """How far the line has read a ticket system's progress (issue 28): one row per connector."""
+
+    __tablename__ = "ticket_sync"
+
+    connector: Mapped[str] = mapped_column(String(16), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UtcDateTime())
+    synced_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TicketProgress(Base):
+    """A piece of a ticket system's progress the line has applied: the same one twice adds
+    nothing (a key over the connector, the ticket, the moment and the words)."""
+
+    __tablename__ = "ticket_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    connector: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(16))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class LineAlert(Base):

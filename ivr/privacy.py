@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 
 def mask_number(number: str | None) -> str:
@@ -18,3 +19,8 @@ def mask_number(number: str | None) -> str:
 def caller_key(number: str, secret: str) -> str:
     """A stable pseudonym for a phone number: remembers a caller without storing the number."""
     return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_numbers_in(text: str | None) -> str:
+    """Every phone-number-like run of digits in a system's message masked, for a log line."""
+    return re.sub(r"\+?\d[\d ()-]{5,}\d", lambda m: mask_number(m.group()), text or "")

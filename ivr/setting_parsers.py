@@ -29,6 +29,11 @@ def comma_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def by_position(value: str) -> tuple[str, ...]:
+    """A comma list whose places mean something (category 1, 2, ...): empty places are kept."""
+    return tuple(part.strip() for part in value.split(",")) if value.strip() else ()
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str

@@ -112,6 +112,8 @@ class TwilioRest:
             environment={},  # settings come from the app's configuration, never os.environ
         )
         self.configured = bool(account_sid and auth_token)
+        self._auth = (account_sid, auth_token)
+        self._timeout = timeout
         # Until when this worker places no calls: Twilio refused the account or the line's
         # settings (ivr/services/dispatch.py); one try after it tells whether it was fixed.
         self.refused_until: datetime | None = None
@@ -279,6 +281,28 @@ class TwilioRest:
                 return False
             raise
         return True
+
+    def fetch_recording(self, recording_url: str) -> tuple[bytes, str]:
+        """A recording's MP3 and its media type, for a ticket system to keep (issue 28).
+
+        Only URLs on `TWILIO_API_BASE` are fetched, so the credentials go nowhere else. Raises
+        TwilioUnavailable when it cannot be had now.
+        """
+        import requests
+
+        if not recording_url.startswith(self.api_base.rstrip("/") + "/"):
+            raise TwilioUnavailable("the recording is not on the configured Twilio API host")
+
+        def get() -> Any:
+            # Twilio serves the media as MP3 when asked by extension (as the console plays it).
+            answer = requests.get(recording_url + ".mp3", auth=self._auth, timeout=self._timeout)
+            if answer.status_code != 200:
+                raise TwilioUnavailable(
+                    f"Twilio answered {answer.status_code} for the recording", answer.status_code
+                )
+            return answer.content, answer.headers.get("Content-Type", "audio/mpeg")
+
+        return self._do("fetch a recording", get)  # type: ignore[no-any-return]
 
     def _do(self, what: str, request: Any) -> Any:
         if not self.configured:

@@ -10,9 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.connectors.base import Connector, ConnectorSetupError
 from ivr.db import get_session
+from ivr.models import OutboxMessage
 from ivr.privacy import mask_number
-from ivr.services import messages, outbox
+from ivr.services import cti, messages, outbox, tickets
+from ivr.services.desk import ticket_system
 from ivr.telemetry import metrics
 
 cli = AppGroup(
@@ -20,60 +23,87 @@ cli = AppGroup(
 )
 
 
-def _receiver() -> outbox.Receiver:
+def configured_connector() -> Connector | None:
+    """The configured ticket system's connector, checked once at start (None: texts only)."""
     config = current_app.config
-    if not config["INCIDENT_WEBHOOK_URL"]:
-        raise click.ClickException("INCIDENT_WEBHOOK_URL is not set: there is nowhere to deliver")
-    return outbox.Receiver(
-        config["INCIDENT_WEBHOOK_URL"],
-        config["INCIDENT_WEBHOOK_SECRET"],
-        config["HTTP_TIMEOUT_SECONDS"],
-    )
+    if not ticket_system(config) and (config["MESSAGES_FROM"] or config["ZAMMAD_CTI_URL"]):
+        return None
+    rest = current_app.extensions.get("ivr.twilio")
+    fetch = rest.fetch_recording if rest is not None and rest.configured else None
+    try:
+        return tickets.connector_for(config, fetch)
+    except ConnectorSetupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
-def _deliver() -> outbox.Pass:
+def _deliver(connector: Connector | None) -> outbox.Pass:
     """One pass over whatever is configured: the ticket system, text messages, or both."""
     config = current_app.config
-    if not (config["INCIDENT_WEBHOOK_URL"] or config["MESSAGES_FROM"]):
-        _receiver()  # says what is missing
     sessions = current_app.extensions["ivr.db"].sessions
     delivered = failed = 0
-    if config["INCIDENT_WEBHOOK_URL"]:
-        tickets = outbox.deliver_due(sessions, _receiver(), services.now())
-        delivered, failed = tickets.delivered, tickets.failed
+    if connector is not None:
+        handed = outbox.deliver_due(sessions, connector, services.now())
+        delivered, failed = handed.delivered, handed.failed
     if config["MESSAGES_FROM"]:
         rest = current_app.extensions["ivr.twilio"]
         texts = messages.send_due(
             sessions, rest, config["MESSAGES_FROM"], services.now(), config["PUBLIC_URL"]
         )
         delivered, failed = delivered + texts.delivered, failed + texts.failed
+    if config["ZAMMAD_CTI_URL"]:  # Zammad's caller log: after the tickets, in order per call
+        endpoint = cti.Endpoint(config["ZAMMAD_CTI_URL"], config["HTTP_TIMEOUT_SECONDS"])
+        calls = cti.deliver_due(sessions, endpoint, services.now())
+        delivered, failed = delivered + calls.delivered, failed + calls.failed
     return outbox.Pass(delivered, failed)
+
+
+def read_progress(connector: Connector) -> tickets.Synced:
+    sessions = current_app.extensions["ivr.db"].sessions
+    return tickets.sync(sessions, connector, current_app.extensions["ivr.desk"], services.now())
+
+
+def _state(m: OutboxMessage) -> str:
+    if m.given_up_at:
+        return f"refused {m.given_up_at:%Y-%m-%d %H:%M}"
+    if not m.delivered_at:
+        return f"waiting, next try {m.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+    if m.channel == messages.CHANNEL:
+        return f"sent {m.delivered_at:%Y-%m-%d %H:%M}"
+    ticket = f" as {m.external_id}" if m.external_id else ""
+    said = f" ({m.system_message})" if m.system_message else ""
+    return f"delivered {m.delivered_at:%Y-%m-%d %H:%M}{ticket}{said}"
 
 
 @cli.command("list")
 def list_messages() -> None:
-    """Waiting messages first, then the latest sent; a text message with what Twilio reported."""
-    for m in outbox.pending(get_session()):
-        state = (
-            f"{'sent' if m.channel == messages.CHANNEL else 'delivered'} "
-            f"{m.delivered_at:%Y-%m-%d %H:%M}"
-            if m.delivered_at
-            else (f"waiting, next try {m.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC")
+    """Per connector what is waiting, delivered and refused; then the messages, waiting first,
+    with what the ticket system or Twilio said."""
+    session = get_session()
+    configured = ticket_system(current_app.config) or "-"
+    for t in outbox.tally(session, configured):
+        click.echo(
+            f"{tickets.label(t.connector)}: {t.waiting} waiting, {t.delivered} delivered, "
+            f"{t.refused} refused"
         )
-        if m.given_up_at:
-            state = f"refused {m.given_up_at:%Y-%m-%d %H:%M}"
+    for m in outbox.pending(session):
+        state = _state(m)
         if m.delivery_status:
             code = f" (Twilio error {m.delivery_error})" if m.delivery_error else ""
             state += f", {m.delivery_status.replace('_', ' ')}{code}"
         error = f"  last error: {m.last_error}" if m.last_error else ""
         to = f" to {mask_number(m.recipient)}" if m.recipient else ""
-        click.echo(f"{m.id:>6} {m.event:<20}{to} attempts {m.attempts:<3} {state}{error}")
+        via = (
+            m.channel
+            if m.channel in (messages.CHANNEL, cti.CHANNEL)
+            else (m.connector or configured)
+        )
+        click.echo(f"{m.id:>6} {via:<8} {m.event:<20}{to} attempts {m.attempts:<3} {state}{error}")
 
 
 @cli.command("deliver")
 def deliver() -> None:
     """One pass: send every message that is due."""
-    result = _deliver()
+    result = _deliver(configured_connector())
     click.echo(f"delivered {result.delivered}, failed {result.failed}")
 
 
@@ -89,10 +119,22 @@ def retry(message_id: int) -> None:
 @cli.command("run")
 @click.option("--interval", default=10.0, show_default=True, help="seconds between passes")
 def run(interval: float) -> None:
-    """Deliver forever: run this beside the web service (a sidecar or a systemd unit)."""
+    """Deliver forever: run this beside the web service (a sidecar or a systemd unit). Every
+    TICKETS_SYNC_PASSES passes it also reads the ticket system's progress back."""
+    connector = configured_connector()
+    every = current_app.config["TICKETS_SYNC_PASSES"]
+    passes = 0
     while True:
-        result = _deliver()
+        result = _deliver(connector)
         metrics.sidecar_passed("outbox_sender")
         if result.delivered or result.failed:
             click.echo(f"delivered {result.delivered}, failed {result.failed}")
+        passes += 1
+        if connector is not None and every > 0 and passes % every == 0:
+            synced = read_progress(connector)
+            if synced.applied or synced.error:
+                click.echo(
+                    f"progress: {synced.applied} new"
+                    + (f", {synced.error}" if synced.error else "")
+                )
         time.sleep(interval)

@@ -33,6 +33,7 @@ class Delivery:
     incident: Mapping[str, Any]  # ivr.services.records.as_record(...) of the incident
     desk: str  # the desk's key
     external_id: str | None = None  # the ticket's id, if an earlier delivery learned it
+    at: datetime | None = None  # when the outbox hands it over (the line's clock, aware)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class Connector(Protocol):
     def progress(self, since: datetime) -> Sequence[Progress]:
         """What changed in the system since `since` (an empty list if it tells nothing back)."""
         ...
+
+
+class Checked(Protocol):
+    """A connector that can check its settings against the system before the first delivery:
+    `ivr.services.tickets.connector_for` calls `setup()` when it has one."""
+
+    def setup(self) -> None: ...
 
 
 class ConnectorSetupError(Exception):

@@ -11,6 +11,7 @@ from ivr.console import (  # noqa: F401
     calls,
     disruptions,
     errors,
+    handoff,
     history,
     incidents,
     me,

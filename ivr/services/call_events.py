@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
-from ivr.services import disruptions, messages
+from ivr.services import cti, disruptions, messages
 from ivr.services.desk import Desk
 from ivr.services.outbox import enqueue_incident
 
@@ -127,10 +127,12 @@ def upsert_call(session: Session, event: Event, **values: Any) -> None:
     session.execute(statements(session).call, params)
 
 
-def call_started(session: Session, _desk: Desk, event: Event) -> str | None:
+def call_started(session: Session, desk: Desk, event: Event) -> str | None:
     """The call began; with a `caller_key`, the call takes the language that caller chose last
     time, read in the same statement, and that language is returned."""
     numbers = {"from_number": event.get("from") or None, "to_number": event.get("to") or None}
+    if desk.cti:  # Zammad's caller log and pop-up: the call rings
+        cti.queue(session, desk.key, event["call_sid"], "newCall", event_time(event))
     if not event.get("caller_key"):
         upsert_call(session, event, **numbers)
         return None
@@ -174,6 +176,9 @@ def call_ended(session: Session, desk: Desk, event: Event) -> None:
         "outcome": "hung up",
     }
     session.execute(statements(session).call_ended, params)
+    if desk.cti:
+        status = params["twilio_status"]
+        cti.queue(session, desk.key, event["call_sid"], "hangup", event_time(event), status=status)
     if partial is not None:
         enqueue_incident(session, partial, "incident.partial", event_time(event))
 

@@ -48,6 +48,12 @@ class ClosureCache:
         self._read = None
 
 
+def ticket_system(config: Mapping[str, Any]) -> str:
+    """The connector incidents go through (issue 28): `TICKET_SYSTEM`, or the signed webhook
+    when only `INCIDENT_WEBHOOK_URL` is set (as before there was a choice); "" for none."""
+    return config.get("TICKET_SYSTEM") or ("webhook" if config["INCIDENT_WEBHOOK_URL"] else "")
+
+
 @dataclass(frozen=True)
 class Desk:
     """Everything the call flow needs to know about one desk, parsed once at start-up."""
@@ -61,8 +67,9 @@ class Desk:
     spool_dir: str
     caller_key_secret: str
     fallback_number: str
-    handoff: bool = False  # incidents go to the ticket system (INCIDENT_WEBHOOK_URL is set)
+    handoff: bool = False  # incidents go to the ticket system (`ticket_system` names one)
     messages_from: str = ""  # text messages to callers are sent (MESSAGES_FROM is set)
+    cti: bool = False  # Zammad's caller log hears of every call (ZAMMAD_CTI_URL is set)
     closures: ClosureCache = field(default_factory=lambda: ClosureCache(0), compare=False)
     announcements: AnnouncementCache = field(
         default_factory=lambda: AnnouncementCache(0), compare=False
@@ -90,8 +97,9 @@ class Desk:
             spool_dir=config["SPOOL_DIR"],
             caller_key_secret=config["SECRET_KEY"],
             fallback_number=config["FALLBACK_NUMBER"],
-            handoff=bool(config["INCIDENT_WEBHOOK_URL"]),
+            handoff=bool(ticket_system(config)),
             messages_from=config["MESSAGES_FROM"],
+            cti=bool(config["ZAMMAD_CTI_URL"]),
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
             announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )

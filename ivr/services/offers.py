@@ -18,7 +18,7 @@ from ivr import prompts, spoken
 from ivr.db import Database
 from ivr.domain.calendar import BusinessCalendar
 from ivr.models import Incident, Offer, QueueEntry
-from ivr.services import messages, recorder
+from ivr.services import cti, messages, recorder
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
@@ -125,7 +125,17 @@ def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> boo
             return False
         if offer.entry.reference:
             recorder.apply(session, desk, _answered(offer, now))
+        if desk.cti:  # Zammad's caller log: this agent took the call
+            cti.queue(session, desk.key, call_sid, "answer", now, user=offer.agent.name,
+                      answeringNumber=_answering(offer))  # fmt: skip
         return True
+
+
+def _answering(offer: Offer) -> str | None:
+    """Who answered, as Zammad looks its users up (user.phone, then login): the agent's
+    number, or their console login when they answer on a browser or SIP phone."""
+    address = offer.agent.address
+    return address if address.startswith("+") else offer.agent.username
 
 
 def _answered(offer: Offer, now: datetime) -> recorder.Event:
@@ -195,7 +205,14 @@ def callback_result(
         if entry.status != CONNECTED:
             return CallbackResult("reached" if entry.status == DONE else "report")
         # Answered is not reached: the caller must have pressed 1 (a voicemail does not).
-        if dial_status in ("completed", "answered") and offer.callee_confirmed_at is not None:
+        reached = dial_status in ("completed", "answered") and offer.callee_confirmed_at is not None
+        if desk.cti and offer.call_sid:  # Zammad's caller log: the agent's call to the caller
+            cti.queue_callback(
+                session, desk.key, agent_leg=offer.call_sid, entry_id=entry.id,
+                agent=(offer.agent.name, _answering(offer)), dial_status=dial_status,
+                reached=reached, at=now,
+            )  # fmt: skip
+        if reached:
             entry.status, entry.ended_at = DONE, now
             if entry.reference:
                 recorder.apply(session, desk, _answered(offer, now))

@@ -1,27 +1,40 @@
-"""Hand-off to the ticket system through an outbox: nothing is lost while the receiver is down.
+"""Hand-off to the ticket system through an outbox: nothing is lost while the system is down.
 
-An incident is queued in the same transaction that completes it. `deliver_due` later POSTs each
-message, signed with HMAC-SHA256, and retries with exponential back-off until the receiver
-answers 2xx. A message is claimed with a conditional UPDATE (a lease), so two workers never send
-it at the same time; `X-IVR-Delivery` lets the receiver drop a repeat after a crash mid-send.
+An incident is queued in the same transaction that completes it. `deliver_due` later hands each
+message to the configured connector (ivr/connectors/: the signed webhook, TOPdesk, Zammad) and
+retries with exponential back-off until it is delivered or refused. A message is claimed with a
+conditional UPDATE (a lease) that also counts the attempt, so two workers never send it at the
+same time, and a claim after a worker died mid-delivery knows an earlier attempt may have
+written: the connector then looks the ticket up before creating one (`Delivery.maybe_written`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ivr.connectors.base import Connector, Delivery, Outcome, Result
+from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
 from ivr.models import Call, Incident, OutboxMessage
+from ivr.privacy import mask_numbers_in
 from ivr.services.records import as_record
+
+__all__ = [
+    "Receiver",
+    "backoff",
+    "claim",
+    "claim_ticket",
+    "deliver_due",
+    "enqueue_incident",
+    "sign",
+    "tally",
+]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +42,7 @@ LEASE = timedelta(minutes=2)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 BATCH = 50
+TICKET = "ticket"
 
 
 class Queued(Protocol):
@@ -59,41 +73,33 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Receiver:
-    url: str
-    secret: str
-    timeout: float
-
-
-Post = Callable[..., Any]  # requests.post's signature
-
-
 @dataclass(frozen=True)
 class Pass:
     delivered: int
     failed: int
 
 
+@dataclass(frozen=True)
+class Claimed:
+    attempt: int  # this attempt's number, 1 for the first
+    maybe_written: bool  # an earlier attempt did not end in a clear refusal
+
+
 def deliver_due(
-    sessions: sessionmaker[Session], receiver: Receiver, now: datetime, post: Post | None = None
+    sessions: sessionmaker[Session],
+    receiver: Receiver | Connector,
+    now: datetime,
+    post: Post | None = None,
 ) -> Pass:
     """One pass over the messages that are due. Safe to run in several processes at once."""
-    if post is None:
-        import requests
-
-        post = requests.post
+    connector = WebhookConnector(receiver, post) if isinstance(receiver, Receiver) else receiver
     with sessions() as session:
         due = session.scalars(
             select(OutboxMessage.id)
             .where(
-                OutboxMessage.channel == "ticket",
+                OutboxMessage.channel == TICKET,
                 OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
             )
             .order_by(OutboxMessage.id)
@@ -101,9 +107,10 @@ def deliver_due(
         ).all()
     delivered = failed = 0
     for message_id in due:
-        if not claim(sessions, message_id, now):
+        claimed = claim_ticket(sessions, message_id, now)
+        if claimed is None:
             continue
-        if _send(sessions, message_id, receiver, now, post):
+        if _send(sessions, message_id, claimed, connector, now):
             delivered += 1
         else:
             failed += 1
@@ -126,41 +133,144 @@ def claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bo
         return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
+def claim_ticket(sessions: sessionmaker[Session], message_id: int, now: datetime) -> Claimed | None:
+    """`claim` for a ticket, counting the attempt in the same UPDATE: a worker that dies before
+    it hears back still leaves its trace, and the next claim knows it may have written."""
+    with sessions.begin() as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.given_up_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + LEASE, attempts=OutboxMessage.attempts + 1)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        attempts, refusals = session.execute(
+            select(OutboxMessage.attempts, OutboxMessage.refusals).where(
+                OutboxMessage.id == message_id
+            )
+        ).one()
+        return Claimed(attempts, maybe_written=attempts - 1 > (refusals or 0))
+
+
 def _send(
-    sessions: sessionmaker[Session], message_id: int, receiver: Receiver, now: datetime, post: Post
+    sessions: sessionmaker[Session],
+    message_id: int,
+    claimed: Claimed,
+    connector: Connector,
+    now: datetime,
 ) -> bool:
-    with sessions() as session:  # no transaction stays open while the receiver answers
+    with sessions() as session:  # no transaction stays open while the system answers
         message = session.get_one(OutboxMessage, message_id)
         incident = session.get_one(Incident, message.incident_id)
         reference = incident.reference
-        body = json.dumps(
-            {"event": message.event, "delivery": message.id, "incident": as_record(incident, UTC)},
-            ensure_ascii=False,
-        ).encode()
-    timestamp = str(int(now.timestamp()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-IVR-Delivery": str(message_id),
-        "X-IVR-Timestamp": timestamp,
-        "X-IVR-Signature": sign(receiver.secret, timestamp, body),
-    }
+        delivery = Delivery(
+            message_id=message.id,
+            event=message.event,
+            attempt=claimed.attempt,
+            maybe_written=claimed.maybe_written,
+            incident=as_record(incident, UTC),
+            desk=message.desk,
+            external_id=message.external_id or _known_ticket(session, message, connector.name),
+            at=now,
+        )
     try:
-        response = post(receiver.url, data=body, headers=headers, timeout=receiver.timeout)
-        ok = 200 <= response.status_code < 300
-        error = None if ok else f"HTTP {response.status_code}"
-    except OSError as exc:  # requests' connection errors and timeouts are OSErrors
-        ok, error = False, f"{type(exc).__name__}: {exc}"[:500]
+        outcome = connector.deliver(delivery)
+    except Exception as exc:  # a connector's bug must not stop the pass nor lose the message
+        log.exception("connector %s failed on %s", connector.name, reference)
+        outcome = Outcome(Result.RETRY, message=f"{type(exc).__name__}: {exc}"[:500])
+    _record(sessions, message_id, connector.name, outcome=outcome, reference=reference, now=now)
+    return outcome.result is Result.DELIVERED
+
+
+def _known_ticket(session: Session, message: OutboxMessage, connector: str) -> str | None:
+    """The ticket an earlier delivery of the same incident made (a report completed after its
+    partial hand-off): the connector adds to it instead of making a second one."""
+    return session.scalar(
+        select(OutboxMessage.external_id)
+        .where(
+            OutboxMessage.incident_id == message.incident_id,
+            OutboxMessage.channel == TICKET,
+            OutboxMessage.connector == connector,
+            OutboxMessage.external_id.is_not(None),
+            OutboxMessage.id != message.id,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
+def _record(
+    sessions: sessionmaker[Session],
+    message_id: int,
+    connector: str,
+    *,
+    outcome: Outcome,
+    reference: str,
+    now: datetime,
+) -> None:
+    said = outcome.message[:500] if outcome.message else None
     with sessions.begin() as session:
         message = session.get_one(OutboxMessage, message_id)
-        message.attempts += 1
-        if ok:
+        message.connector = connector
+        if outcome.result is Result.DELIVERED:
             message.delivered_at, message.last_error = now, None
+            message.system_message = said
+            message.external_id = outcome.external_id or message.external_id
+        elif outcome.result is Result.REFUSED:
+            message.given_up_at, message.last_error = now, said or "refused"
+            message.refusals = (message.refusals or 0) + 1
+            log.warning("%s refused %s: %s", connector, reference, mask_numbers_in(said))
         else:
             message.next_attempt_at = now + backoff(message.attempts)
-            message.last_error = error
-            log.warning("hand-off of %s failed (%s), retry at %s", reference, error,
+            message.last_error = said
+            log.warning("hand-off of %s failed (%s), retry at %s", reference, mask_numbers_in(said),
                         message.next_attempt_at.isoformat())  # fmt: skip
-    return ok
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one connector has in the outbox."""
+
+    connector: str
+    waiting: int
+    delivered: int
+    refused: int
+
+
+def tally(session: Session, configured: str) -> list[Tally]:
+    """Per connector (the one that last tried it; a row not tried yet waits for `configured`)."""
+    name = func.coalesce(OutboxMessage.connector, configured)
+    rows = session.execute(
+        select(
+            name,
+            func.count().filter(OutboxMessage.delivered_at.is_not(None)),
+            func.count().filter(OutboxMessage.given_up_at.is_not(None)),
+            func.count(),
+        )
+        .where(OutboxMessage.channel == TICKET)
+        .group_by(name)
+        .order_by(name)
+    ).all()
+    return [Tally(c, total - done - refused, done, refused) for c, done, refused, total in rows]
+
+
+def handed_off(session: Session, limit: int = 100) -> list[tuple[OutboxMessage, str | None]]:
+    """The ticket system's messages, waiting and refused first, with their incident's reference."""
+    return [
+        (message, reference)
+        for message, reference in session.execute(
+            select(OutboxMessage, Incident.reference)
+            .outerjoin(Incident, Incident.id == OutboxMessage.incident_id)
+            .where(OutboxMessage.channel == TICKET)
+            .order_by(OutboxMessage.delivered_at.is_not(None), OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    ]
 
 
 def pending(session: Session, limit: int = 100) -> list[OutboxMessage]:

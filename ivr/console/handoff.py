@@ -1,0 +1,34 @@
+"""The hand-off to the ticket system (issue 28): per connector what waits, is delivered, was
+refused, each message with what the system said; a refused one can be tried again."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ivr.console.blueprint import bp
+from ivr.console.helpers import now
+from ivr.db import get_session
+from ivr.services import outbox, tickets
+from ivr.services.desk import ticket_system
+
+
+@bp.get("/handoff")
+def handoff() -> str:
+    session = get_session()
+    configured = ticket_system(current_app.config)
+    return render_template(
+        "console/handoff.html",
+        configured=tickets.label(configured) if configured else None,
+        tallies=outbox.tally(session, configured or "-"),
+        messages=outbox.handed_off(session),
+        label=tickets.label,
+    )
+
+
+@bp.post("/handoff/<int:row_id>/retry")
+def retry_handoff(row_id: int) -> Response:
+    if not outbox.retry_now(get_session(), row_id, now()):
+        abort(404)
+    flash(_("It is tried again with the next pass of the sender."), "info")
+    return redirect(url_for("console.handoff"))
