@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DESK = "default"  # one desk today; the label is there for when a line serves several
 LANGUAGES = ("nl", "de")
 CONNECTORS = ("ticket", "sms")
+TICKET_SYSTEMS = ("webhook", "topdesk", "zammad")
 CATEGORIES = ("1", "2", "3", "4", "none")
 INCIDENT_STATES = ("partial", "open", "acknowledged", "resolved")
 TEXT_STATES = (
@@ -150,6 +151,24 @@ class LineState(Collector):
             backlog.add_metric([connector], n)
             oldest.add_metric([connector], _age(since, now))
         yield from (backlog, oldest)
+        yield self._refused_tickets(session)
+
+    def _refused_tickets(self, session: Session) -> Metric:
+        """Tickets the system refused (issue 28): they wait for staff, not for the sender."""
+        refused = _gauge(
+            "ivr_tickets_refused",
+            "Incidents the ticket system refused, waiting for staff to retry",
+            ["system"],
+        )
+        system = func.coalesce(OutboxMessage.connector, "webhook")
+        rows = session.execute(
+            select(system, func.count())
+            .where(OutboxMessage.channel == "ticket", OutboxMessage.given_up_at.is_not(None))
+            .group_by(system)
+        ).all()
+        for name in TICKET_SYSTEMS:
+            refused.add_metric([name], dict(rows).get(name, 0))
+        return refused
 
     def _texts(self, session: Session) -> Iterator[Metric]:
         rows = session.execute(

@@ -433,3 +433,16 @@ def test_the_webhook_chosen_by_name_tells_nothing_back(make_app, clock: FixedClo
     nowhere = make_app(TICKET_SYSTEM="webhook")
     result = nowhere.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert result.exit_code != 0 and "INCIDENT_WEBHOOK_URL is not set" in result.output
+
+
+def test_a_refusal_is_counted_for_the_monitoring(make_app, topdesk: FakeTopdesk, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.telemetry.scrape import METRICS_TOKEN, scrape
+
+    app = make_app(**settings(topdesk), METRICS_TOKEN=METRICS_TOKEN)
+    report_into(app, clock, SATURDAY_NIGHT)
+    topdesk.refusing = (400, "no")
+    deliver(app)
+    seen = scrape(app)
+    assert seen.value("ivr_tickets_refused", system="topdesk") == 1
+    assert seen.value("ivr_tickets_refused", system="webhook") == 0
+    assert seen.value("ivr_outbox_backlog", connector="ticket") == 0  # not waiting: refused
