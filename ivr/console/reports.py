@@ -15,7 +15,7 @@ from ivr import reporting
 from ivr.console import charts
 from ivr.console.blueprint import bp
 from ivr.console.charts import CATEGORY_COLOURS, OUTCOME_COLOURS, Series
-from ivr.console.helpers import access, chosen, desk, my_desks, needs, now, scope
+from ivr.console.helpers import access, chosen, desk, desks, my_desks, needs, now, scope
 from ivr.console.i18n import day_names, language
 from ivr.console.outcomes import OUTCOME_NAMES
 from ivr.db import get_session
@@ -50,8 +50,10 @@ def _report(period: Period) -> ServiceLevelReport:
     return reports.service_level(get_session(), desk(), period, now(), scope(LEAD))
 
 
-def _which() -> str:
-    """Whose report: the desk's name, or all of them."""
+def _which() -> str | None:
+    """Whose report: the desk's name, or all of them; None where the line has one desk."""
+    if len(desks()) == 1:
+        return None
     if chosen() or len(my_desks(LEAD)) == 1:
         return desk().name
     return gettext("All desks") if access().admin else gettext("All my desks")
