@@ -85,10 +85,11 @@ def desk_option(*, one: bool = False) -> Callable[[Callable[..., Any]], Any]:
     checked against the declared desks; without it, None (all desks) or, with `one`, the first.
     """
 
-    def checked(_ctx: click.Context, _param: click.Parameter, key: str | None) -> str | None:
-        from flask import current_app
+    def checked(ctx: click.Context, _param: click.Parameter, key: str | None) -> str | None:
+        from flask.cli import ScriptInfo
 
-        desks = current_app.extensions["ivr.desks"]
+        # Options are read before the command enters the app's context: ask the app itself.
+        desks = ctx.ensure_object(ScriptInfo).load_app().extensions["ivr.desks"]
         if key is None:
             return desks.first.key if one else None
         if desks.get(key) is None:

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.commands import desk_option
 from ivr.db import get_session
 from ivr.privacy import mask_number
 from ivr.services import messages, outbox
@@ -51,9 +52,10 @@ def _deliver() -> outbox.Pass:
 
 
 @cli.command("list")
-def list_messages() -> None:
+@desk_option()
+def list_messages(desk: str | None) -> None:
     """Waiting messages first, then the latest sent; a text message with what Twilio reported."""
-    for m in outbox.pending(get_session()):
+    for m in outbox.pending(get_session(), desks=(desk,) if desk else None):
         state = (
             f"{'sent' if m.channel == messages.CHANNEL else 'delivered'} "
             f"{m.delivered_at:%Y-%m-%d %H:%M}"

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.models import Call, Incident, OutboxMessage
 from ivr.services.records import as_record
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +165,12 @@ def _send(
     return ok
 
 
-def pending(session: Session, limit: int = 100) -> list[OutboxMessage]:
+def pending(session: Session, limit: int = 100, desks: Scope = None) -> list[OutboxMessage]:
+    """Waiting messages first, then the latest sent, of `desks` (None: every desk)."""
     return list(
         session.scalars(
             select(OutboxMessage)
+            .where(within(OutboxMessage.desk, desks))
             .order_by(OutboxMessage.delivered_at.is_not(None), OutboxMessage.id.desc())
             .limit(limit)
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,21 +22,26 @@ from ivr.db import get_session
 from ivr.models import (
     Agent,
     AgentDesk,
-    Call,
     Closure,
     Disruption,
     Incident,
     IncidentEvent,
     MaintenanceWindow,
     OutboxMessage,
-    QueueEntry,
 )
-from tests.console.desks import logged_in, session_csrf, token_with, two_desks, user_with
+from tests.console.desks import (
+    A_REFERENCE,
+    B_REFERENCE,
+    Line,
+    logged_in,
+    session_csrf,
+    token_with,
+    two_desks_with_everything,
+    user_with,
+)
 
 # What only desk B's objects say: a page showing any of it to a user of desk A leaks.
-B_REFERENCE = "33334444"
 B_MARKS = (B_REFERENCE, "3333 4444", "Bravo")
-A_REFERENCE = "11112222"
 
 # Form fields that would change an object if the view let them through.
 FORMS: dict[str, dict[str, str]] = {
@@ -137,118 +141,9 @@ ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
-@dataclass
-class Line:
-    """Desk A's and desk B's objects, by name, as ids and references for URLs."""
-
-    a: dict[str, Any]
-    b: dict[str, Any]
-
-
-def _objects(session: Any, desk: str, reference: str, word: str, n: int, now: Any) -> dict:
-    """One of everything in `desk`; `word` (Alfa, Bravo) is in every text it shows."""
-    call = Call(
-        desk=desk,
-        call_sid=f"CA{desk}{'0' * 31}",
-        from_number=f"+3161234500{n}",
-        started_at=now - timedelta(hours=1),
-        ended_at=now - timedelta(minutes=55),
-        route="open",
-        outcome="report",
-        agent_name=f"{word} Caller-agent",
-    )
-    incident = Incident(
-        desk=desk,
-        reference=reference,
-        call=call,
-        kind="incident",
-        language="nl",
-        impact="one_user",
-        severity="functions_fail",
-        category=3,
-        status="open",
-        caller_number=f"+3161234500{n}",
-        callback_number=f"+3161234500{n}",
-        recording_url=f"https://api.twilio.com/2010-04-01/Accounts/AC{n}/Recordings/RE{desk}",
-        received_at=now - timedelta(hours=1),
-        reaction_due=now + timedelta(hours=3),
-        restore_due=now + timedelta(days=2),
-        summary=f"{word} printer on fire",
-    )
-    agent = Agent(name=f"{word} Agent", address=f"+3161234599{n}", languages="nl")
-    closure = Closure(
-        desk=desk,
-        start_date=now.date() + timedelta(days=40 + n),
-        end_date=now.date() + timedelta(days=40 + n),
-        reason_nl=f"{word} sluiting",
-        reason_de=f"{word} Schließung",
-    )
-    window = MaintenanceWindow(
-        desk=desk,
-        starts_at=now + timedelta(days=20, hours=n),
-        ends_at=now + timedelta(days=20, hours=n + 2),
-        announced_at=now,
-        description_nl=f"{word} onderhoud",
-        description_de=f"{word} Wartung",
-    )
-    disruption = Disruption(
-        desk=desk,
-        text_nl=f"{word} storing",
-        text_de=f"{word} Störung",
-        severity="functions_fail",
-        started_at=now - timedelta(minutes=30),
-        started_by="someone",
-    )
-    session.add_all([call, incident, agent, closure, window, disruption])
-    session.flush()
-    session.add(AgentDesk(agent_id=agent.id, desk=desk))
-    text = OutboxMessage(
-        desk=desk,
-        channel="sms",
-        incident_id=incident.id,
-        event="sms",
-        payload=f"{word} text message",
-        recipient=incident.callback_number,
-        language="nl",
-        dedupe_key=f"test:{desk}",
-        next_attempt_at=now,
-        created_at=now,
-        delivery_status="delivered",
-    )
-    entry = QueueEntry(
-        desk=desk,
-        call_sid=f"CA{desk}{'1' * 31}",
-        language="nl",
-        kind="incident",
-        category=n,
-        status="waiting",
-        mode="line",
-        enqueued_at=now - timedelta(minutes=3),
-        last_seen_at=now,
-    )
-    session.add_all([text, entry])
-    session.commit()
-    return {
-        "incident": reference,
-        "agent": agent.id,
-        "closure": closure.id,
-        "window": window.id,
-        "disruption": disruption.id,
-        "text": text.id,
-        "static": "console.css",
-    }
-
-
 @pytest.fixture
 def desks_ab(app: Flask, clock: FixedClock) -> Line:
-    two_desks(app)
-    with app.app_context():
-        session = get_session()
-        now = clock.now()
-        return Line(
-            _objects(session, "a", A_REFERENCE, "Alfa", 1, now),
-            _objects(session, "b", B_REFERENCE, "Bravo", 3, now),
-        )
+    return two_desks_with_everything(app, clock)
 
 
 def b_state(app: Flask) -> tuple:
