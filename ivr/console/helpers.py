@@ -97,6 +97,12 @@ def needs(role: str) -> Callable[[View], View]:
     return decorate
 
 
+def desk_name(key: str) -> str:
+    """A desk's name; the key itself for a desk no longer declared."""
+    found = desks().get(key)
+    return found.name if found else key
+
+
 def now() -> datetime:
     return services.now()
 
@@ -168,6 +174,8 @@ def template_helpers() -> dict[str, object]:
         "line_alert_texts": line_alert_texts,
         "product_name": _("Servicedesk line"),  # one name, in the title and in the header
         "my_desks": my_desks,
+        "several_desks": lambda: len(my_desks()) > 1,
+        "desk_name": desk_name,
         "chosen_desk": chosen,
         "leads_here": lambda: scope(LEAD) != (),
         "admin": lambda: access().admin,

@@ -339,6 +339,7 @@ def test_a_user_of_both_desks_switches_and_sees_all_of_theirs(app: Flask, desks_
     both = client.get("/console/").get_data(as_text=True)
     assert A_REFERENCE in both and B_REFERENCE in both
     assert "All my desks" in both and "Desk B" in both  # the switcher
+    assert both.count('class="tag desk"') == 2  # each incident says its desk
     send("POST", "/console/desk", {"desk": "a", "next": "/console/"})
     only_a = client.get("/console/").get_data(as_text=True)
     assert A_REFERENCE in only_a and B_REFERENCE not in only_a
