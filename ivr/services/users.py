@@ -145,6 +145,11 @@ def drop_role(session: Session, username: str, desk: str) -> None:
     user = _existing(session, username)
     if not desk_roles.drop_user_role(session, user.id, desk):
         session.rollback()
+        if desk_roles.user_access(session, user.id).admin:
+            raise UserError(
+                f"{username} is an admin of every desk: give them a role on the desks they "
+                "keep instead (--desk KEY --role agent|lead)"
+            )
         raise UserError(f"{username} has no role on desk {desk!r}")
     session.commit()
 

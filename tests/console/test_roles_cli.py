@@ -67,6 +67,8 @@ def test_roles_are_changed_listed_and_taken_away(app: Flask) -> None:
     assert changed.output.strip() == "anouk: a:agent b:lead"
     assert run(app, "users", "role", "anouk", "--desk", "a", "--role", "none").exit_code == 0
     assert run(app, "users", "list").output.splitlines() == ["anouk  b:lead", "root"]
+    admin_kept = run(app, "users", "role", "root", "--desk", "a", "--role", "none")
+    assert admin_kept.exit_code == 1 and "root is an admin of every desk" in admin_kept.output
     demoted = run(app, "users", "role", "root", "--desk", "a", "--role", "agent")
     assert demoted.output.strip() == "root: a:agent"  # no longer an admin
     promoted = run(app, "users", "role", "anouk", "--role", "admin")
@@ -84,6 +86,9 @@ def test_a_role_change_holds_from_the_next_request(app: Flask, desks_ab: Line) -
     assert client.get("/console/calendar").status_code == 200
     run(app, "users", "role", "anouk", "--desk", "a", "--role", "none")
     assert client.get(f"/console/incidents/{A_REFERENCE}").status_code == 404
+    nothing = client.get("/console/")  # no desk left: an empty work list
+    assert nothing.status_code == 200
+    assert A_REFERENCE not in nothing.get_data(as_text=True)
 
 
 def test_tokens_are_scoped_per_desk(app: Flask, desks_ab: Line) -> None:
