@@ -13,7 +13,7 @@ from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
-from ivr.services.desk import business_calendar
+from ivr.services.desk import Desk, business_calendar
 from ivr.services.incident_merge import STATUS_ORDER
 from ivr.services.records import as_record, history_record
 from ivr.services.roles import Scope, token_access
@@ -55,14 +55,22 @@ for _code in (400, 401, 404, 405, 500):
 
 
 def _tz():  # type: ignore[no-untyped-def]
-    return current_app.extensions["ivr.desk"].tz
+    return current_app.extensions["ivr.desks"].first.tz
 
 
-def _clock() -> dict[str, Any]:
-    """The calendar and the moment a standard change's state is judged at."""
-    now = services.now()
-    calendar = business_calendar(current_app.extensions["ivr.desk"], get_session(), now)
-    return {"calendar": calendar, "now": now}
+def _desk_of(row: Incident) -> Desk:
+    desks = current_app.extensions["ivr.desks"]
+    return desks.get(row.desk) or desks.first
+
+
+def _record(row: Incident) -> dict[str, Any]:
+    """An incident as the API gives it: in its own desk's zone, a standard change's state on
+    its desk's calendar (each desk's calendar made once per request)."""
+    desk = _desk_of(row)
+    calendars = g.setdefault("api_calendars", {})
+    if desk.key not in calendars:
+        calendars[desk.key] = business_calendar(desk, get_session(), services.now())
+    return as_record(row, desk.tz, calendar=calendars[desk.key], now=services.now())
 
 
 @bp.get("/incidents")
@@ -98,7 +106,7 @@ def incidents() -> Response:
         total=total,
         limit=limit,
         offset=offset,
-        incidents=[as_record(row, _tz(), **_clock()) for row in rows],
+        incidents=[_record(row) for row in rows],
     )
 
 
@@ -112,5 +120,6 @@ def _whole(text: str, name: str, least: int, most: int) -> int:
 @bp.get("/incidents/<reference>")
 def incident(reference: str) -> Response:
     row = find(get_session(), reference, _desks()) or abort(404, f"no incident {reference}")
-    history = [history_record(entry, _tz()) for entry in row.history]
-    return jsonify({**as_record(row, _tz(), **_clock()), "history": history})
+    record = _record(row)
+    history = [history_record(entry, _desk_of(row).tz) for entry in row.history]
+    return jsonify({**record, "history": history})
