@@ -103,6 +103,14 @@ def desk_name(key: str) -> str:
     return found.name if found else key
 
 
+def desk_in_view() -> str:
+    """What a list shows, for a user of several desks: the desk chosen, or all of theirs."""
+    if len(my_desks()) < 2:
+        return ""
+    key = chosen()
+    return desk_name(key) if key else _("All my desks")
+
+
 def now() -> datetime:
     return services.now()
 
@@ -176,6 +184,8 @@ def template_helpers() -> dict[str, object]:
         "my_desks": my_desks,
         "several_desks": lambda: len(my_desks()) > 1,
         "desk_name": desk_name,
+        "desk_in_view": desk_in_view,
+        "desk_worked_in": lambda: desk().name,
         "chosen_desk": chosen,
         "leads_here": lambda: scope(LEAD) != (),
         "admin": lambda: access().admin,

@@ -347,6 +347,7 @@ def test_a_user_of_both_desks_switches_and_sees_all_of_theirs(app: Flask, desks_
     send("POST", "/console/desk", {"desk": "*", "next": "/console/"})
     calendar = client.get("/console/calendar").get_data(as_text=True)
     assert "Bravo sluiting" in calendar and "Alfa sluiting" not in calendar
+    assert "New closures and maintenance windows are made in Desk B" in calendar  # B they lead
     # An object of a desk where they are an agent: 403 (it is theirs), not 404.
     assert client.get(f"/console/disruptions/{desks_ab.a['disruption']}").status_code == 403
     assert client.get(f"/console/disruptions/{desks_ab.b['disruption']}").status_code == 200
