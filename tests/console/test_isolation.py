@@ -363,3 +363,21 @@ def test_an_admin_sees_every_desk_and_reports_over_all(app: Flask, desks_ab: Lin
     send("POST", "/console/desk", {"desk": "b", "next": "/console/"})
     assert client.get("/console/report.json?month=2026-11").json["line"]["calls"] == 1
     assert "Desk B" in client.get("/console/report?month=2026-11").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("nl", ("Al mijn desks", "Wissel", "Nieuwe sluitingen en onderhoudsvensters komen in")),
+        ("de", ("Alle meine Desks", "Wechseln", "Neue Schließungen und Wartungsfenster werden")),
+    ],
+)
+def test_the_switcher_speaks_the_users_language(
+    app: Flask, desks_ab: Line, language: str, texts: tuple[str, ...]
+) -> None:
+    user_with(app, "bo", {"a": "lead", "b": "lead"})
+    client = logged_in(app, "bo")
+    console_sender(client)("POST", "/console/language", {"language": language, "next": "/"})
+    page = client.get("/console/calendar").get_data(as_text=True)
+    for text in texts:
+        assert text in page
