@@ -109,6 +109,14 @@ def report_page() -> str:
     )
 
 
+def _named(period: Period) -> str:
+    """`2026-11`, or `ozmo-2026-11` for one desk of several (`all-2026-11`: over several)."""
+    if len(desks()) == 1:
+        return period.label
+    which = desk().key if chosen() or len(my_desks(LEAD)) == 1 else "all"
+    return f"{which}-{period.label}"
+
+
 def _download(body: str, mimetype: str, name: str) -> Response:
     return Response(
         body,
@@ -121,7 +129,7 @@ def _download(body: str, mimetype: str, name: str) -> Response:
 @needs(LEAD)
 def report_csv() -> Response:
     report = _report(_period())
-    return _download(reporting.as_csv(report), "text/csv", f"sla-{report.period.label}.csv")
+    return _download(reporting.as_csv(report), "text/csv", f"sla-{_named(report.period)}.csv")
 
 
 @bp.get("/report.json")
@@ -129,7 +137,7 @@ def report_csv() -> Response:
 def report_json() -> Response:
     report = _report(_period())
     body = json.dumps(reporting.as_json(report), ensure_ascii=False, indent=2)
-    return _download(body, "application/json", f"sla-{report.period.label}.json")
+    return _download(body, "application/json", f"sla-{_named(report.period)}.json")
 
 
 def _incidents(period: Period) -> list[Incident]:
@@ -145,7 +153,7 @@ def incidents_json() -> Response:
         for i in reports.incidents_in(get_session(), desk(), period, scope(LEAD))
     ]
     body = json.dumps(rows, ensure_ascii=False, indent=2)
-    return _download(body, "application/json", f"incidents-{period.label}.json")
+    return _download(body, "application/json", f"incidents-{_named(period)}.json")
 
 
 @bp.get("/incidents.csv")
@@ -161,4 +169,4 @@ def incidents_csv() -> Response:
     writer = csv.DictWriter(out, fieldnames=list(as_record(Incident(reference=""))))
     writer.writeheader()
     writer.writerows(rows)
-    return _download(out.getvalue(), "text/csv", f"incidents-{period.label}.csv")
+    return _download(out.getvalue(), "text/csv", f"incidents-{_named(period)}.csv")

@@ -362,6 +362,8 @@ def test_an_admin_sees_every_desk_and_reports_over_all(app: Flask, desks_ab: Lin
     send = console_sender(client)
     send("POST", "/console/desk", {"desk": "b", "next": "/console/"})
     assert client.get("/console/report.json?month=2026-11").json["line"]["calls"] == 1
+    named = client.get("/console/report.csv?month=2026-11").headers["Content-Disposition"]
+    assert named == 'attachment; filename="sla-b-2026-11.csv"'
     assert "Desk B" in client.get("/console/report?month=2026-11").get_data(as_text=True)
 
 
