@@ -80,7 +80,8 @@ def checked_roles(
             raise RoleError("an admin has every desk: give no --desk with --role admin")
         return {ALL_DESKS: ADMIN}
     if not desks:
-        raise RoleError(f"a {role} needs at least one --desk ({', '.join(declared)})")
+        article = "an" if role == AGENT else "a"
+        raise RoleError(f"{article} {role} needs at least one --desk ({', '.join(declared)})")
     unknown = [key for key in desks if key not in declared]
     if unknown:
         raise RoleError(f"no desk {unknown[0]!r}; the desks are {', '.join(declared)}")
