@@ -29,15 +29,14 @@ from ivr.services.roles import LEAD
 DAY_PATTERN = {"de": "EEEE, d. MMMM"}  # "Dienstag, 8. Dezember"; "dinsdag 8 december"
 
 
-def _lead_row(model: type[Closure] | type[MaintenanceWindow], row_id: int) -> None:
-    """A closure or window of a desk of the user's (else 404) where they are a lead (else 403)."""
+def _may_save(model: type[Closure] | type[MaintenanceWindow], row_id: int | None) -> None:
+    """A closure or window of a desk of the user's (else 404) where they are a lead (else 403);
+    a new one is made in the desk worked in, which they must lead (else 403)."""
+    if row_id is None:
+        require(desk().key, LEAD)
+        return
     row = scoped.row(get_session(), model, row_id, reach()) or abort(404)
     require(row.desk, LEAD)
-
-
-def _new_in_desk() -> None:
-    """A new closure or window is made in the desk worked in: the user leads it (else 403)."""
-    require(desk().key, LEAD)
 
 
 @bp.get("/calendar")
@@ -80,7 +79,7 @@ def calendar_page(
 @bp.post("/closures/<int:closure_id>")
 def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
     # Changing a closure that is not there (for this user) never makes a new one.
-    _lead_row(Closure, closure_id) if closure_id is not None else _new_in_desk()
+    _may_save(Closure, closure_id)
     form = request.form
     try:
         given = ClosureInput(
@@ -111,7 +110,7 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
 @bp.post("/maintenance")
 @bp.post("/maintenance/<int:window_id>")
 def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
-    _lead_row(MaintenanceWindow, window_id) if window_id is not None else _new_in_desk()
+    _may_save(MaintenanceWindow, window_id)
     form = request.form
     try:
         consulted_on = form.get("consulted_on", "")
@@ -150,7 +149,7 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
 
 @bp.post("/closures/<int:row_id>/delete")
 def delete_closure(row_id: int) -> Response:
-    _lead_row(Closure, row_id)
+    _may_save(Closure, row_id)
     if not closures.delete(get_session(), Closure, row_id):
         abort(404)
     desk().closures.clear()
@@ -160,7 +159,7 @@ def delete_closure(row_id: int) -> Response:
 
 @bp.post("/maintenance/<int:row_id>/delete")
 def delete_window(row_id: int) -> Response:
-    _lead_row(MaintenanceWindow, row_id)
+    _may_save(MaintenanceWindow, row_id)
     if not closures.delete(get_session(), MaintenanceWindow, row_id):
         abort(404)
     flash(_("Maintenance window removed."), "info")
