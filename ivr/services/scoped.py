@@ -38,7 +38,3 @@ def agent(session: Session, agent_id: int, desks: Scope) -> Agent | None:
 
 def agents(session: Session, desks: Scope) -> list[Agent]:
     return list(session.scalars(select(Agent).where(agent_within(desks)).order_by(Agent.name)))
-
-
-def agent_desks(session: Session, agent_id: int) -> list[str]:
-    return list(session.scalars(select(AgentDesk.desk).where(AgentDesk.agent_id == agent_id)))
