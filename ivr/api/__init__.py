@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
@@ -13,9 +13,11 @@ from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
-from ivr.services.desk import business_calendar
+from ivr.services.desk import Desk, business_calendar
 from ivr.services.incident_merge import STATUS_ORDER
 from ivr.services.records import as_record, history_record
+from ivr.services.roles import Scope, token_access
+from ivr.services.scoped import within
 from ivr.services.users import token_holder
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -27,12 +29,17 @@ STATUSES = STATUS_ORDER  # partial, open, acknowledged, resolved
 @bp.before_request
 def require_token() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if (
-        scheme.lower() != "bearer"
-        or not token
-        or token_holder(get_session(), token, services.now()) is None
-    ):
+    holder = token_holder(get_session(), token, services.now()) if token else None
+    if scheme.lower() != "bearer" or holder is None:
         abort(401)
+    # The desks the token may read (issue 26), as a console user's: None is every desk.
+    g.api_desks = token_access(get_session(), holder.id).scope(
+        current_app.extensions["ivr.desks"].keys, None
+    )
+
+
+def _desks() -> Scope:
+    return g.api_desks
 
 
 def json_error(error: HTTPException) -> tuple[Response, int]:
@@ -48,24 +55,28 @@ for _code in (400, 401, 404, 405, 500):
 
 
 def _tz():  # type: ignore[no-untyped-def]
-    from flask import current_app
-
-    return current_app.extensions["ivr.desk"].tz
+    return current_app.extensions["ivr.desks"].first.tz
 
 
-def _clock() -> dict[str, Any]:
-    """The calendar and the moment a standard change's state is judged at."""
-    from flask import current_app
+def _desk_of(row: Incident) -> Desk:
+    desks = current_app.extensions["ivr.desks"]
+    return desks.get(row.desk) or desks.first
 
-    now = services.now()
-    calendar = business_calendar(current_app.extensions["ivr.desk"], get_session(), now)
-    return {"calendar": calendar, "now": now}
+
+def _record(row: Incident) -> dict[str, Any]:
+    """An incident as the API gives it: in its own desk's zone, a standard change's state on
+    its desk's calendar (each desk's calendar made once per request)."""
+    desk = _desk_of(row)
+    calendars = g.setdefault("api_calendars", {})
+    if desk.key not in calendars:
+        calendars[desk.key] = business_calendar(desk, get_session(), services.now())
+    return as_record(row, desk.tz, calendar=calendars[desk.key], now=services.now())
 
 
 @bp.get("/incidents")
 def incidents() -> Response:
     args = request.args
-    query = select(Incident)
+    query = select(Incident).where(within(Incident.desk, _desks()))
     if args.get("status"):
         statuses = args["status"].split(",")
         if not set(statuses) <= set(STATUSES):
@@ -95,7 +106,7 @@ def incidents() -> Response:
         total=total,
         limit=limit,
         offset=offset,
-        incidents=[as_record(row, _tz(), **_clock()) for row in rows],
+        incidents=[_record(row) for row in rows],
     )
 
 
@@ -108,6 +119,7 @@ def _whole(text: str, name: str, least: int, most: int) -> int:
 
 @bp.get("/incidents/<reference>")
 def incident(reference: str) -> Response:
-    row = find(get_session(), reference) or abort(404, f"no incident {reference}")
-    history = [history_record(entry, _tz()) for entry in row.history]
-    return jsonify({**as_record(row, _tz(), **_clock()), "history": history})
+    row = find(get_session(), reference, _desks()) or abort(404, f"no incident {reference}")
+    record = _record(row)
+    history = [history_record(entry, _desk_of(row).tz) for entry in row.history]
+    return jsonify({**record, "history": history})

@@ -7,11 +7,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
-from ivr.commands import refused_as_error
+from ivr.commands import desk_option, refused_as_error
 from ivr.db import get_session
 from ivr.domain.text_input import escaped
 from ivr.models import Disruption
-from ivr.services import disruptions
+from ivr.services import disruptions, scoped
 from ivr.services.desk import business_calendar
 from ivr.services.disruptions import Declared, DisruptionError
 
@@ -34,10 +34,12 @@ def declare(text_nl: str, text_de: str, severity: str, incident: str, author: st
 
 
 @cli.command("list")
-def list_disruptions() -> None:
-    """Active first, then the latest ended; with the affected callers and the category."""
+@desk_option()
+def list_disruptions(desk: str | None) -> None:
+    """Active first, then the latest ended; with the affected callers and the category (of one
+    desk, or of all)."""
     all_users_at = current_app.config["DISRUPTION_ALL_USERS_AT"]
-    for d in disruptions.all_disruptions(get_session()):
+    for d in disruptions.all_disruptions(get_session(), desks=(desk,) if desk else None):
         state = f"ended {d.ended_at:%Y-%m-%d %H:%M}" if d.ended_at else "ACTIVE"
         click.echo(
             f"{d.id:>4} {state:<22} affected {len(d.affected):<4} "
@@ -48,13 +50,16 @@ def list_disruptions() -> None:
 @cli.command("end")
 @click.argument("disruption_id", type=int)
 @click.option("--by", "author", default="cli", show_default=True)
-def end(disruption_id: int, author: str) -> None:
-    """End it: each affected caller gets a text message."""
+@desk_option()
+def end(disruption_id: int, author: str, desk: str | None) -> None:
+    """End it: each affected caller gets a text message (from the disruption's desk's sender).
+    With --desk, only a disruption of that desk is ended."""
     session = get_session()
-    found = session.get(Disruption, disruption_id)
+    found = scoped.row(session, Disruption, disruption_id, (desk,) if desk else None)
     if found is None:
         raise click.ClickException(f"no disruption {disruption_id}")
-    desk = current_app.extensions["ivr.desk"]
+    desks = current_app.extensions["ivr.desks"]
+    desk_of = desks.get(found.desk) or desks.first
     at = services.now()
     with refused_as_error(DisruptionError):
         queued = disruptions.end(
@@ -62,7 +67,7 @@ def end(disruption_id: int, author: str) -> None:
             found,
             author=author,
             now=at,
-            messaging=desk.messaging(),
-            calendar=business_calendar(desk, session, at),
+            messaging=desk_of.messaging(),
+            calendar=business_calendar(desk_of, session, at),
         )
     click.echo(f"disruption {disruption_id} ended; {queued} text messages queued")

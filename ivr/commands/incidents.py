@@ -11,11 +11,13 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ivr import services
+from ivr.commands import desk_option
 from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Incident
 from ivr.services.desk import business_calendar
 from ivr.services.records import as_record
+from ivr.services.scoped import within
 
 
 class Day(click.ParamType):
@@ -48,11 +50,18 @@ cli = AppGroup("incidents", help="Incidents reported on the phone line.")
     default=None,
     help="only support incidents, or only faults in the service (billed differently)",
 )
-def export(since: date | None, support: bool | None) -> None:
-    """Print incidents as JSON lines, oldest first (desk time, ISO 8601 with offset)."""
-    desk = current_app.extensions["ivr.desk"]
-    tz = desk.tz
-    query = select(Incident).order_by(Incident.received_at, Incident.id)
+@desk_option()
+def export(since: date | None, support: bool | None, desk: str | None) -> None:
+    """Print incidents as JSON lines, oldest first (desk time, ISO 8601 with offset), of one
+    desk or of all."""
+    desks = current_app.extensions["ivr.desks"]
+    calendar_desk = desks.get(desk) or desks.first
+    tz = calendar_desk.tz
+    query = (
+        select(Incident)
+        .where(within(Incident.desk, (desk,) if desk else None))
+        .order_by(Incident.received_at, Incident.id)
+    )
     if since is not None:
         start = datetime.combine(since, time(0), tzinfo=tz)
         query = query.where(Incident.received_at >= start)
@@ -60,7 +69,7 @@ def export(since: date | None, support: bool | None) -> None:
         query = query.where(Incident.support_incident.is_(support))
     session = get_session()
     now = services.now()
-    calendar = business_calendar(desk, session, now)
+    calendar = business_calendar(calendar_desk, session, now)
     for incident in session.scalars(query):
         record = as_record(incident, tz, calendar=calendar, now=now)
         click.echo(json.dumps(record, ensure_ascii=False))

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.commands import desk_option
 from ivr.connectors.base import Connector, ConnectorSetupError
 from ivr.db import get_session
 from ivr.models import OutboxMessage
@@ -75,17 +76,19 @@ def _state(m: OutboxMessage) -> str:
 
 
 @cli.command("list")
-def list_messages() -> None:
+@desk_option()
+def list_messages(desk: str | None) -> None:
     """Per connector what is waiting, delivered and refused; then the messages, waiting first,
     with what the ticket system or Twilio said."""
     session = get_session()
     configured = ticket_system(current_app.config) or "-"
-    for t in outbox.tally(session, configured):
+    desks = (desk,) if desk else None
+    for t in outbox.tally(session, configured, desks):
         click.echo(
             f"{tickets.label(t.connector)}: {t.waiting} waiting, {t.delivered} delivered, "
             f"{t.refused} refused"
         )
-    for m in outbox.pending(session):
+    for m in outbox.pending(session, desks=desks):
         state = _state(m)
         if m.delivery_status:
             code = f" (Twilio error {m.delivery_error})" if m.delivery_error else ""

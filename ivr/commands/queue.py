@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
+from ivr.commands import desk_option
 from ivr.db import get_database, get_session
 from ivr.services import board
 from ivr.services.desk import business_calendar
@@ -36,11 +37,14 @@ def _sweep(tidy_queues: bool = True) -> Swept:
 
 
 @cli.command("list")
-def list_queue() -> None:
-    """Agents and their presence, callers waiting in order, callbacks pending."""
+@desk_option()
+def list_queue(desk: str | None) -> None:
+    """Agents and their presence, callers waiting in order, callbacks pending (of one desk, or
+    of all)."""
     now = services.now()
     tz = current_app.extensions["ivr.desk"].tz
-    wall = board.wall_board(get_session(), current_app.extensions["ivr.queue"], now)
+    queue = current_app.extensions["ivr.queue"]
+    wall = board.wall_board(get_session(), queue, now, (desk,) if desk else None)
     for agent in wall.agents:
         note = f"  ({agent.note})" if agent.note else ""
         click.echo(f"agent  {agent.name:<20} {agent.presence:<10} {agent.languages:<6}{note}")

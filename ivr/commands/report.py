@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
 from ivr import reporting, services
+from ivr.commands import desk_option
 from ivr.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ivr.db import get_session
 from ivr.domain.service_level import Period
@@ -55,13 +56,26 @@ def period_from(month: str | None, first: datetime | None, last: datetime | None
     show_default=True,
     help="language of the text table (CSV and JSON keep their English keys)",
 )
-def sla(
-    month: str | None, first: datetime | None, last: datetime | None, fmt: str, lang: str
+@desk_option()
+def sla(  # noqa: PLR0917
+    month: str | None,
+    first: datetime | None,
+    last: datetime | None,
+    fmt: str,
+    lang: str,
+    desk: str | None,
 ) -> None:
-    """Per category and for the line: targets met, times, breaches, calls."""
+    """Per category and for the line: targets met, times, breaches, calls; of one desk, or
+    over all desks (on the first desk's calendar)."""
     period = period_from(month, first, last)
-    desk = current_app.extensions["ivr.desk"]
-    report = service_level(get_session(), desk, period, services.now())
+    desks = current_app.extensions["ivr.desks"]
+    report = service_level(
+        get_session(),
+        desks.get(desk) or desks.first,
+        period,
+        services.now(),
+        (desk,) if desk else None,
+    )
     if fmt == "json":
         click.echo(json.dumps(reporting.as_json(report), ensure_ascii=False, indent=2))
     elif fmt == "csv":

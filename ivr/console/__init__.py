@@ -16,6 +16,7 @@ from ivr.console import (  # noqa: F401
     incidents,
     me,
     reports,
+    switcher,
 )
 from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers

@@ -7,22 +7,32 @@ from flask_babel import gettext as _
 
 from ivr import services
 from ivr.console.blueprint import bp
-from ivr.console.helpers import desk, now
+from ivr.console.helpers import desk, needs, now, reach, scope
 from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Agent
-from ivr.services import agents, pin_tries
+from ivr.services import agents, pin_tries, scoped
 from ivr.services.board import wall_board
+from ivr.services.roles import LEAD
 
 DUTY_VALUES = {"1": True, "0": False}
 
 
+def _agent(agent_id: int) -> Agent:
+    """An agent of a desk of the user's (else 404), where the user is a lead (else 403)."""
+    session = get_session()
+    scoped.agent(session, agent_id, reach()) or abort(404)
+    return scoped.agent(session, agent_id, reach(LEAD)) or abort(403)
+
+
 @bp.get("/agents")
+@needs(LEAD)
 def agent_list(status: int = 200) -> tuple[str, int]:
     session = get_session()
-    found = agents.all_agents(session)
+    desks = scope(LEAD)
+    found = scoped.agents(session, desks)
     # The live state as the wall board has it: ringing, on a call, wrap-up (over when it is).
-    board = wall_board(session, current_app.extensions["ivr.queue"], services.now())
+    board = wall_board(session, current_app.extensions["ivr.queue"], services.now(), desks)
     presence = {row.name: row.presence for row in board.agents}
     # Numbers locked out of the agent menu by wrong PINs (AGENT_PHONE_PIN): the lock ends by itself.
     locked = pin_tries.locks(
@@ -35,11 +45,12 @@ def agent_list(status: int = 200) -> tuple[str, int]:
 @bp.get("/agents/<int:agent_id>/remove")
 def confirm_removal(agent_id: int) -> str:
     """Removing an agent is asked once more, on a page of its own (no script needed)."""
-    agent = get_session().get(Agent, agent_id) or abort(404)
+    agent = _agent(agent_id)
     return render_template("console/agent_remove.html", agent=agent)
 
 
 @bp.post("/agents")
+@needs(LEAD)
 def add_agent() -> Response:
     form = request.form
     languages = ",".join(form.getlist("languages"))
@@ -64,7 +75,7 @@ def add_agent() -> Response:
 @bp.post("/agents/<int:agent_id>/delete")
 def remove_agent(agent_id: int) -> Response:
     session = get_session()
-    agent = session.get(Agent, agent_id) or abort(404)
+    agent = _agent(agent_id)
     name = agent.name
     try:
         agents.remove_agent(session, agent)
@@ -78,7 +89,7 @@ def remove_agent(agent_id: int) -> Response:
 @bp.post("/agents/<int:agent_id>/duty")
 def set_duty(agent_id: int) -> Response:
     session = get_session()
-    agent = session.get(Agent, agent_id) or abort(404)
+    agent = _agent(agent_id)
     on_duty = DUTY_VALUES.get(request.form.get("on_duty", ""))
     if on_duty is None:  # a forged or broken form: say so, never read it as "off"
         flash(_("Not changed: on duty is 1 (on) or 0 (off)."), "error")

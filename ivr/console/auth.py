@@ -27,6 +27,7 @@ from ivr import services
 from ivr.console.blueprint import bp
 from ivr.console.i18n import LANGUAGES
 from ivr.db import get_session
+from ivr.services.roles import user_access
 from ivr.services.users import (
     Throttle,
     Throttled,
@@ -69,6 +70,7 @@ def require_login() -> Response | None:
     if not _is_polled():  # only what the user does counts as activity
         session["seen"] = time.time()
     g.user = user
+    g.access = user_access(get_session(), live.id)  # one statement: the user's roles per desk
     return None
 
 

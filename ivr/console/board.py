@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from ivr import services
 from ivr.console.auth import polled
 from ivr.console.blueprint import bp
+from ivr.console.helpers import scope
 from ivr.console.messages import presence_note
 from ivr.db import get_session
 from ivr.services.board import WallBoard, wall_board
 
 
 def _board() -> WallBoard:
-    return wall_board(get_session(), current_app.extensions["ivr.queue"], services.now())
+    queue = current_app.extensions["ivr.queue"]
+    return wall_board(get_session(), queue, services.now(), scope())
 
 
 @bp.get("/board")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ivr.console.blueprint import bp
 from ivr.console.helpers import calendar as desk_calendar
-from ivr.console.helpers import desk, now, parse_local
+from ivr.console.helpers import desk, needs, now, parse_local, reach, require, scope
 from ivr.console.i18n import day_names
 from ivr.console.messages import explained, violation
 from ivr.db import get_session
@@ -22,27 +22,43 @@ from ivr.domain.maintenance import (
 )
 from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Closure, MaintenanceWindow
-from ivr.services import closures
+from ivr.services import closures, scoped
 from ivr.services.closures import ClosureError, ClosureInput, LongClosure, WindowInput
+from ivr.services.roles import LEAD
 
 DAY_PATTERN = {"de": "EEEE, d. MMMM"}  # "Dienstag, 8. Dezember"; "dinsdag 8 december"
 
 
+def _may_save(model: type[Closure] | type[MaintenanceWindow], row_id: int | None) -> None:
+    """A closure or window of a desk of the user's (else 404) where they are a lead (else 403);
+    a new one is made in the desk worked in, which they must lead (else 403)."""
+    if row_id is None:
+        require(desk().key, LEAD)
+        return
+    row = scoped.row(get_session(), model, row_id, reach()) or abort(404)
+    require(row.desk, LEAD)
+
+
 @bp.get("/calendar")
+@needs(LEAD)
 def calendar_page(
     errors: list[str] | None = None, status: int = 200, confirm_long: bool = False
 ) -> tuple[str, int]:
     session = get_session()
     t = now()
     cal = desk_calendar()
-    windows = closures.windows(session)
+    windows = closures.windows(session, scope(LEAD))
     year = t.astimezone(desk().tz).year
-    this_year = sum(1 for w in windows if w.starts_at.astimezone(desk().tz).year == year)
+    this_year = sum(  # the yearly limit counts per desk: the one worked in
+        1
+        for w in windows
+        if w.desk == desk().key and w.starts_at.astimezone(desk().tz).year == year
+    )
     upcoming = [h for h in desk().holidays.holidays_in(t.year) if h.date >= t.date()]
     upcoming += desk().holidays.holidays_in(t.year + 1)[:3]
     page = render_template(
         "console/calendar.html",
-        closures=closures.closures(session),
+        closures=closures.closures(session, scope(LEAD)),
         windows=windows,
         announced={w.id for w in announcements_due(windows, t)},
         year=year,
@@ -62,8 +78,8 @@ def calendar_page(
 @bp.post("/closures")
 @bp.post("/closures/<int:closure_id>")
 def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
-    if closure_id is not None and get_session().get(Closure, closure_id) is None:
-        abort(404)  # changing a closure that is not there never makes a new one
+    # Changing a closure that is not there (for this user) never makes a new one.
+    _may_save(Closure, closure_id)
     form = request.form
     try:
         given = ClosureInput(
@@ -94,8 +110,7 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
 @bp.post("/maintenance")
 @bp.post("/maintenance/<int:window_id>")
 def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
-    if window_id is not None and get_session().get(MaintenanceWindow, window_id) is None:
-        abort(404)
+    _may_save(MaintenanceWindow, window_id)
     form = request.form
     try:
         consulted_on = form.get("consulted_on", "")
@@ -134,6 +149,7 @@ def save_window(window_id: int | None = None) -> Response | tuple[str, int]:
 
 @bp.post("/closures/<int:row_id>/delete")
 def delete_closure(row_id: int) -> Response:
+    _may_save(Closure, row_id)
     if not closures.delete(get_session(), Closure, row_id):
         abort(404)
     desk().closures.clear()
@@ -143,6 +159,7 @@ def delete_closure(row_id: int) -> Response:
 
 @bp.post("/maintenance/<int:row_id>/delete")
 def delete_window(row_id: int) -> Response:
+    _may_save(MaintenanceWindow, row_id)
     if not closures.delete(get_session(), MaintenanceWindow, row_id):
         abort(404)
     flash(_("Maintenance window removed."), "info")

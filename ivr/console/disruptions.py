@@ -17,13 +17,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ivr.console.blueprint import bp
-from ivr.console.helpers import calendar, desk, now
+from ivr.console.helpers import calendar, desk, desk_of, needs, now, reach, require, scope
 from ivr.console.incidents import SEVERITY_NAMES as NAMES_BY_SEVERITY
 from ivr.console.messages import explained
 from ivr.db import get_session
 from ivr.models import Disruption
-from ivr.services import disruptions
+from ivr.services import console, disruptions, scoped
 from ivr.services.disruptions import Declared, DisruptionError
+from ivr.services.roles import LEAD
 
 SEVERITY_NAMES = {severity.value: name for severity, name in NAMES_BY_SEVERITY.items()}
 
@@ -33,10 +34,11 @@ def _all_users_at() -> int:
 
 
 @bp.get("/disruptions")
+@needs(LEAD)
 def disruption_list(error: str | None = None, status: int = 200) -> tuple[str, int]:
     page = render_template(
         "console/disruptions.html",
-        disruptions=disruptions.all_disruptions(get_session()),
+        disruptions=disruptions.all_disruptions(get_session(), desks=scope(LEAD)),
         category=lambda d: disruptions.category(d, _all_users_at()),
         severities=SEVERITY_NAMES,
         error=error,
@@ -46,7 +48,9 @@ def disruption_list(error: str | None = None, status: int = 200) -> tuple[str, i
 
 
 @bp.post("/disruptions")
+@needs(LEAD)
 def declare_disruption() -> Response | tuple[str, int]:
+    require(desk().key, LEAD)  # declared in the desk worked in
     form = request.form
     given = Declared(
         text_nl=form.get("text_nl", ""),
@@ -55,6 +59,7 @@ def declare_disruption() -> Response | tuple[str, int]:
         incident_reference=form.get("incident", ""),
     )
     try:
+        _check_incident(given.incident_reference)
         made = disruptions.declare(get_session(), given, author=g.user, now=now())
     except DisruptionError as exc:
         return disruption_list(explained(exc), 422)
@@ -73,8 +78,17 @@ def declare_disruption() -> Response | tuple[str, int]:
     return redirect(url_for("console.disruption_page", disruption_id=made.id))
 
 
+def _check_incident(reference: str) -> None:
+    """A disruption links only an incident of the desk it is declared in."""
+    if reference.strip() and console.find(get_session(), reference, (desk().key,)) is None:
+        raise DisruptionError("There is no incident %(reference)s.", reference=reference)
+
+
 def _get(disruption_id: int) -> Disruption:
-    return get_session().get(Disruption, disruption_id) or abort(404)
+    """A disruption of a desk of the user's (else 404) where they are a lead (else 403)."""
+    found = scoped.row(get_session(), Disruption, disruption_id, reach()) or abort(404)
+    require(found.desk, LEAD)
+    return found
 
 
 @bp.get("/disruptions/<int:disruption_id>")
@@ -108,8 +122,8 @@ def end_disruption(disruption_id: int) -> Response:
             found,
             author=g.user,
             now=now(),
-            messaging=desk().messaging(),
-            calendar=calendar(),
+            messaging=desk_of(found.desk).messaging(),
+            calendar=calendar(found.desk),
         )
     except DisruptionError as exc:
         flash(explained(exc), "error")

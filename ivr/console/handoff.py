@@ -7,28 +7,34 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 
 from ivr.console.blueprint import bp
-from ivr.console.helpers import now
+from ivr.console.helpers import LEAD, needs, now, require, scope
 from ivr.db import get_session
 from ivr.services import outbox, tickets
 from ivr.services.desk import ticket_system
 
 
 @bp.get("/handoff")
+@needs(LEAD)
 def handoff() -> str:
     session = get_session()
     configured = ticket_system(current_app.config)
     return render_template(
         "console/handoff.html",
         configured=tickets.label(configured) if configured else None,
-        tallies=outbox.tally(session, configured or "-"),
-        messages=outbox.handed_off(session),
+        tallies=outbox.tally(session, configured or "-", scope(LEAD)),
+        messages=outbox.handed_off(session, desks=scope(LEAD)),
         label=tickets.label,
     )
 
 
 @bp.post("/handoff/<int:row_id>/retry")
 def retry_handoff(row_id: int) -> Response:
-    if not outbox.retry_now(get_session(), row_id, now()):
+    session = get_session()
+    desk = outbox.desk_of(session, row_id)
+    if desk is None:
+        abort(404)
+    require(desk, LEAD)  # another desk's message does not exist for this user
+    if not outbox.retry_now(session, row_id, now()):
         abort(404)
     flash(_("It is tried again with the next pass of the sender."), "info")
     return redirect(url_for("console.handoff"))

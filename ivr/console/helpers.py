@@ -1,11 +1,15 @@
-"""What every console view needs: the desk, its clock and calendar, times shown in its zone."""
+"""What every console view needs: the desk, its clock and calendar, times shown in its zone;
+the user's desks and roles, and which desk they chose in the header (issue 26)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
+from typing import TypeVar
 
 from babel.dates import format_skeleton, get_date_format, get_datetime_format
-from flask import current_app
+from flask import abort, current_app, g, session
 from flask_babel import gettext as _
 
 from ivr import services
@@ -14,18 +18,111 @@ from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.moments import parse_moment
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.desks import Desks
+from ivr.services.roles import AGENT, LEAD, Access, Scope
+
+CHOSEN = "desk"  # in the session: the desk chosen in the header; absent or "*": all of mine
+ALL_MINE = "*"
+View = TypeVar("View", bound=Callable[..., object])
+
+
+def desks() -> Desks:
+    return current_app.extensions["ivr.desks"]
+
+
+def access() -> Access:
+    """The user's roles, read once per request when the login is checked (ivr/console/auth.py)."""
+    return g.get("access") or Access()
+
+
+def my_desks(role: str = AGENT) -> tuple[Desk, ...]:
+    """The declared desks where the user has at least `role`, in declaration order."""
+    mine = access().desks(desks().keys, role)
+    return tuple(d for d in desks() if d.key in mine)
+
+
+def chosen() -> str | None:
+    """The desk the user chose in the header; None: all of theirs (also when they have one)."""
+    key = session.get(CHOSEN)
+    mine = my_desks()
+    if len(mine) < 2 or not any(d.key == key for d in mine):
+        return None
+    return key
 
 
 def desk() -> Desk:
-    return current_app.extensions["ivr.desk"]
+    """The desk the user works in: the one chosen, else the first of theirs where they are a
+    lead (so a new closure lands where they may make it), else their first. New closures,
+    maintenance windows and disruptions are made in this desk."""
+    key = chosen()
+    if key is not None:
+        return desks().get(key) or desks().first
+    leading, mine = my_desks(LEAD), my_desks()
+    return (leading or mine or (desks().first,))[0]
+
+
+def scope(role: str = AGENT) -> Scope:
+    """The desks a list shows the user: the chosen one or all of theirs where they have at
+    least `role`; None (no filter) for an admin over all desks."""
+    return access().scope(desks().keys, chosen(), role)
+
+
+def reach(role: str = AGENT) -> Scope:
+    """Every desk where the user has at least `role`, whichever is chosen: a link to an object
+    of another desk of theirs still opens. None for an admin."""
+    return access().scope(desks().keys, None, role)
+
+
+def require(desk_key: str, role: str) -> None:
+    """An object of `desk_key`: 404 for a user without a role there (it does not exist for
+    them), 403 when their role is below `role`."""
+    if access().role(desk_key) is None:
+        abort(404)
+    if not access().may(desk_key, role):
+        abort(403)
+
+
+def needs(role: str) -> Callable[[View], View]:
+    """A view for users with at least `role` on a desk in view (else 403)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(*args: object, **kwargs: object) -> object:
+            if scope(role) == ():
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+def desk_name(key: str) -> str:
+    """A desk's name; the key itself for a desk no longer declared."""
+    found = desks().get(key)
+    return found.name if found else key
+
+
+def desk_in_view() -> str:
+    """What a list shows, for a user of several desks: the desk chosen, or all of theirs."""
+    if len(my_desks()) < 2:
+        return ""
+    key = chosen()
+    return desk_name(key) if key else _("All my desks")
 
 
 def now() -> datetime:
     return services.now()
 
 
-def calendar() -> BusinessCalendar:
-    return business_calendar(desk(), get_session(), now())
+def calendar(desk_key: str | None = None) -> BusinessCalendar:
+    """The calendar of the desk worked in, or of the desk `desk_key` (an incident's own)."""
+    return business_calendar(desk_of(desk_key), get_session(), now())
+
+
+def desk_of(desk_key: str | None) -> Desk:
+    """A row's desk (its own hours, sender); the desk worked in for a key no longer declared."""
+    return desks().get(desk_key) or desk()
 
 
 # The console's strftime patterns as CLDR patterns: names of days and months in the user's language.
@@ -84,4 +181,12 @@ def template_helpers() -> dict[str, object]:
         "presence_name": presence_name,
         "line_alert_texts": line_alert_texts,
         "product_name": _("Servicedesk line"),  # one name, in the title and in the header
+        "my_desks": my_desks,
+        "several_desks": lambda: len(my_desks()) > 1,
+        "desk_name": desk_name,
+        "desk_in_view": desk_in_view,
+        "desk_worked_in": lambda: desk().name,
+        "chosen_desk": chosen,
+        "leads_here": lambda: scope(LEAD) != (),
+        "admin": lambda: access().admin,
     }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ivr.console.blueprint import bp
-from ivr.console.helpers import calendar, desk, now, parse_local
+from ivr.console.helpers import calendar, desk_of, now, parse_local
+from ivr.console.incidents import incident_or_404
 from ivr.console.messages import explained
 from ivr.db import get_session
-from ivr.services import console, history
+from ivr.services import history
 from ivr.services.history import HistoryError
+from ivr.services.roles import LEAD
 
 
 def _back(reference: str) -> Response:
@@ -20,11 +22,12 @@ def _back(reference: str) -> Response:
 @bp.post("/incidents/<reference>/updates")
 def post_update(reference: str) -> Response:
     session = get_session()
-    row = console.find(session, reference) or abort(404)
+    row = incident_or_404(reference)
     try:
         text = request.form.get("text", "")
+        messaging = desk_of(row.desk).messaging()
         history.post_update(
-            session, calendar(), row, text, author=g.user, now=now(), messaging=desk().messaging()
+            session, calendar(row.desk), row, text, author=g.user, now=now(), messaging=messaging
         )
     except HistoryError as exc:
         flash(explained(exc), "error")
@@ -36,10 +39,10 @@ def post_update(reference: str) -> Response:
 @bp.post("/incidents/<reference>/appointment")
 def agree_appointment(reference: str) -> Response:
     session = get_session()
-    row = console.find(session, reference) or abort(404)
+    row = incident_or_404(reference)
     try:
         when = parse_local(request.form.get("when", ""))
-        history.agree_appointment(session, calendar(), row, when, author=g.user, now=now())
+        history.agree_appointment(session, calendar(row.desk), row, when, author=g.user, now=now())
     except (ValueError, HistoryError) as exc:
         flash(
             explained(exc) if isinstance(exc, HistoryError) else _("Give a date and time."),
@@ -53,7 +56,7 @@ def agree_appointment(reference: str) -> Response:
 @bp.post("/incidents/<reference>/restore-due")
 def correct_restore_due(reference: str) -> Response:
     session = get_session()
-    row = console.find(session, reference) or abort(404)
+    row = incident_or_404(reference, LEAD)  # moves the agreed deadline
     try:
         when = parse_local(request.form.get("when", ""))
         reason = request.form.get("reason", "")

@@ -8,13 +8,15 @@ from flask_babel import lazy_gettext
 from ivr.console import live_list
 from ivr.console.auth import polled
 from ivr.console.blueprint import bp
-from ivr.console.helpers import calendar, desk, now
+from ivr.console.helpers import calendar, desk_of, now, reach, require, scope
 from ivr.console.recordings import stream_recording
 from ivr.console.text_messages import text_messages
 from ivr.db import get_session
 from ivr.domain.triage import Impact, Severity
+from ivr.models import Incident
 from ivr.services import console
 from ivr.services.console import Filters
+from ivr.services.roles import AGENT, LEAD
 
 IMPACT_NAMES = {
     Impact.ALL_USERS: lazy_gettext("all users"),
@@ -39,7 +41,16 @@ def _filters() -> Filters:
         sla=args.get("sla") or None,
         out_of_hours=out_of_hours,
         since=since,
+        desks=scope(),
     )
+
+
+def incident_or_404(reference: str, role: str = AGENT) -> Incident:
+    """An incident of a desk of the user's (else 404: it does not exist for them); 403 when
+    their role there is below `role`."""
+    row = console.find(get_session(), reference, reach()) or abort(404)
+    require(row.desk, role)
+    return row
 
 
 @bp.get("/")
@@ -56,8 +67,8 @@ def work_list_live() -> Response:
 
 @bp.get("/incidents/<reference>")
 def incident(reference: str) -> str:
-    row = console.find(get_session(), reference) or abort(404)
-    item = console.work_item(calendar(), row, now())
+    row = incident_or_404(reference)
+    item = console.work_item(calendar(row.desk), row, now())
     return render_template(
         "console/incident.html",
         item=item,
@@ -71,7 +82,7 @@ def incident(reference: str) -> str:
 @bp.post("/incidents/<reference>/acknowledge")
 def acknowledge(reference: str) -> Response:
     session = get_session()
-    row = console.find(session, reference) or abort(404)
+    row = incident_or_404(reference)
     console.acknowledge(session, row, g.user, now())
     return redirect(url_for("console.incident", reference=row.reference))
 
@@ -79,8 +90,8 @@ def acknowledge(reference: str) -> Response:
 @bp.post("/incidents/<reference>/resolve")
 def resolve(reference: str) -> Response:
     session = get_session()
-    row = console.find(session, reference) or abort(404)
-    console.resolve(session, row, g.user, now(), desk().messaging())
+    row = incident_or_404(reference)
+    console.resolve(session, row, g.user, now(), desk_of(row.desk).messaging())
     return redirect(url_for("console.incident", reference=row.reference))
 
 
@@ -88,14 +99,14 @@ def resolve(reference: str) -> Response:
 def support(reference: str) -> Response:
     """Mark (or unmark) a support incident: not a fault in the service; billed differently."""
     session = get_session()
-    row = console.find(session, reference) or abort(404)
+    row = incident_or_404(reference, LEAD)  # what the customer is billed for
     console.mark_support(session, row, request.form.get("support") == "1", g.user, now())
     return redirect(url_for("console.incident", reference=row.reference))
 
 
 @bp.get("/incidents/<reference>/recording")
 def recording(reference: str) -> Response:
-    row = console.find(get_session(), reference) or abort(404)
+    row = incident_or_404(reference)
     if not row.recording_url:
         abort(404)
     return stream_recording(row.recording_url)

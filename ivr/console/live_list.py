@@ -13,7 +13,7 @@ import hashlib
 from flask import Response, current_app, render_template, request
 
 from ivr import spool
-from ivr.console.helpers import calendar, now
+from ivr.console.helpers import calendar, my_desks, now, scope
 from ivr.db import get_session
 from ivr.services import console
 from ivr.services.console import Filters
@@ -25,12 +25,13 @@ START, END = "<!-- live -->", "<!-- /live -->"
 
 def _context(filters: Filters) -> dict[str, object]:
     session = get_session()
-    items = console.work_list(session, calendar(), now(), filters)
+    calendars = {d.key: calendar(d.key) for d in my_desks()}
+    items = console.work_list(session, calendar(), now(), filters, calendars)
     return {
         "items": items,
         "filters": filters,
         "filter_args": {k: v for k, v in request.args.items() if k != "seen"},
-        "category_one": console.open_category_one(session),
+        "category_one": console.open_category_one(session, scope()),
         "poll_seconds": current_app.config["WORKLIST_POLL_SECONDS"],
         "version": VERSION,
         "spooled": spool.status(current_app.extensions["ivr.desk"].spool_dir),

@@ -13,6 +13,8 @@ from ivr.domain import queueing
 from ivr.models import Agent, QueueEntry
 from ivr.services.presence import LABELS, WRAP_UP, free_since
 from ivr.services.queue import IN_QUEUE, QueueSettings, as_waiting
+from ivr.services.roles import Scope
+from ivr.services.scoped import agent_within, within
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,12 @@ class WallBoard:
         }
 
 
-def wall_board(session: Session, settings: QueueSettings, now: datetime) -> WallBoard:
+def wall_board(
+    session: Session, settings: QueueSettings, now: datetime, desks: Scope = None
+) -> WallBoard:
+    """The board of `desks` (None: every desk): their agents and the callers waiting for them."""
     agents = []
-    for agent in session.scalars(select(Agent).order_by(Agent.name)):
+    for agent in session.scalars(select(Agent).where(agent_within(desks)).order_by(Agent.name)):
         presence = agent.presence
         ended = free_since(agent, settings.wrap_up_seconds)
         if presence == WRAP_UP and ended is not None and ended <= now:
@@ -72,7 +77,13 @@ def wall_board(session: Session, settings: QueueSettings, now: datetime) -> Wall
                 agent.presence_since,
             )
         )
-    entries = list(session.scalars(select(QueueEntry).where(QueueEntry.status.in_(IN_QUEUE))))
+    entries = list(
+        session.scalars(
+            select(QueueEntry).where(
+                QueueEntry.status.in_(IN_QUEUE), within(QueueEntry.desk, desks)
+            )
+        )
+    )
     waiting = [as_waiting(e) for e in entries]
     by_id = {e.id: e for e in entries}
     callers = []

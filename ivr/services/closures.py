@@ -20,6 +20,8 @@ from ivr.models import Closure, MaintenanceWindow
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.locks import write_exclusively
 from ivr.services.names import checked_name
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 
 class ClosureError(Explained):
@@ -39,8 +41,10 @@ class LongClosure(ClosureError):
         self.days = days
 
 
-def closures(session: Session) -> list[Closure]:
-    return list(session.scalars(select(Closure).order_by(Closure.start_date)))
+def closures(session: Session, desks: Scope = None) -> list[Closure]:
+    """The closures of `desks` (None: every desk)."""
+    query = select(Closure).where(within(Closure.desk, desks)).order_by(Closure.start_date)
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,10 @@ def save_closure(
     return row
 
 
-def windows(session: Session) -> list[MaintenanceWindow]:
-    return list(session.scalars(select(MaintenanceWindow).order_by(MaintenanceWindow.starts_at)))
+def windows(session: Session, desks: Scope = None) -> list[MaintenanceWindow]:
+    """The maintenance windows of `desks` (None: every desk)."""
+    query = select(MaintenanceWindow).where(within(MaintenanceWindow.desk, desks))
+    return list(session.scalars(query.order_by(MaintenanceWindow.starts_at)))
 
 
 @dataclass(frozen=True)

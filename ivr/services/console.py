@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from ivr.services.claims import claim
 from ivr.services.history import add_event, spaced
 from ivr.services.messages import Messaging
 from ivr.services.records import change_state
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 OPEN_STATUSES = ("partial", "open", "acknowledged")
 URGENCY = {SlaState.BREACHED: 0, SlaState.DUE_SOON: 1, SlaState.ON_TIME: 2, SlaState.MET: 3}
@@ -53,6 +56,7 @@ class Filters:
     sla: str | None = None
     out_of_hours: bool | None = None
     since: datetime | None = None
+    desks: Scope = None  # the desks shown (issue 26); None: every desk
 
 
 def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> WorkItem:
@@ -76,10 +80,17 @@ def work_item(calendar: BusinessCalendar, incident: Incident, now: datetime) -> 
 
 
 def work_list(
-    session: Session, calendar: BusinessCalendar, now: datetime, filters: Filters = Filters()
+    session: Session,
+    calendar: BusinessCalendar,
+    now: datetime,
+    filters: Filters = Filters(),
+    calendars: Mapping[str, BusinessCalendar] | None = None,
 ) -> list[WorkItem]:
-    """Open incidents, breached first, then due soon, then by the nearest due time."""
-    query = select(Incident).where(Incident.status.in_(OPEN_STATUSES))
+    """Open incidents, breached first, then due soon, then by the nearest due time; each
+    incident's clocks on its own desk's calendar where `calendars` has it."""
+    query = select(Incident).where(
+        Incident.status.in_(OPEN_STATUSES), within(Incident.desk, filters.desks)
+    )
     if filters.category is not None:
         query = query.where(Incident.category == filters.category)
     if filters.status:
@@ -90,7 +101,8 @@ def work_list(
         query = query.where(Incident.taken_out_of_hours.is_(filters.out_of_hours))
     if filters.since is not None:
         query = query.where(Incident.received_at >= filters.since)
-    items = [work_item(calendar, i, now) for i in session.scalars(query)]
+    calendars = calendars or {}
+    items = [work_item(calendars.get(i.desk, calendar), i, now) for i in session.scalars(query)]
     if filters.sla:
         items = [item for item in items if item.sla == filters.sla]
     far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -104,16 +116,21 @@ def work_list(
     )
 
 
-def open_category_one(session: Session) -> list[str]:
+def open_category_one(session: Session, desks: Scope = None) -> list[str]:
     """References of open category-1 incidents: the page announces one it has not seen yet."""
     query = select(Incident.reference).where(
-        Incident.status.in_(OPEN_STATUSES), Incident.category == 1
+        Incident.status.in_(OPEN_STATUSES), Incident.category == 1, within(Incident.desk, desks)
     )
     return sorted(session.scalars(query))
 
 
-def find(session: Session, reference: str) -> Incident | None:
-    return session.scalar(select(Incident).where(Incident.reference == reference.replace(" ", "")))
+def find(session: Session, reference: str, desks: Scope = None) -> Incident | None:
+    """The incident of `reference`, if it is in one of `desks` (None: any desk)."""
+    return session.scalar(
+        select(Incident).where(
+            Incident.reference == reference.replace(" ", ""), within(Incident.desk, desks)
+        )
+    )
 
 
 def acknowledge(session: Session, incident: Incident, who: str, now: datetime) -> None:
@@ -195,10 +212,13 @@ def outcome_of(call: Call) -> Outcome:
     return classify(call.outcome, kept, kept and bool(incident and incident.taken_out_of_hours))
 
 
-def call_log(session: Session, limit: int = 200) -> list[tuple[Call, Outcome | None]]:
+def call_log(
+    session: Session, limit: int = 200, desks: Scope = None
+) -> list[tuple[Call, Outcome | None]]:
     """The newest calls, each with its outcome (None while the call goes on)."""
     calls = session.scalars(
         select(Call)
+        .where(within(Call.desk, desks))
         .order_by(Call.started_at.desc())
         .limit(limit)
         .options(selectinload(Call.incident))

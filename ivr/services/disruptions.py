@@ -25,6 +25,8 @@ from ivr.services.announcements import note_changed
 from ivr.services.claims import claim
 from ivr.services.history import add_event, reset_report_clock
 from ivr.services.messages import Messaging
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 MAX_TEXT = 300
 OPEN_STATUSES = ("partial", "open", "acknowledged")
@@ -81,10 +83,12 @@ def heard_after(session: Session, disruption_id: int, now: datetime) -> int | No
     return heard[following] if following < len(heard) else None
 
 
-def all_disruptions(session: Session, limit: int = 50) -> list[Disruption]:
+def all_disruptions(session: Session, limit: int = 50, desks: Scope = None) -> list[Disruption]:
+    """The newest disruptions of `desks` (None: every desk), active ones first."""
     return list(
         session.scalars(
             select(Disruption)
+            .where(within(Disruption.desk, desks))
             .order_by(Disruption.ended_at.is_not(None), Disruption.started_at.desc())
             .limit(limit)
         )

@@ -24,6 +24,8 @@ from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
 from ivr.models import Call, Incident, OutboxMessage
 from ivr.privacy import mask_numbers_in
 from ivr.services.records import as_record
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 __all__ = [
     "Receiver",
@@ -242,8 +244,9 @@ class Tally:
     refused: int
 
 
-def tally(session: Session, configured: str) -> list[Tally]:
-    """Per connector (the one that last tried it; a row not tried yet waits for `configured`)."""
+def tally(session: Session, configured: str, desks: Scope = None) -> list[Tally]:
+    """Per connector (the one that last tried it; a row not tried yet waits for `configured`),
+    of `desks` (None: every desk)."""
     name = func.coalesce(OutboxMessage.connector, configured)
     rows = session.execute(
         select(
@@ -252,35 +255,44 @@ def tally(session: Session, configured: str) -> list[Tally]:
             func.count().filter(OutboxMessage.given_up_at.is_not(None)),
             func.count(),
         )
-        .where(OutboxMessage.channel == TICKET)
+        .where(OutboxMessage.channel == TICKET, within(OutboxMessage.desk, desks))
         .group_by(name)
         .order_by(name)
     ).all()
     return [Tally(c, total - done - refused, done, refused) for c, done, refused, total in rows]
 
 
-def handed_off(session: Session, limit: int = 100) -> list[tuple[OutboxMessage, str | None]]:
-    """The ticket system's messages, waiting and refused first, with their incident's reference."""
+def handed_off(
+    session: Session, limit: int = 100, desks: Scope = None
+) -> list[tuple[OutboxMessage, str | None]]:
+    """The ticket system's messages of `desks` (None: every desk), waiting and refused first,
+    with their incident's reference."""
     return [
         (message, reference)
         for message, reference in session.execute(
             select(OutboxMessage, Incident.reference)
             .outerjoin(Incident, Incident.id == OutboxMessage.incident_id)
-            .where(OutboxMessage.channel == TICKET)
+            .where(OutboxMessage.channel == TICKET, within(OutboxMessage.desk, desks))
             .order_by(OutboxMessage.delivered_at.is_not(None), OutboxMessage.id.desc())
             .limit(limit)
         )
     ]
 
 
-def pending(session: Session, limit: int = 100) -> list[OutboxMessage]:
+def pending(session: Session, limit: int = 100, desks: Scope = None) -> list[OutboxMessage]:
+    """Waiting messages first, then the latest sent, of `desks` (None: every desk)."""
     return list(
         session.scalars(
             select(OutboxMessage)
+            .where(within(OutboxMessage.desk, desks))
             .order_by(OutboxMessage.delivered_at.is_not(None), OutboxMessage.id.desc())
             .limit(limit)
         )
     )
+
+
+def desk_of(session: Session, message_id: int) -> str | None:
+    return session.scalar(select(OutboxMessage.desk).where(OutboxMessage.id == message_id))
 
 
 def retry_now(session: Session, message_id: int, now: datetime) -> bool:

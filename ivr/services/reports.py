@@ -22,6 +22,8 @@ from ivr.models import Closure as ClosureRow
 from ivr.services.console import outcome_of
 from ivr.services.desk import Desk
 from ivr.services.queue import DONE, IN_QUEUE, LEFT, REPORT
+from ivr.services.roles import Scope
+from ivr.services.scoped import within
 
 # An SLA clock started in the period can run on after it: closures that far on still count.
 CLOCKS_RUN_ON = timedelta(days=60)
@@ -42,6 +44,7 @@ def period_calendar(session: Session, desk: Desk, period: Period) -> BusinessCal
         select(ClosureRow).where(
             ClosureRow.end_date >= period.first,
             ClosureRow.start_date <= period.last + CLOCKS_RUN_ON,
+            ClosureRow.desk == desk.key,
         )
     )
     return desk.calendar(
@@ -77,9 +80,15 @@ def queue_fact(entry: QueueEntry, connected_at: datetime | None) -> QueueFacts:
     return QueueFacts(joined, language, QueueOutcome.REPORT, entry.ended_at)
 
 
-def queued_in(session: Session, start: datetime, end: datetime) -> list[QueueFacts]:
+def queued_in(
+    session: Session, start: datetime, end: datetime, desks: Scope = None
+) -> list[QueueFacts]:
     entries = session.scalars(
-        select(QueueEntry).where(QueueEntry.enqueued_at >= start, QueueEntry.enqueued_at < end)
+        select(QueueEntry).where(
+            QueueEntry.enqueued_at >= start,
+            QueueEntry.enqueued_at < end,
+            within(QueueEntry.desk, desks),
+        )
     ).all()
     connected = dict(
         session.execute(
@@ -88,6 +97,7 @@ def queued_in(session: Session, start: datetime, end: datetime) -> list[QueueFac
             .where(
                 QueueEntry.enqueued_at >= start,
                 QueueEntry.enqueued_at < end,
+                within(QueueEntry.desk, desks),
                 Offer.accepted_at.is_not(None),
             )
             .group_by(Offer.entry_id)
@@ -97,18 +107,24 @@ def queued_in(session: Session, start: datetime, end: datetime) -> list[QueueFac
 
 
 def service_level(
-    session: Session, desk: Desk, period: Period, as_of: datetime
+    session: Session, desk: Desk, period: Period, as_of: datetime, desks: Scope = None
 ) -> ServiceLevelReport:
+    """The report of `desks` (None: every desk, an admin's report over all), on `desk`'s
+    calendar: the desk's own report when `desks` is that one desk."""
     calendar = period_calendar(session, desk, period)
     start, end = period.bounds(calendar)
     incidents = session.scalars(
         select(Incident)
-        .where(Incident.received_at >= start, Incident.received_at < end)
+        .where(
+            Incident.received_at >= start,
+            Incident.received_at < end,
+            within(Incident.desk, desks),
+        )
         .options(selectinload(Incident.history))
     )
     calls = session.scalars(
         select(Call)
-        .where(Call.started_at >= start, Call.started_at < end)
+        .where(Call.started_at >= start, Call.started_at < end, within(Call.desk, desks))
         .options(selectinload(Call.incident))
     )
     return build_report(
@@ -128,24 +144,37 @@ def service_level(
         ],
         [CallFacts(c.started_at, outcome_of(c)) for c in calls],
         as_of,
-        queue=queued_in(session, start, end),
+        queue=queued_in(session, start, end, desks),
     )
 
 
-def incidents_in(session: Session, desk: Desk, period: Period) -> list[Incident]:
-    """The period's incidents, oldest first: the list the customer gets with the report."""
+def incidents_in(
+    session: Session, desk: Desk, period: Period, desks: Scope = None
+) -> list[Incident]:
+    """The period's incidents of `desks`, oldest first: the list the customer gets with the
+    report."""
     start, end = period.bounds(desk.calendar())
     return list(
         session.scalars(
             select(Incident)
-            .where(Incident.received_at >= start, Incident.received_at < end)
+            .where(
+                Incident.received_at >= start,
+                Incident.received_at < end,
+                within(Incident.desk, desks),
+            )
             .order_by(Incident.received_at, Incident.id)
         )
     )
 
 
 def sla_trend(
-    session: Session, desk: Desk, last: Period, as_of: datetime, months: int = 6
+    session: Session,
+    desk: Desk,
+    last: Period,
+    as_of: datetime,
+    months: int = 6,
+    *,
+    desks: Scope = None,
 ) -> list[MonthSla]:
     """The `months` calendar months up to the one `last` ends in, oldest first."""
     year, month = last.last.year, last.last.month
@@ -155,7 +184,7 @@ def sla_trend(
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     trend = []
     for period in reversed(periods):
-        report = service_level(session, desk, period, as_of)
+        report = service_level(session, desk, period, as_of, desks)
         trend.append(
             MonthSla(
                 period,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ivr.models import ApiToken, LoginFailure, User
+from ivr.models import ApiToken, LoginFailure, TokenRole, User, UserRole
+from ivr.services import roles as desk_roles
 from ivr.services.names import checked_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -53,12 +55,18 @@ def new_name(session: Session, username: str) -> str:
     return username
 
 
-def create_user(session: Session, username: str, password: str) -> User:
+def create_user(
+    session: Session, username: str, password: str, roles: Mapping[str, str] | None = None
+) -> User:
+    """A new user with `roles` (desk -> role); without, an admin of every desk (what every
+    user was before desks had roles; the CLI asks for roles when the line has several desks)."""
     username = new_name(session, username)
     _check_password(password)
     user = User(username=username, password_hash=generate_password_hash(password))
     session.add(user)
     try:
+        session.flush()
+        desk_roles.put_user_roles(session, user.id, roles or desk_roles.ADMIN_ACCESS.roles)
         session.commit()
     except IntegrityError:  # created by someone else in the meantime
         session.rollback()
@@ -118,8 +126,36 @@ def set_disabled(session: Session, username: str, disabled: bool) -> None:
 
 
 def delete_user(session: Session, username: str) -> None:
-    session.delete(_existing(session, username))
+    user = _existing(session, username)
+    session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+    session.delete(user)
     session.commit()
+
+
+def set_roles(session: Session, username: str, roles: Mapping[str, str]) -> None:
+    """Give the user these roles (desk -> role); other desks' roles stay. Their sessions go on:
+    the roles are read again on every request."""
+    user = _existing(session, username)
+    desk_roles.put_user_roles(session, user.id, roles)
+    session.commit()
+
+
+def drop_role(session: Session, username: str, desk: str) -> None:
+    """Take the user's role on `desk` away (`*`: no longer admin)."""
+    user = _existing(session, username)
+    if not desk_roles.drop_user_role(session, user.id, desk):
+        session.rollback()
+        if desk_roles.user_access(session, user.id).admin:
+            raise UserError(
+                f"{username} is an admin of every desk: give them a role on the desks they "
+                "keep instead (--desk KEY --role agent|lead)"
+            )
+        raise UserError(f"{username} has no role on desk {desk!r}")
+    session.commit()
+
+
+def access_of(session: Session, username: str) -> desk_roles.Access:
+    return desk_roles.user_access(session, _existing(session, username).id)
 
 
 def session_user(session: Session, username: str, version: object) -> User | None:
@@ -180,14 +216,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, now: datetime) -> str:
-    """A new token, shown once; only its SHA-256 is stored."""
+def create_token(
+    session: Session, name: str, now: datetime, roles: Mapping[str, str] | None = None
+) -> str:
+    """A new token, shown once; only its SHA-256 is stored. Scoped as a user is (`roles`);
+    without, it may read every desk."""
     name = checked_name(name, "a token's name", MAX_NAME, UserError)
     if session.scalar(select(ApiToken).where(ApiToken.name == name)) is not None:
         raise UserError(f"a token named {name!r} exists already")
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_token_hash(token), created_at=now))
+    row = ApiToken(name=name, token_hash=_token_hash(token), created_at=now)
+    session.add(row)
     try:
+        session.flush()
+        desk_roles.put_token_roles(session, row.id, roles or desk_roles.ADMIN_ACCESS.roles)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -199,6 +241,7 @@ def revoke_token(session: Session, name: str) -> bool:
     row = session.scalar(select(ApiToken).where(ApiToken.name == name))
     if row is None:
         return False
+    session.execute(delete(TokenRole).where(TokenRole.token_id == row.id))
     session.delete(row)
     session.commit()
     return True
