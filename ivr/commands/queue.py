@@ -28,7 +28,11 @@ def _sweep(tidy_queues: bool = True) -> Swept:
     desk = current_app.extensions["ivr.desk"]
     now = services.now()
     dispatcher = Dispatcher(
-        get_database(), current_app.extensions["ivr.twilio"], Links(settings.public_url), settings
+        get_database(),
+        current_app.extensions["ivr.twilio"],
+        Links(settings.public_url),
+        settings,
+        current_app.extensions["ivr.desks"],
     )
     desk_open = business_calendar(desk, get_session(), now).is_open(now)
     get_session().close()

@@ -64,6 +64,11 @@ def desk() -> Desk:
     return found
 
 
+def desks() -> Desks:
+    """Every desk of the line (an offer's desk is its caller's, found from the queue entry)."""
+    return current_app.extensions["ivr.desks"]
+
+
 def queue_settings() -> QueueSettings:
     return current_app.extensions["ivr.queue"]
 
@@ -90,7 +95,7 @@ def queue_database() -> Database:
 
 
 def dispatcher() -> Dispatcher:
-    return Dispatcher(queue_database(), twilio(), links(), queue_settings())
+    return Dispatcher(queue_database(), twilio(), links(), queue_settings(), desks())
 
 
 def run_dispatch() -> None:
