@@ -13,8 +13,13 @@ from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents, pin_tries
 from ivr.services.board import wall_board
+from ivr.services.desks import Desks
 
 DUTY_VALUES = {"1": True, "0": False}
+
+
+def _desks() -> Desks:
+    return current_app.extensions["ivr.desks"]
 
 
 @bp.get("/agents")
@@ -28,7 +33,16 @@ def agent_list(status: int = 200) -> tuple[str, int]:
     locked = pin_tries.locks(
         session, [(a.id, a.address) for a in found], desk().caller_key_secret, now()
     )
-    page = render_template("console/agents.html", agents=found, presence=presence, pin_locks=locked)
+    desks = _desks()
+    page = render_template(
+        "console/agents.html",
+        agents=found,
+        presence=presence,
+        pin_locks=locked,
+        # A line of several desks shows and edits which desks each agent serves (issue 26).
+        desks=list(desks) if len(desks) > 1 else [],
+        serves=agents.desks_of(session, [a.id for a in found]) if len(desks) > 1 else {},
+    )
     return page, status
 
 
@@ -43,9 +57,15 @@ def confirm_removal(agent_id: int) -> str:
 def add_agent() -> Response:
     form = request.form
     languages = ",".join(form.getlist("languages"))
+    known = _desks().keys
     try:
         agent = agents.add_agent(
-            get_session(), form.get("name", ""), form.get("number", ""), languages
+            get_session(),
+            form.get("name", ""),
+            form.get("number", ""),
+            languages,
+            form.getlist("desks") if len(known) > 1 else known[:1],
+            known=known,
         )
     except agents.AgentError as exc:
         flash(explained(exc), "error")
@@ -90,4 +110,18 @@ def set_duty(agent_id: int) -> Response:
         else _("%(name)s is off duty.", name=agent.name),
         "info",
     )
+    return redirect(url_for("console.agent_list"))
+
+
+@bp.post("/agents/<int:agent_id>/desks")
+def set_desks(agent_id: int) -> Response:
+    """The desks an agent serves: the checked ones (at least one, each a desk of the line)."""
+    session = get_session()
+    agent = session.get(Agent, agent_id) or abort(404)
+    try:
+        agents.set_desks(session, agent, request.form.getlist("desks"), _desks().keys)
+    except agents.AgentError as exc:
+        flash(explained(exc), "error")
+    else:
+        flash(_("%(name)s serves the desks checked.", name=agent.name), "info")
     return redirect(url_for("console.agent_list"))
