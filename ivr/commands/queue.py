@@ -34,6 +34,15 @@ def _sweep(tidy_queues: bool = True) -> Swept:
         settings,
         current_app.extensions["ivr.desks"],
     )
+    desks = current_app.extensions["ivr.desks"]
+    if len(desks) > 1:  # each desk its own hours: the callbacks of a closed one become reports
+        session = get_session()
+        open_desks = {d.key for d in desks if business_calendar(d, session, now).is_open(now)}
+        get_session().close()
+        return sweep(
+            dispatcher, desk, now, desk_open=bool(open_desks), tidy_queues=tidy_queues,
+            open_desks=open_desks,
+        )  # fmt: skip
     desk_open = business_calendar(desk, get_session(), now).is_open(now)
     get_session().close()
     return sweep(dispatcher, desk, now, desk_open=desk_open, tidy_queues=tidy_queues)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from flask import Flask
 
@@ -13,14 +14,14 @@ DESK_A_NUMBER = "+31413741742"  # tests/voice/conftest.py DESK_NUMBER: the fake'
 DESK_B_NUMBER = "+31207654321"
 
 
-def two_desks(app: Flask) -> Desks:
+def two_desks(app: Flask, **b_changes: Any) -> Desks:
     """Desk A ("a", "Desk A") and desk B ("b", "Desk B"), each with its own number; every
-    other setting is the environment's desk."""
+    other setting is the environment's desk (with `b_changes` for B, e.g. its hours)."""
     env: Desk = app.extensions["ivr.desk"]
     desks = Desks(
         (
             dataclasses.replace(env, key="a", name="Desk A", numbers=(DESK_A_NUMBER,)),
-            dataclasses.replace(env, key="b", name="Desk B", numbers=(DESK_B_NUMBER,)),
+            dataclasses.replace(env, key="b", name="Desk B", numbers=(DESK_B_NUMBER,), **b_changes),
         )
     )
     app.extensions["ivr.desks"] = desks

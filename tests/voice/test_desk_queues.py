@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from ivr.clock import FixedClock
 from ivr.db import get_session
+from ivr.domain.hours import OpeningHours
 from ivr.models import QueueEntry
 from ivr.phone.twilio_call import TwilioCall
 from ivr.services.agents import add_agent
+from ivr.services.queue import QueueSettings
 from tests.conftest import local
 from tests.support.desks import DESK_A_NUMBER, DESK_B_NUMBER, two_desks
 from tests.voice.conftest import Line
@@ -150,3 +152,47 @@ def test_a_callback_keeps_its_desk_and_is_placed_from_its_number(
     assert leg.waiting_attributes["callerId"] == DESK_B_NUMBER  # the caller sees desk B ringing
     assert leg.dialled[-1] == "+31620000021"
     assert desks.fake.calls_to(ANOUK) == []
+
+
+def ask_for_a_callback(line: Line, desk_number: str, first: str, second: str) -> TwilioCall:
+    """The desk's agent takes `first`; `second` then asks to be called back at their number."""
+    queue_up(line, desk_number, first)
+    line.board.pump()
+    caller = queue_up(line, desk_number, second)
+    caller.press("1")  # a callback, keeping the place
+    caller.press("1")  # at this number
+    assert caller.waiting_for is None
+    return caller
+
+
+def test_a_desk_that_closes_leaves_its_own_callbacks_as_reports(
+    line: Line, clock: FixedClock
+) -> None:
+    """The sweeper: desk B closes at 12:00, desk A stays open; only B's callback is a report."""
+    clock.set(OPEN)
+    line.app.config["PUBLIC_URL"] = "https://ivr.example.test"
+    line.app.extensions["ivr.queue"] = QueueSettings.from_config(line.app.config)
+    two_desks(line.app, hours=OpeningHours.parse("mon-fri 08:30-12:00"))
+    agent(line, "Anouk", ANOUK, "a")
+    agent(line, "Bram", BRAM, "b")
+    of_a = ask_for_a_callback(line, DESK_A_NUMBER, "+31620000030", "+31620000031")
+    of_b = ask_for_a_callback(line, DESK_B_NUMBER, "+31620000032", "+31620000033")
+    clock.set(local(2026, 11, 24, 12, 30))
+    result = line.app.test_cli_runner().invoke(args=["queue", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert f"callback {entry(line, of_b).id} left as a report (desk b closed)" in result.output
+    assert (entry(line, of_b).status, entry(line, of_a).status) == ("report", "waiting")
+
+
+def test_the_queue_limit_counts_per_desk(desks: Line) -> None:
+    desks.app.config["QUEUE_MAX_LENGTH"] = 1
+    desks.app.extensions["ivr.queue"] = QueueSettings.from_config(desks.app.config)
+    agent(desks, "Anouk", ANOUK, "a")
+    agent(desks, "Bram", BRAM, "b")
+    queue_up(desks, DESK_A_NUMBER, "+31620000040")  # Anouk's phone rings for them
+    full = dial(desks, DESK_A_NUMBER, "+31620000041")
+    full.start()
+    for key in "1122":
+        full.press(key)
+    assert not full.queued  # desk A's queue is full ...
+    assert queue_up(desks, DESK_B_NUMBER, "+31620000042").queued  # ... desk B's is not
