@@ -87,8 +87,13 @@ def next_pair(
 def position(
     caller: Waiting, waiting: Iterable[Waiting], question_category: int = QUESTION_CATEGORY
 ) -> int:
-    """1 for the next caller of this language; callers of other languages do not count."""
-    same = [w for w in in_order(waiting, question_category) if w.language == caller.language]
+    """1 for the next caller of this language and desk; callers of other languages or other
+    desks do not count."""
+    same = [
+        w
+        for w in in_order(waiting, question_category)
+        if w.language == caller.language and w.desk == caller.desk
+    ]
     keys = [w.key for w in same]
     return keys.index(caller.key) + 1 if caller.key in keys else len(same) + 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ivr.domain.queueing import FreeAgent, Waiting, next_pair
+from ivr.domain.queueing import FreeAgent, Waiting, next_pair, position
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -39,3 +39,8 @@ def test_an_agent_of_no_desk_list_serves_every_desk() -> None:
     """A FreeAgent without desks (a line of one desk, and the tests before desks) serves all."""
     anyone = FreeAgent(1, ("nl",), T0)
     assert next_pair([anyone], [caller(10, "a", 2, 0)])[1].key == 10  # type: ignore[index]
+
+
+def test_the_position_counts_the_callers_of_the_same_desk_and_language() -> None:
+    waiting = [caller(10, "a", 1, 0), caller(11, "b", 2, 1), caller(12, "a", 2, 2)]
+    assert [position(w, waiting) for w in waiting] == [1, 1, 2]

@@ -18,6 +18,7 @@ from ivr.domain.hours import OpeningHours
 from ivr.models import QueueEntry
 from ivr.phone.twilio_call import TwilioCall
 from ivr.services.agents import add_agent
+from ivr.services.board import wall_board
 from ivr.services.queue import QueueSettings
 from tests.conftest import local
 from tests.support.desks import DESK_A_NUMBER, DESK_B_NUMBER, two_desks
@@ -112,6 +113,9 @@ def test_an_agent_of_both_desks_gets_the_most_urgent_caller_of_either(
     # Each hears their own desk's position: both are number 1 in their desk's queue.
     assert "nummer 1 in de wachtrij" in waiting_a.as_text()
     assert "nummer 1 in de wachtrij" in urgent_b.as_text()
+    with desks.app.app_context():
+        wall = wall_board(get_session(), desks.app.extensions["ivr.queue"], clock.now())
+    assert [(c.desk, c.position) for c in wall.callers] == [("b", 1), ("a", 1)]
     desks.board.phone(SANNE, "answer")
     desks.board.finish(SANNE)  # free again: offered the category-1 caller of desk B first
     desks.board.pump()
