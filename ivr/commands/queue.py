@@ -57,9 +57,11 @@ def list_queue() -> None:
     for agent in wall.agents:
         note = f"  ({agent.note})" if agent.note else ""
         click.echo(f"agent  {agent.name:<20} {agent.presence:<10} {agent.languages:<6}{note}")
+    several = len(current_app.extensions["ivr.desks"]) > 1
     for caller in wall.callers:
+        desk = f"{caller.desk} " if several else ""  # positions count per desk and language
         click.echo(
-            f"caller {caller.position:>3}. {caller.language} {caller.what:<14} "
+            f"caller {caller.position:>3}. {desk}{caller.language} {caller.what:<14} "
             f"{caller.status:<8} waiting {caller.waited_minutes} min "
             f"since {caller.since.astimezone(tz):%H:%M}"
         )

@@ -116,6 +116,8 @@ def test_an_agent_of_both_desks_gets_the_most_urgent_caller_of_either(
     with desks.app.app_context():
         wall = wall_board(get_session(), desks.app.extensions["ivr.queue"], clock.now())
     assert [(c.desk, c.position) for c in wall.callers] == [("b", 1), ("a", 1)]
+    listed = desks.app.test_cli_runner().invoke(args=["queue", "list"]).output
+    assert "caller   1. b nl category 1" in listed and "caller   1. a nl category 3" in listed
     desks.board.phone(SANNE, "answer")
     desks.board.finish(SANNE)  # free again: offered the category-1 caller of desk B first
     desks.board.pump()
