@@ -1,4 +1,5 @@
-"""The agents who take calls: who is on duty, which languages they speak, where to ring them."""
+"""The agents who take calls: who is on duty, which languages they speak, which desks they serve,
+where to ring them."""
 
 from __future__ import annotations
 
