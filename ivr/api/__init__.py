@@ -14,6 +14,7 @@ from ivr.domain.moments import DateInputError, parse_moment
 from ivr.models import Incident
 from ivr.services.console import find
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.desks import line_desks
 from ivr.services.incident_merge import STATUS_ORDER
 from ivr.services.records import as_record, history_record
 from ivr.services.roles import Scope, token_access
@@ -34,7 +35,7 @@ def require_token() -> None:
         abort(401)
     # The desks the token may read (issue 26), as a console user's: None is every desk.
     g.api_desks = token_access(get_session(), holder.id).scope(
-        current_app.extensions["ivr.desks"].keys, None
+        line_desks(current_app.extensions).keys, None
     )
 
 
@@ -55,11 +56,11 @@ for _code in (400, 401, 404, 405, 500):
 
 
 def _tz():  # type: ignore[no-untyped-def]
-    return current_app.extensions["ivr.desks"].first.tz
+    return line_desks(current_app.extensions).first.tz
 
 
 def _desk_of(row: Incident) -> Desk:
-    desks = current_app.extensions["ivr.desks"]
+    desks = line_desks(current_app.extensions)
     return desks.get(row.desk) or desks.first
 
 

@@ -69,8 +69,9 @@ def given_roles(desks: tuple[str, ...], role: str | None, who: str) -> dict[str,
     from flask import current_app
 
     from ivr.services import roles
+    from ivr.services.desks import line_desks
 
-    declared = current_app.extensions["ivr.desks"].keys
+    declared = line_desks(current_app.extensions).keys
     given = roles.checked_roles(desks, role, declared)
     if given is None and len(declared) > 1:
         raise roles.RoleError(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ivr import services
 from ivr.commands import refused_as_error
 from ivr.db import get_session
 from ivr.services import agents
+from ivr.services.desks import line_desks
 from ivr.services.presence import BY_HAND, LABELS, PresenceError, change_by_hand, find_agent
 
 cli = AppGroup(
@@ -20,20 +22,53 @@ cli = AppGroup(
 @click.option("--name", required=True)
 @click.option("--number", required=True, help="E.164 number, or a sip:/client: address")
 @click.option("--languages", default="nl,de", show_default=True)
-def add(name: str, number: str, languages: str) -> None:
+@click.option(
+    "--desk",
+    "desks",
+    multiple=True,
+    metavar="KEY",
+    help="A desk the agent serves (repeatable); default: the first desk",
+)
+def add(name: str, number: str, languages: str, desks: tuple[str, ...]) -> None:
     """Add an agent (on duty from now on)."""
+    known = _desk_keys()
     with refused_as_error(agents.AgentError):
-        agent = agents.add_agent(get_session(), name, number, languages)
-    click.echo(f"added {agent.name} ({agent.address}, {agent.languages})")
+        agent = agents.add_agent(
+            get_session(), name, number, languages, desks or known[:1], known=known
+        )
+    serves = ",".join(desks or known[:1])
+    click.echo(f"added {agent.name} ({agent.address}, {agent.languages}, desks {serves})")
+
+
+@cli.command("desks")
+@click.argument("name")
+@click.option("--desk", "desks", multiple=True, required=True, metavar="KEY")
+def set_desks(name: str, desks: tuple[str, ...]) -> None:
+    """Set the desks an agent serves (repeat --desk for each)."""
+    session = get_session()
+    with refused_as_error(agents.AgentError):
+        serves = agents.set_desks(session, agents.by_name(session, name), desks, _desk_keys())
+    click.echo(f"{name} serves {', '.join(serves)}")
 
 
 @cli.command("list")
 def list_agents() -> None:
-    """Every agent, with presence and languages."""
-    for agent in agents.all_agents(get_session()):
+    """Every agent, with presence, languages and desks."""
+    session = get_session()
+    found = agents.all_agents(session)
+    desks = agents.desks_of(session, [a.id for a in found])
+    for agent in found:
         presence = LABELS.get(agent.presence, agent.presence)
         note = f"  ({agent.presence_note})" if agent.presence_note else ""
-        click.echo(f"{agent.name:<24} {presence:<10} {agent.languages:<6} {agent.address}{note}")
+        serves = ",".join(desks[agent.id]) or "-"
+        click.echo(
+            f"{agent.name:<24} {presence:<10} {agent.languages:<6} {serves:<16} "
+            f"{agent.address}{note}"
+        )
+
+
+def _desk_keys() -> tuple[str, ...]:
+    return line_desks(current_app.extensions).keys
 
 
 @cli.command("presence")

@@ -13,6 +13,7 @@ from ivr.domain.text_input import escaped
 from ivr.models import Disruption
 from ivr.services import disruptions, scoped
 from ivr.services.desk import business_calendar
+from ivr.services.desks import line_desks
 from ivr.services.disruptions import Declared, DisruptionError
 
 cli = AppGroup("disruptions", help="Known disruptions every caller hears: declare, list, end.")
@@ -58,7 +59,7 @@ def end(disruption_id: int, author: str, desk: str | None) -> None:
     found = scoped.row(session, Disruption, disruption_id, (desk,) if desk else None)
     if found is None:
         raise click.ClickException(f"no disruption {disruption_id}")
-    desks = current_app.extensions["ivr.desks"]
+    desks = line_desks(current_app.extensions)
     desk_of = desks.get(found.desk) or desks.first
     at = services.now()
     with refused_as_error(DisruptionError):

@@ -16,6 +16,7 @@ from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_day
 from ivr.models import Incident
 from ivr.services.desk import business_calendar
+from ivr.services.desks import line_desks
 from ivr.services.records import as_record
 from ivr.services.scoped import within
 
@@ -54,7 +55,7 @@ cli = AppGroup("incidents", help="Incidents reported on the phone line.")
 def export(since: date | None, support: bool | None, desk: str | None) -> None:
     """Print incidents as JSON lines, oldest first (desk time, ISO 8601 with offset), of one
     desk or of all."""
-    desks = current_app.extensions["ivr.desks"]
+    desks = line_desks(current_app.extensions)
     calendar_desk = desks.get(desk) or desks.first
     tz = calendar_desk.tz
     query = (

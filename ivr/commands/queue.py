@@ -13,6 +13,7 @@ from ivr.commands import desk_option
 from ivr.db import get_database, get_session
 from ivr.services import board
 from ivr.services.desk import business_calendar
+from ivr.services.desks import line_desks
 from ivr.services.dispatch import Dispatcher, Links
 from ivr.services.sweeper import Swept, sweep
 from ivr.telemetry import metrics
@@ -29,8 +30,21 @@ def _sweep(tidy_queues: bool = True) -> Swept:
     desk = current_app.extensions["ivr.desk"]
     now = services.now()
     dispatcher = Dispatcher(
-        get_database(), current_app.extensions["ivr.twilio"], Links(settings.public_url), settings
+        get_database(),
+        current_app.extensions["ivr.twilio"],
+        Links(settings.public_url),
+        settings,
+        line_desks(current_app.extensions),
     )
+    desks = line_desks(current_app.extensions)
+    if len(desks) > 1:  # each desk its own hours: the callbacks of a closed one become reports
+        session = get_session()
+        open_desks = {d.key for d in desks if business_calendar(d, session, now).is_open(now)}
+        get_session().close()
+        return sweep(
+            dispatcher, desk, now, desk_open=bool(open_desks), tidy_queues=tidy_queues,
+            open_desks=open_desks,
+        )  # fmt: skip
     desk_open = business_calendar(desk, get_session(), now).is_open(now)
     get_session().close()
     return sweep(dispatcher, desk, now, desk_open=desk_open, tidy_queues=tidy_queues)
@@ -48,9 +62,11 @@ def list_queue(desk: str | None) -> None:
     for agent in wall.agents:
         note = f"  ({agent.note})" if agent.note else ""
         click.echo(f"agent  {agent.name:<20} {agent.presence:<10} {agent.languages:<6}{note}")
+    several = len(line_desks(current_app.extensions)) > 1
     for caller in wall.callers:
+        desk = f"{caller.desk} " if several else ""  # positions count per desk and language
         click.echo(
-            f"caller {caller.position:>3}. {caller.language} {caller.what:<14} "
+            f"caller {caller.position:>3}. {desk}{caller.language} {caller.what:<14} "
             f"{caller.status:<8} waiting {caller.waited_minutes} min "
             f"since {caller.since.astimezone(tz):%H:%M}"
         )

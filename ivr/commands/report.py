@@ -15,6 +15,7 @@ from ivr.commands import desk_option
 from ivr.console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ivr.db import get_session
 from ivr.domain.service_level import Period
+from ivr.services.desks import line_desks
 from ivr.services.reports import service_level
 
 cli = AppGroup("report", help="Reports for the customer: the service level.")
@@ -68,7 +69,7 @@ def sla(  # noqa: PLR0917
     """Per category and for the line: targets met, times, breaches, calls; of one desk, or
     over all desks (on the first desk's calendar)."""
     period = period_from(month, first, last)
-    desks = current_app.extensions["ivr.desks"]
+    desks = line_desks(current_app.extensions)
     report = service_level(
         get_session(),
         desks.get(desk) or desks.first,

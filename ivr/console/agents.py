@@ -13,6 +13,8 @@ from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents, pin_tries, scoped
 from ivr.services.board import wall_board
+from ivr.services.desk import Desk
+from ivr.services.desks import Desks, line_desks
 from ivr.services.roles import LEAD
 
 DUTY_VALUES = {"1": True, "0": False}
@@ -23,6 +25,27 @@ def _agent(agent_id: int) -> Agent:
     session = get_session()
     scoped.agent(session, agent_id, reach()) or abort(404)
     return scoped.agent(session, agent_id, reach(LEAD)) or abort(403)
+
+
+def _desks() -> Desks:
+    return line_desks(current_app.extensions)
+
+
+def _leading(line: Desks) -> list[Desk]:
+    """The desks of the line where the user is a lead (all of them for an admin)."""
+    mine = reach(LEAD)
+    return [d for d in line if mine is None or d.key in mine]
+
+
+def _chosen_desks(line: Desks) -> list[str]:
+    """The desks checked in the form; only desks the user leads can be given to an agent."""
+    if len(line) == 1:
+        return list(line.keys)
+    allowed = {d.key for d in _leading(line)}
+    chosen = request.form.getlist("desks")
+    if any(key in line.keys and key not in allowed for key in chosen):
+        abort(404)  # a desk this user has no lead role in does not exist for them
+    return chosen  # an unknown key is refused, with the desks named, by the service
 
 
 @bp.get("/agents")
@@ -38,7 +61,17 @@ def agent_list(status: int = 200) -> tuple[str, int]:
     locked = pin_tries.locks(
         session, [(a.id, a.address) for a in found], desk().caller_key_secret, now()
     )
-    page = render_template("console/agents.html", agents=found, presence=presence, pin_locks=locked)
+    line = _desks()
+    page = render_template(
+        "console/agents.html",
+        agents=found,
+        presence=presence,
+        pin_locks=locked,
+        # A line of several desks shows and edits which desks each agent serves (issue 26):
+        # a lead chooses among the desks they lead.
+        desks=_leading(line) if len(line) > 1 else [],
+        serves=agents.desks_of(session, [a.id for a in found]) if len(line) > 1 else {},
+    )
     return page, status
 
 
@@ -54,9 +87,15 @@ def confirm_removal(agent_id: int) -> str:
 def add_agent() -> Response:
     form = request.form
     languages = ",".join(form.getlist("languages"))
+    line = _desks()
     try:
         agent = agents.add_agent(
-            get_session(), form.get("name", ""), form.get("number", ""), languages
+            get_session(),
+            form.get("name", ""),
+            form.get("number", ""),
+            languages,
+            _chosen_desks(line),
+            known=line.keys,
         )
     except agents.AgentError as exc:
         flash(explained(exc), "error")
@@ -101,4 +140,22 @@ def set_duty(agent_id: int) -> Response:
         else _("%(name)s is off duty.", name=agent.name),
         "info",
     )
+    return redirect(url_for("console.agent_list"))
+
+
+@bp.post("/agents/<int:agent_id>/desks")
+def set_desks(agent_id: int) -> Response:
+    """The desks an agent serves: the checked ones (at least one, each a desk of the line)."""
+    session = get_session()
+    agent = _agent(agent_id)
+    line = _desks()
+    # The desks the user does not lead stay as they are; of theirs, the checked ones.
+    kept = [key for key in agents.desks_of(session, [agent.id]).get(agent.id, [])
+            if key not in {d.key for d in _leading(line)}]  # fmt: skip
+    try:
+        agents.set_desks(session, agent, kept + _chosen_desks(line), line.keys)
+    except agents.AgentError as exc:
+        flash(explained(exc), "error")
+    else:
+        flash(_("%(name)s serves the desks checked.", name=agent.name), "info")
     return redirect(url_for("console.agent_list"))

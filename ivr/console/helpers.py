@@ -18,7 +18,7 @@ from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.moments import parse_moment
 from ivr.services.desk import Desk, business_calendar
-from ivr.services.desks import Desks
+from ivr.services.desks import Desks, line_desks
 from ivr.services.roles import AGENT, LEAD, Access, Scope
 
 CHOSEN = "desk"  # in the session: the desk chosen in the header; absent or "*": all of mine
@@ -27,7 +27,7 @@ View = TypeVar("View", bound=Callable[..., object])
 
 
 def desks() -> Desks:
-    return current_app.extensions["ivr.desks"]
+    return line_desks(current_app.extensions)
 
 
 def access() -> Access:

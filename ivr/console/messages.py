@@ -57,6 +57,8 @@ SERVICE_MESSAGES = (
     N_("%(address)s rings %(name)s already"),
     N_("%(name)s has taken offers from the queue: set them away instead"),
     N_("no agent named %(name)s"),
+    N_("an agent serves at least one desk"),
+    N_("no desk %(desk)s: the desks are %(known)s"),
     N_("%(what)s must not be empty"),
     N_("%(what)s has at most %(most)d characters (%(given)d given)"),
     N_("%(what)s must not contain control characters"),

@@ -25,6 +25,7 @@ class Waiting:
     kind: str  # incident | question | standard_change
     category: int | None
     since: datetime
+    desk: str = ""  # the desk the caller dialled (issue 26); "" on a line of one desk
 
 
 def urgency(caller: Waiting, question_category: int = QUESTION_CATEGORY) -> tuple[int, int]:
@@ -58,6 +59,12 @@ class FreeAgent:
     key: int
     languages: tuple[str, ...]
     free_since: datetime
+    desks: frozenset[str] | None = None  # the desks the agent serves; None: every desk
+
+    def serves(self, caller: Waiting) -> bool:
+        return caller.language in self.languages and (
+            self.desks is None or caller.desk in self.desks
+        )
 
 
 def next_pair(
@@ -65,12 +72,13 @@ def next_pair(
     waiting: Iterable[Waiting],
     question_category: int = QUESTION_CATEGORY,
 ) -> tuple[FreeAgent, Waiting] | None:
-    """The next offer: the first caller in the order whom a free agent can serve, and of those
-    agents the one who speaks the fewest languages (keeping the multilingual free for callers
-    only they can serve), then the one free longest."""
+    """The next offer: the first caller in the order whom a free agent can serve (their
+    language, their desk), and of those agents the one who speaks the fewest languages (keeping
+    the multilingual free for callers only they can serve), then the one free longest. The order
+    runs over every desk: an agent of several desks gets the most urgent caller of all of them."""
     free = list(agents)
     for caller in in_order(waiting, question_category):
-        able = [a for a in free if caller.language in a.languages]
+        able = [a for a in free if a.serves(caller)]
         if able:
             return min(able, key=lambda a: (len(a.languages), a.free_since, a.key)), caller
     return None
@@ -79,8 +87,13 @@ def next_pair(
 def position(
     caller: Waiting, waiting: Iterable[Waiting], question_category: int = QUESTION_CATEGORY
 ) -> int:
-    """1 for the next caller of this language; callers of other languages do not count."""
-    same = [w for w in in_order(waiting, question_category) if w.language == caller.language]
+    """1 for the next caller of this language and desk; callers of other languages or other
+    desks do not count."""
+    same = [
+        w
+        for w in in_order(waiting, question_category)
+        if w.language == caller.language and w.desk == caller.desk
+    ]
     keys = [w.key for w in same]
     return keys.index(caller.key) + 1 if caller.key in keys else len(same) + 1
 

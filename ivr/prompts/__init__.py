@@ -131,6 +131,8 @@ WHISPER_STANDARD_CHANGE = prompt(
 WHISPER_CHANGE_DUE = prompt("whisper_change_due", "Due {when}.")
 # An offer to an agent (the line calls them; the whisper is inside a <Gather>).
 WHISPER_CALLBACK = prompt("whisper_callback", "This is a callback.")
+# A line of several desks (issue 26): whose caller is offered, by the desk's name.
+WHISPER_DESK = prompt("whisper_desk", "A caller of {name}.")
 WHISPER_CHOSE = prompt("whisper_chose", "The caller chose: {impact}, {severity}.")
 WHISPER_IMPACT_ALL = prompt("whisper_impact_all", "all users")
 WHISPER_IMPACT_SOME = prompt("whisper_impact_some", "several users")

@@ -1,18 +1,20 @@
-"""The agents who take calls: who is on duty, which languages they speak, where to ring them."""
+"""The agents who take calls: who is on duty, which languages they speak, which desks they serve,
+where to ring them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ivr.domain.explained import Explained
 from ivr.i18n import LOCALES
-from ivr.models import Agent, User
+from ivr.models import DEFAULT_DESK, Agent, AgentDesk, User
 from ivr.services.names import checked_name
 from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
@@ -83,11 +85,37 @@ def parse_languages(text: str) -> str:
     return ",".join(dict.fromkeys(codes))
 
 
-def add_agent(session: Session, name: str, address: str, languages: str) -> Agent:
+def parse_desks(keys: Iterable[str], known: Sequence[str] | None) -> tuple[str, ...]:
+    """The desks an agent serves, each once, in the order given; every one a desk of the line
+    (`known`; None: not checked)."""
+    chosen = tuple(dict.fromkeys(key.strip() for key in keys if key.strip()))
+    if not chosen:
+        raise AgentError("an agent serves at least one desk")
+    unknown = [key for key in chosen if known is not None and key not in known]
+    if unknown:
+        raise AgentError(
+            "no desk %(desk)s: the desks are %(known)s",
+            desk=repr(unknown[0]),
+            known=", ".join(known or ()),
+        )
+    return chosen
+
+
+def add_agent(
+    session: Session,
+    name: str,
+    address: str,
+    languages: str,
+    desks: Iterable[str] = (DEFAULT_DESK,),
+    *,
+    known: Sequence[str] | None = None,
+) -> Agent:
+    """A new agent, on duty, serving `desks` (checked against the line's desks `known`)."""
     if not name.strip():
         raise AgentError("an agent needs a name")  # the console has this one translated
     name = checked_name(name, "an agent's name", MAX_NAME, AgentError)
     address = normalise_address(address)
+    serves = parse_desks(desks, known)
     agent = Agent(
         name=name,
         address=address,
@@ -98,6 +126,8 @@ def add_agent(session: Session, name: str, address: str, languages: str) -> Agen
     _refuse_taken(session, name, address)
     session.add(agent)
     try:
+        session.flush()
+        session.add_all(AgentDesk(agent_id=agent.id, desk=key) for key in serves)
         session.commit()
     except IntegrityError:  # added by someone else in the meantime: the same answer as above
         session.rollback()
@@ -130,6 +160,7 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Ag
 def remove_agent(session: Session, agent: Agent) -> None:
     """The agent's phone is no longer rung; calls they took keep their name."""
     name = agent.name
+    session.execute(delete(AgentDesk).where(AgentDesk.agent_id == agent.id))
     session.delete(agent)
     try:
         session.commit()
@@ -169,11 +200,48 @@ def link_user(session: Session, agent: Agent, username: str | None) -> Agent:
     return agent
 
 
+def set_desks(
+    session: Session, agent: Agent, desks: Iterable[str], known: Sequence[str] | None
+) -> tuple[str, ...]:
+    """The agent serves `desks` from now on (an offer ringing now stands). Commits."""
+    serves = parse_desks(desks, known)
+    session.execute(delete(AgentDesk).where(AgentDesk.agent_id == agent.id))
+    session.add_all(AgentDesk(agent_id=agent.id, desk=key) for key in serves)
+    session.commit()
+    return serves
+
+
+def desks_of(session: Session, agent_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The desks each agent serves, in key order."""
+    ids = list(agent_ids)
+    found: dict[int, list[str]] = {agent_id: [] for agent_id in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(AgentDesk.agent_id, AgentDesk.desk)
+        .where(AgentDesk.agent_id.in_(ids))
+        .order_by(AgentDesk.desk)
+    )
+    for agent_id, desk in rows:
+        found[agent_id].append(desk)
+    return found
+
+
+def serving(desk: str) -> ColumnElement[bool]:
+    """The agent serves `desk`: a condition inside the statement that reads agents (no extra
+    statement on the hot path)."""
+    return exists().where(AgentDesk.agent_id == Agent.id, AgentDesk.desk == desk)
+
+
 def all_agents(session: Session) -> list[Agent]:
     return list(session.scalars(select(Agent).order_by(Agent.name)))
 
 
-def on_duty_for(session: Session, language: str) -> list[Agent]:
-    """Agents to ring for a caller of `language`, at most as many as one <Dial> can ring."""
-    agents = session.scalars(select(Agent).where(Agent.on_duty.is_(True)).order_by(Agent.id))
+def on_duty_for(session: Session, language: str, desk: str | None = None) -> list[Agent]:
+    """Agents to ring for a caller of `language` (of `desk`; None: any desk), at most as many as
+    one <Dial> can ring."""
+    query = select(Agent).where(Agent.on_duty.is_(True)).order_by(Agent.id)
+    if desk is not None:
+        query = query.where(serving(desk))
+    agents = session.scalars(query)
     return [a for a in agents if language in a.language_list][:MAX_RUNG_AT_ONCE]

@@ -1,4 +1,5 @@
-"""The wall board: agents and their presence, callers waiting per language in order, callbacks."""
+"""The wall board: agents and their presence, callers waiting per desk and language in order,
+callbacks."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class CallerRow:
     mode: str  # line | callback
     since: datetime
     waited_minutes: int
+    desk: str = ""  # the desk the caller dialled (issue 26); positions count per desk
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def wall_board(
                 entry.mode,
                 entry.enqueued_at,
                 int((now - entry.enqueued_at).total_seconds() // 60),
+                entry.desk,
             )
         )
     return WallBoard(agents, callers)

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from ivr.db import Database
 from ivr.domain.queueing import FreeAgent, next_pair
-from ivr.models import Agent, Offer, QueueEntry
+from ivr.models import Agent, AgentDesk, Offer, QueueEntry
 from ivr.services import line_alerts
+from ivr.services.desks import Desks
 from ivr.services.presence import AVAILABLE, AWAY, RINGING, free_now, free_since, set_presence
 from ivr.services.queue import IN_QUEUE, OFFERED, WAITING, QueueSettings, as_waiting
 from ivr.telemetry import metrics
@@ -53,6 +54,7 @@ class Links:
 class Claim:
     offer_id: int
     address: str
+    desk: str = ""  # the caller's desk: its number is the offer's caller ID
 
 
 class _Lost(Exception):
@@ -67,9 +69,15 @@ class Dispatcher:
     rest: TwilioRest
     links: Links
     settings: QueueSettings
+    desks: Desks | None = None  # the line's desks: whose number calls the agent
 
     def __call__(self, now: datetime, limit: int = 10) -> list[int]:
         return dispatch(self, now, limit)
+
+    def caller_id(self, desk: str) -> str | None:
+        """The desk's own number (its first) where it declares one; None: TWILIO_NUMBER."""
+        found = self.desks.get(desk) if self.desks is not None else None
+        return found.numbers[0] if found is not None and found.numbers else None
 
 
 def dispatch(line: Dispatcher, now: datetime, limit: int = 10) -> list[int]:
@@ -99,14 +107,21 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
     """Claim one free agent and the caller they should be offered; None when there is none."""
     wrap = settings.wrap_up_seconds
     with database.sessions.begin() as session:
-        agents = session.scalars(
-            select(Agent)
+        # Each free agent with the desks they serve, in the same statement: one row per desk
+        # (an agent of no desk is offered nobody). Only the agents' rows are locked.
+        rows = session.execute(
+            select(Agent, AgentDesk.desk)
+            .join(AgentDesk, AgentDesk.agent_id == Agent.id)
             .where(free_now(now, wrap))
             .order_by(Agent.presence_since, Agent.id)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Agent)
         ).all()
-        if not agents:
+        if not rows:
             return None
+        serves: dict[int, set[str]] = {}
+        for row_agent, row_desk in rows:
+            serves.setdefault(row_agent.id, set()).add(row_desk)
+        agents = list({row_agent.id: row_agent for row_agent, _desk in rows}.values())
         entries = session.scalars(
             select(QueueEntry)
             .where(
@@ -120,7 +135,12 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
             .with_for_update(skip_locked=True)
         ).all()
         waiting = [as_waiting(e) for e in entries]
-        free = [FreeAgent(a.id, tuple(a.language_list), free_since(a, wrap) or now) for a in agents]
+        free = [
+            FreeAgent(
+                a.id, tuple(a.language_list), free_since(a, wrap) or now, frozenset(serves[a.id])
+            )
+            for a in agents
+        ]
         pair = next_pair(free, waiting, settings.question_category)
         if pair is None:
             return None
@@ -150,7 +170,7 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
         )
         session.add(offer)
         session.flush()
-        return Claim(offer.id, agent.address)
+        return Claim(offer.id, agent.address, entry.desk)
 
 
 def place(line: Dispatcher, claim: Claim, now: datetime) -> bool:
@@ -162,6 +182,7 @@ def place(line: Dispatcher, claim: Claim, now: datetime) -> bool:
             line.links.offer(claim.offer_id),
             line.links.offer_status(claim.offer_id),
             ring_seconds=line.settings.ring_seconds,
+            caller_id=line.caller_id(claim.desk),
         )
     except TwilioUnavailable as exc:
         return _refused(line, claim, exc, now)

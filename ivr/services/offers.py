@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from ivr import prompts, spoken
 from ivr.db import Database
 from ivr.domain.calendar import BusinessCalendar
-from ivr.models import Incident, Offer, QueueEntry
+from ivr.models import DEFAULT_DESK, Incident, Offer, QueueEntry
 from ivr.services import cti, messages, recorder
 from ivr.services.desk import Desk, business_calendar
+from ivr.services.desks import Desks
 from ivr.services.dispatch import LIVE_OFFER, Links, end_offer
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import CONNECTED, DONE, IN_QUEUE, LEFT, OFFERED, REPORT, WAITING
@@ -51,6 +52,7 @@ class OfferView:
     summary: str | None = None  # the caller's one sentence, when it arrived before the whisper
     summary_confidence: float | None = None
     change_due: datetime | None = None  # a standard change: carried out by then
+    desk: str = DEFAULT_DESK  # the caller's desk (issue 26): the whisper names it
 
     @property
     def live(self) -> bool:
@@ -72,12 +74,17 @@ def view(session: Session, offer_id: int) -> OfferView | None:
     return OfferView(
         offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
         e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
-        *(tuple(said) if said else (None, None, None)),
+        *(tuple(said) if said else (None, None, None)), e.desk,
     )  # fmt: skip
 
 
+def desk_of(desks: Desks, entry: QueueEntry) -> Desk:
+    """The desk of the caller an offer is for: the one they dialled, not the phone's To/From."""
+    return desks.get(entry.desk) or desks.first
+
+
 def screened(
-    database: Database, desk: Desk, offer_id: int, digits: str, now: datetime
+    database: Database, desks: Desks, offer_id: int, digits: str, now: datetime
 ) -> OfferView | None:
     """The agent answered the whisper's `<Gather>`: 1 takes the call, anything else declines.
 
@@ -101,12 +108,13 @@ def screened(
             # callback once its caller answers and confirms (`callback_result`).
         else:
             heard = "no key" if not digits else f"key {digits[:3]}"
-            note = f"declined an offer ({heard}) at {now.astimezone(desk.tz):%H:%M}"
+            tz = desk_of(desks, offer.entry).tz
+            note = f"declined an offer ({heard}) at {now.astimezone(tz):%H:%M}"
             end_offer(session, offer, "declined", now, presence=AWAY, note=note)
         return view(session, offer_id)
 
 
-def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> bool:
+def bridged(database: Database, desks: Desks, call_sid: str, now: datetime) -> bool:
     """Twilio bridged the line caller `call_sid` to the agent who accepted them: the incident is
     acknowledged in that agent's name (once; a repeated request changes nothing)."""
     with database.sessions.begin() as session:
@@ -123,6 +131,7 @@ def bridged(database: Database, desk: Desk, call_sid: str, now: datetime) -> boo
         )
         if offer is None:
             return False
+        desk = desk_of(desks, offer.entry)
         if offer.entry.reference:
             recorder.apply(session, desk, _answered(offer, now))
         if desk.cti:  # Zammad's caller log: this agent took the call
@@ -153,7 +162,7 @@ def _locked(session: Session, offer_id: int) -> Offer | None:
 
 
 def call_ended(
-    database: Database, desk: Desk, offer_id: int, call_status: str, now: datetime
+    database: Database, desks: Desks, offer_id: int, call_status: str, now: datetime
 ) -> None:
     """The agent's call of this offer ended with Twilio's `call_status`."""
     with database.sessions.begin() as session:
@@ -165,7 +174,8 @@ def call_ended(
             what = {"no-answer": "did not answer", "busy": "was busy"}.get(
                 call_status, "hung up without taking it" if call_status == "completed" else "failed"
             )
-            note = f"missed an offer ({what}) at {now.astimezone(desk.tz):%H:%M}"
+            tz = desk_of(desks, offer.entry).tz
+            note = f"missed an offer ({what}) at {now.astimezone(tz):%H:%M}"
             status = "failed" if call_status == "failed" else "missed"
             end_offer(session, offer, status, now, presence=AWAY, note=note)
         elif offer.status == "accepted":
@@ -187,7 +197,7 @@ class CallbackResult:
 @metrics.counts_callbacks
 def callback_result(
     database: Database,
-    desk: Desk,
+    desks: Desks,
     offer_id: int,
     dial_status: str,
     *,
@@ -202,6 +212,7 @@ def callback_result(
         if offer is None:
             return CallbackResult("report")
         entry = offer.entry
+        desk = desk_of(desks, entry)
         if entry.status != CONNECTED:
             return CallbackResult("reached" if entry.status == DONE else "report")
         # Answered is not reached: the caller must have pressed 1 (a voicemail does not).

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from ivr.db import Database
 from ivr.domain import queueing
-from ivr.models import Agent, Offer, QueueEntry
+from ivr.models import DEFAULT_DESK, Agent, Offer, QueueEntry
+from ivr.services.agents import serving
 from ivr.services.presence import AVAILABLE, AWAY
 
 WAITING, OFFERED, CONNECTED, DONE, LEFT, REPORT = (
@@ -70,6 +71,7 @@ class Caller:
     impact: str | None = None
     severity: str | None = None
     reference: str | None = None
+    desk: str = DEFAULT_DESK  # the desk they dialled: they wait in its order, for its agents
 
 
 @dataclass(frozen=True)
@@ -84,27 +86,33 @@ class WaitInfo:
     first_round: bool = False  # the caller's first waitUrl request: nothing told yet
 
 
-def agents_for(session: Session, language: str) -> int:
-    """Agents on duty (not away) who speak `language`."""
-    agents = session.scalars(select(Agent).where(Agent.presence != AWAY))
-    return sum(1 for a in agents if language in a.language_list)
+def agents_for(session: Session, language: str, desk: str | None = None) -> int:
+    """Agents on duty (not away) who speak `language` (and serve `desk`; None: any desk)."""
+    query = select(Agent).where(Agent.presence != AWAY)
+    if desk is not None:
+        query = query.where(serving(desk))
+    return sum(1 for a in session.scalars(query) if language in a.language_list)
 
 
-def free_agents_for(session: Session, language: str) -> int:
-    """Agents free this moment (not ringing, on a call or in wrap-up) who speak `language`."""
-    agents = session.scalars(select(Agent).where(Agent.presence == AVAILABLE))
-    return sum(1 for a in agents if language in a.language_list)
+def free_agents_for(session: Session, language: str, desk: str | None = None) -> int:
+    """Agents free this moment (not ringing, on a call or in wrap-up) who speak `language`
+    (and serve `desk`; None: any desk)."""
+    query = select(Agent).where(Agent.presence == AVAILABLE)
+    if desk is not None:
+        query = query.where(serving(desk))
+    return sum(1 for a in session.scalars(query) if language in a.language_list)
 
 
-def waiting_count(session: Session, language: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(QueueEntry)
-            .where(QueueEntry.status.in_(IN_QUEUE), QueueEntry.language == language)
-        )
-        or 0
+def waiting_count(session: Session, language: str, desk: str | None = None) -> int:
+    """Callers of `language` in the queue (of `desk`; None: of every desk)."""
+    query = (
+        select(func.count())
+        .select_from(QueueEntry)
+        .where(QueueEntry.status.in_(IN_QUEUE), QueueEntry.language == language)
     )
+    if desk is not None:
+        query = query.where(QueueEntry.desk == desk)
+    return session.scalar(query) or 0
 
 
 def join(
@@ -119,13 +127,15 @@ def join(
         existing = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == caller.call_sid))
         if existing is not None:
             return existing.status in IN_QUEUE
-        if waiting_count(session, caller.language) >= max_length:
+        # QUEUE_MAX_LENGTH counts per desk and language: a busy desk does not fill another's.
+        if waiting_count(session, caller.language, caller.desk) >= max_length:
             return False
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
             insert(QueueEntry)
             .values(
                 call_sid=caller.call_sid,
+                desk=caller.desk,
                 reference=caller.reference,
                 language=caller.language,
                 kind=caller.kind,
@@ -145,13 +155,18 @@ def join(
     return True
 
 
-def waiting_callers(session: Session) -> list[queueing.Waiting]:
-    rows = session.scalars(select(QueueEntry).where(QueueEntry.status.in_(IN_QUEUE)))
-    return [as_waiting(e) for e in rows]
+def waiting_callers(session: Session, desk: str | None = None) -> list[queueing.Waiting]:
+    """Callers in the queue (of `desk`; None: of every desk)."""
+    query = select(QueueEntry).where(QueueEntry.status.in_(IN_QUEUE))
+    if desk is not None:
+        query = query.where(QueueEntry.desk == desk)
+    return [as_waiting(e) for e in session.scalars(query)]
 
 
 def as_waiting(entry: QueueEntry) -> queueing.Waiting:
-    return queueing.Waiting(entry.id, entry.language, entry.kind, entry.category, entry.enqueued_at)
+    return queueing.Waiting(
+        entry.id, entry.language, entry.kind, entry.category, entry.enqueued_at, entry.desk
+    )
 
 
 def handling_seconds(session: Session, default: float) -> float:
@@ -174,17 +189,18 @@ def wait_info(
         entry = session.scalar(select(QueueEntry).where(QueueEntry.call_sid == call_sid))
         if entry is None:
             return None
-        waiting = waiting_callers(session)
+        # Position and expected wait count the caller's own desk: its callers, its agents.
+        waiting = waiting_callers(session, entry.desk)
         me = as_waiting(entry)
         true_position = queueing.position(me, waiting, settings.question_category)
         position = queueing.told_position(true_position, entry.told_position)
-        agents = agents_for(session, entry.language)
+        agents = agents_for(session, entry.language, entry.desk)
         handling = handling_seconds(session, settings.handling_seconds)
         expected = queueing.expected_wait(
             true_position,
             agents,
             handling,
-            free=free_agents_for(session, entry.language),
+            free=free_agents_for(session, entry.language, entry.desk),
             being_called=entry.status == OFFERED,
         )
         first_round = entry.told_position is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from ivr.models import Agent, Offer, QueueEntry
 from ivr.services.desk import Desk
+from ivr.services.desks import Desks
 from ivr.services.dispatch import LIVE_OFFER, Dispatcher, end_offer
-from ivr.services.offers import to_report
+from ivr.services.offers import desk_of, to_report
 from ivr.services.presence import AVAILABLE, AWAY, ON_CALL, RINGING, WRAP_UP, set_presence
 from ivr.services.queue import IN_QUEUE, LEFT, WAITING, QueueSettings
 from ivr.twilio_rest import TwilioUnavailable
@@ -39,16 +41,27 @@ class Swept:
 
 
 def sweep(
-    line: Dispatcher, desk: Desk, now: datetime, *, desk_open: bool, tidy_queues: bool = False
+    line: Dispatcher,
+    desk: Desk,
+    now: datetime,
+    *,
+    desk_open: bool,
+    tidy_queues: bool = False,
+    open_desks: Collection[str] | None = None,
 ) -> Swept:
     """One pass: repair, then dispatch while the desk is open; with `tidy_queues`, delete the
-    empty Twilio queues of callers who left."""
+    empty Twilio queues of callers who left.
+
+    `open_desks` (a line of several desks, with `line.desks`): the keys of the desks open now;
+    the callbacks of the others become reports, each with its own desk."""
     swept = Swept()
     with line.database.sessions.begin() as session:
-        _offers(session, line.settings, desk, now, swept)
+        _offers(session, line, desk, now, swept)
         _callers(session, line.settings, now, swept)
         _agents(session, line.settings, now, swept)
-        if not desk_open:
+        if open_desks is not None and line.desks is not None:
+            _callbacks_of_closed_desks(session, line.desks, open_desks, now, swept)
+        elif not desk_open:
             _callbacks_to_reports(session, desk, now, swept)
     for call_sid in swept.hang_up:
         with suppress(TwilioUnavailable):
@@ -91,17 +104,16 @@ def delete_empty_queues(line: Dispatcher) -> list[str]:
     return deleted
 
 
-def _offers(
-    session: Session, settings: QueueSettings, desk: Desk, now: datetime, swept: Swept
-) -> None:
+def _offers(session: Session, line: Dispatcher, desk: Desk, now: datetime, swept: Swept) -> None:
     """Offers never placed (a crash mid-dispatch) or never answered (a lost status callback)."""
-    ring = timedelta(seconds=settings.ring_seconds)
+    ring = timedelta(seconds=line.settings.ring_seconds)
     for offer in session.scalars(select(Offer).where(Offer.status.in_(LIVE_OFFER))):
         if offer.status == "placing" and now - offer.created_at > PLACING_GRACE:
             end_offer(session, offer, "failed", now, presence=AVAILABLE)
             swept.repaired.append(f"offer {offer.id} was never placed")
         elif offer.status == "ringing" and now - (offer.placed_at or now) > ring + CALLBACK_GRACE:
-            note = f"missed an offer (no answer) at {now.astimezone(desk.tz):%H:%M}"
+            tz = desk_of(line.desks, offer.entry).tz if line.desks is not None else desk.tz
+            note = f"missed an offer (no answer) at {now.astimezone(tz):%H:%M}"
             end_offer(session, offer, "missed", now, presence=AWAY, note=note)
             if offer.call_sid:
                 swept.hang_up.append(offer.call_sid)
@@ -139,3 +151,17 @@ def _callbacks_to_reports(session: Session, desk: Desk, now: datetime, swept: Sw
     for entry in session.scalars(waiting):
         to_report(session, desk, entry, now)
         swept.repaired.append(f"callback {entry.id} left as a report (the desk closed)")
+
+
+def _callbacks_of_closed_desks(
+    session: Session, desks: Desks, open_desks: Collection[str], now: datetime, swept: Swept
+) -> None:
+    """On a line of several desks: the callbacks of each desk closed now become its reports."""
+    waiting = select(QueueEntry).where(
+        QueueEntry.status == WAITING,
+        QueueEntry.mode == "callback",
+        QueueEntry.desk.not_in(list(open_desks)),
+    )
+    for entry in session.scalars(waiting):
+        to_report(session, desk_of(desks, entry), entry, now)
+        swept.repaired.append(f"callback {entry.id} left as a report (desk {entry.desk} closed)")

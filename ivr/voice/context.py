@@ -17,7 +17,7 @@ from ivr.domain.call_flow import Step
 from ivr.domain.reference import new_reference
 from ivr.services import recorder
 from ivr.services.desk import Desk, business_calendar
-from ivr.services.desks import Desks
+from ivr.services.desks import Desks, line_desks
 from ivr.services.dispatch import Dispatcher, Links
 from ivr.services.queue import QueueSettings
 from ivr.twilio_rest import TwilioRest
@@ -54,8 +54,8 @@ def desk() -> Desk:
     placed, the number it called from (`From`); the first desk otherwise. Found in memory."""
     found: Desk | None = g.get("ivr_desk")
     if found is None:
-        desks: Desks = current_app.extensions["ivr.desks"]
-        found = current_app.extensions["ivr.desk"]  # the first desk (a test may replace it)
+        desks: Desks = line_desks(current_app.extensions)
+        found = desks.first
         if len(desks) > 1:
             values = request.values
             found = desks.claiming(values.get("To")) or desks.claiming(values.get("From"))
@@ -64,12 +64,9 @@ def desk() -> Desk:
     return found
 
 
-def desk_by_key(key: str | None) -> Desk:
-    """A desk by its key (a queue entry's, an offer's); the first desk for an unknown key."""
-    first: Desk = current_app.extensions["ivr.desk"]  # a test may replace it
-    if not key or key == first.key:
-        return first
-    return current_app.extensions["ivr.desks"].get(key) or first
+def desks() -> Desks:
+    """Every desk of the line (an offer's desk is its caller's, found from the queue entry)."""
+    return line_desks(current_app.extensions)
 
 
 def queue_settings() -> QueueSettings:
@@ -98,7 +95,7 @@ def queue_database() -> Database:
 
 
 def dispatcher() -> Dispatcher:
-    return Dispatcher(queue_database(), twilio(), links(), queue_settings())
+    return Dispatcher(queue_database(), twilio(), links(), queue_settings(), desks())
 
 
 def run_dispatch() -> None:

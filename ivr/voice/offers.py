@@ -16,9 +16,10 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr import prompts, spoken
 from ivr.services import offers
+from ivr.services.desk import Desk
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
-    desk,
+    desks,
     field,
     now,
     queue_database,
@@ -64,6 +65,12 @@ def _view(offer_id: int | None) -> offers.OfferView | None:
         return None
 
 
+def _desk(offer: offers.OfferView | None) -> Desk:
+    """The offer's desk: its caller's (the queue entry's), whatever number the call is on."""
+    found = desks()
+    return (found.get(offer.desk) if offer is not None else None) or found.first
+
+
 def _agent_speaker(offer: offers.OfferView | None) -> Speaker:
     languages = offer.agent_languages if offer else []
     return speaker(languages[0] if languages else "nl")
@@ -102,7 +109,7 @@ def offer() -> Response:
 
 def _withdraw(offer_id: int) -> None:
     try:
-        offers.screened(queue_database(), desk(), offer_id, "", now())
+        offers.screened(queue_database(), desks(), offer_id, "", now())
     except SQLAlchemyError as exc:
         log.error(
             "offer %s not withdrawn (%s); the sweeper repairs it", offer_id, type(exc).__name__
@@ -113,6 +120,8 @@ def _withdraw(offer_id: int) -> None:
 def _whisper(parent: TwimlParent, say: Speaker, o: offers.OfferView) -> None:
     language = say.text(LANGUAGE_NAMES.get(o.language, prompts.LANGUAGE_NAME_NL))
     reference = spoken.digits(o.reference) if o.reference else "-"
+    if len(desks()) > 1:  # an agent of several desks hears whose caller this is
+        say.speak(parent, prompts.WHISPER_DESK, name=_desk(o).name)
     if o.mode == "callback":
         say.speak(parent, prompts.WHISPER_CALLBACK)
     if o.kind == "question":
@@ -120,7 +129,7 @@ def _whisper(parent: TwimlParent, say: Speaker, o: offers.OfferView) -> None:
     elif o.kind == "standard_change":
         say.speak(parent, prompts.WHISPER_STANDARD_CHANGE, language=language, reference=reference)
         if o.change_due is not None:  # what the caller was told: the agent can repeat it
-            when = spoken.when_phrase(o.change_due, now(), say.locale, desk().tz)
+            when = spoken.when_phrase(o.change_due, now(), say.locale, _desk(o).tz)
             say.speak(parent, prompts.WHISPER_CHANGE_DUE, when=when)
     elif o.category is None:
         say.speak(parent, prompts.WHISPER_UNCLASSIFIED, language=language, reference=reference)
@@ -161,7 +170,7 @@ def offer_answer() -> Response:
     if offer_id is None:
         return _gone(None)
     try:
-        result = offers.screened(queue_database(), desk(), offer_id, field("Digits"), now())
+        result = offers.screened(queue_database(), desks(), offer_id, field("Digits"), now())
     except SQLAlchemyError as exc:
         log.error("offer %s not screened (%s)", offer_id, type(exc).__name__)
         result = None
@@ -176,11 +185,14 @@ def offer_answer() -> Response:
     response = VoiceResponse()
     if result.mode == "callback" and result.callback_number:
         _agent_speaker(result).speak(response, prompts.CALLBACK_DIALLING)
+        called_for = _desk(result)
+        # The caller sees the number of the desk they called (its first), else TWILIO_NUMBER.
+        numbers = called_for.numbers or (current_app.config["TWILIO_NUMBER"],)
         dial = Dial(
             action=voice_url("voice.offer_called_back", offer=offer_id),
             method="POST",
-            caller_id=current_app.config["TWILIO_NUMBER"] or None,
-            timeout=desk().dial_timeout,
+            caller_id=numbers[0] or None,
+            timeout=called_for.dial_timeout,
         )
         greeting = voice_url(
             "voice.callback_greeting",
@@ -225,7 +237,7 @@ def offer_called_back() -> Response:
         try:
             result = offers.callback_result(
                 queue_database(),
-                desk(),
+                desks(),
                 offer_id,
                 field("DialCallStatus"),
                 attempts=settings.callback_attempts,
@@ -236,11 +248,12 @@ def offer_called_back() -> Response:
             log.error("callback result of offer %s lost (%s)", offer_id, type(exc).__name__)
             result = offers.CallbackResult("again")
         if result.outcome != "reached":
-            say = _agent_speaker(_view(offer_id))
+            current = _view(offer_id)
+            say = _agent_speaker(current)
             if result.outcome == "report":
                 say.speak(response, prompts.CALLBACK_GIVEN_UP)
             elif result.retry_at is not None:
-                at = spoken.time_phrase(result.retry_at, say.locale, desk().tz)
+                at = spoken.time_phrase(result.retry_at, say.locale, _desk(current).tz)
                 say.speak(response, prompts.CALLBACK_RETRY_AT, time=at)
             else:
                 say.speak(response, prompts.CALLBACK_NOT_REACHED)
@@ -255,7 +268,7 @@ def offer_status() -> Response:
     status = field("CallStatus")
     if offer_id is not None and status in TERMINAL:
         try:
-            offers.call_ended(queue_database(), desk(), offer_id, status, now())
+            offers.call_ended(queue_database(), desks(), offer_id, status, now())
         except SQLAlchemyError as exc:
             log.error(
                 "offer %s end not kept (%s); the sweeper repairs it", offer_id, type(exc).__name__

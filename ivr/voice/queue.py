@@ -26,6 +26,7 @@ from ivr.voice.context import (
     calendar,
     call_sid,
     desk,
+    desks,
     field,
     go,
     keep,
@@ -253,7 +254,7 @@ def queue_bridge() -> Response:
 
 def _bridged() -> None:
     try:
-        offers.bridged(queue_database(), desk(), call_sid(), now())
+        offers.bridged(queue_database(), desks(), call_sid(), now())
     except SQLAlchemyError as exc:
         log.error("bridge of call %s not kept (%s)", call_sid(), type(exc).__name__)
 

@@ -47,9 +47,9 @@ def category_of(st: CallState) -> int | None:
 
 
 def _agents(language: str) -> list[Agent] | None:
-    """None when the database cannot say who is on duty."""
+    """The desk's agents on duty who speak `language`; None when the database cannot say."""
     try:
-        return on_duty_for(get_session(), language)
+        return on_duty_for(get_session(), language, desk().key)
     except SQLAlchemyError as exc:
         log.error("agents unavailable (%s)", type(exc).__name__)
         return None
@@ -88,6 +88,7 @@ def _queue(response: VoiceResponse, st: CallState) -> VoiceResponse:
         impact=st.impact or None,
         severity=st.severity or None,
         reference=st.ref or None,
+        desk=desk().key,
     )
     try:
         joined = queue.join(
