@@ -14,7 +14,9 @@ from ivr.console import (  # noqa: F401
     history,
     incidents,
     me,
+    pop,
     reports,
+    softphone,
 )
 from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers

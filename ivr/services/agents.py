@@ -6,13 +6,13 @@ import re
 from datetime import datetime
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ivr.domain.explained import Explained
 from ivr.i18n import LOCALES
-from ivr.models import Agent, User
+from ivr.models import Agent, SoftphoneHeartbeat, User
 from ivr.services.names import checked_name
 from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
@@ -130,6 +130,7 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Ag
 def remove_agent(session: Session, agent: Agent) -> None:
     """The agent's phone is no longer rung; calls they took keep their name."""
     name = agent.name
+    session.execute(delete(SoftphoneHeartbeat).where(SoftphoneHeartbeat.agent_id == agent.id))
     session.delete(agent)
     try:
         session.commit()
