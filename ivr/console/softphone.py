@@ -15,6 +15,7 @@ from ivr.console.blueprint import bp
 from ivr.db import get_session
 from ivr.models import Agent
 from ivr.services import agents, now, softphone
+from ivr.web_security import CONTENT_SECURITY_POLICY
 
 
 def _settings() -> softphone.TokenSettings:
@@ -39,16 +40,31 @@ def _browser_agent() -> tuple[Agent, str]:
     return agent, identity
 
 
+# The console's policy (ivr/web_security.py), opened on this page only for what the Voice SDK
+# needs: its signalling websocket and Insights, its sounds, and the call's media stream (the
+# SDK's README, "Content Security Policy (CSP)": github.com/twilio/twilio-voice.js#content-
+# security-policy-csp). The SDK itself is served from 'self' (vendor/).
+SOFTPHONE_CSP = CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self'",
+    "connect-src 'self' wss://voice-js.roaming.twilio.com https://eventgw.twilio.com "
+    "https://sdk.twilio.com https://media.twiliocdn.com",
+).replace(
+    "media-src 'self'",
+    "media-src 'self' mediastream: blob: https://sdk.twilio.com https://media.twiliocdn.com",
+)
+
+
 @bp.get("/softphone")
-def softphone_page() -> str:
+def softphone_page() -> Response:
     agent, identity = _browser_agent()
     config = current_app.config
-    return render_template(
+    html = render_template(
         "console/softphone.html",
         agent=agent,
         identity=identity,
         heartbeat_seconds=max(1.0, min(10.0, config["SOFTPHONE_GRACE_SECONDS"] / 3)),
     )
+    return Response(html, headers={"Content-Security-Policy": SOFTPHONE_CSP})
 
 
 @bp.post("/softphone/token")

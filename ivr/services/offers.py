@@ -51,6 +51,7 @@ class OfferView:
     summary: str | None = None  # the caller's one sentence, when it arrived before the whisper
     summary_confidence: float | None = None
     change_due: datetime | None = None  # a standard change: carried out by then
+    agent_address: str = ""  # the number, `sip:` URI or `client:` identity rung
 
     @property
     def live(self) -> bool:
@@ -72,7 +73,7 @@ def view(session: Session, offer_id: int) -> OfferView | None:
     return OfferView(
         offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
         e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
-        *(tuple(said) if said else (None, None, None)),
+        *(tuple(said) if said else (None, None, None)), offer.agent.address,
     )  # fmt: skip
 
 
@@ -157,6 +158,10 @@ def call_ended(
             )
             note = f"missed an offer ({what}) at {now.astimezone(desk.tz):%H:%M}"
             status = "failed" if call_status == "failed" else "missed"
+            if call_status == "busy" and offer.agent.address.startswith("client:"):
+                # Issue 27: the softphone's Decline rejects the call; Twilio reports it busy.
+                note = f"declined an offer (in the browser) at {now.astimezone(desk.tz):%H:%M}"
+                status = "declined"
             end_offer(session, offer, status, now, presence=AWAY, note=note)
         elif offer.status == "accepted":
             offer.status, offer.ended_at = "done", now

@@ -41,6 +41,7 @@ class QueueSettings:
     fault_seconds: int
     public_url: str
     callback_retry_seconds: int = 600
+    softphone_grace_seconds: int = 30  # issue 27: a browser agent's tab is gone after this
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> QueueSettings:
@@ -56,6 +57,7 @@ class QueueSettings:
             fault_seconds=config["QUEUE_FAULT_SECONDS"],
             public_url=config["PUBLIC_URL"].rstrip("/"),
             callback_retry_seconds=config["CALLBACK_RETRY_SECONDS"],
+            softphone_grace_seconds=config["SOFTPHONE_GRACE_SECONDS"],
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.models import Agent, Offer, QueueEntry
+from ivr.services import softphone
 from ivr.services.desk import Desk
 from ivr.services.dispatch import LIVE_OFFER, Dispatcher, end_offer
 from ivr.services.offers import to_report
@@ -48,6 +49,10 @@ def sweep(
         _offers(session, line.settings, desk, now, swept)
         _callers(session, line.settings, now, swept)
         _agents(session, line.settings, now, swept)
+        for name in softphone.set_dead_tabs_away(
+            session, now, line.settings.softphone_grace_seconds
+        ):  # issue 27: a browser agent whose softphone went silent
+            swept.repaired.append(f"{name} away: softphone not registered")
         if not desk_open:
             _callbacks_to_reports(session, desk, now, swept)
     for call_sid in swept.hang_up:
