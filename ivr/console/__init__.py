@@ -17,6 +17,7 @@ from ivr.console import (  # noqa: F401
     pop,
     reports,
     softphone,
+    wrap_up,
 )
 from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers

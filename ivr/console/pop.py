@@ -15,7 +15,7 @@ from ivr.console.helpers import desk, now
 from ivr.console.incidents import IMPACT_NAMES, SEVERITY_NAMES
 from ivr.db import get_session
 from ivr.domain.triage import Impact, Severity
-from ivr.services import agents, screen_pop
+from ivr.services import agents, screen_pop, wrap_up
 
 NOTHING = "none"
 
@@ -44,12 +44,30 @@ def _named(names: dict, kind: type, value: str | None) -> str | None:  # type: i
         return None
 
 
+def current_wrap_up() -> wrap_up.WrapUp | None:
+    agent = agents.of_user(get_session(), g.user)
+    return wrap_up.current(get_session(), agent, g.user) if agent is not None else None
+
+
 @bp.get("/pop")
 @polled
 def pop_fragment() -> Response:
-    """The pop of the user's ringing offer (empty when none); 204 when unchanged since `seen`."""
+    """The pop of the user's ringing offer, or the wrap-up of their last call (empty when
+    neither); 204 when unchanged since `seen`, so a half-written note is never swapped away."""
     pop = current_pop()
-    version = pop.version if pop else NOTHING
+    wrap = None if pop else current_wrap_up()
+    version = pop.version if pop else f"wrap-{wrap.offer_id}-{wrap.saved}" if wrap else NOTHING
     if request.args.get("seen") == version:
         return Response(status=204)
-    return Response(render_pop(pop), mimetype="text/html", headers={"X-Pop-Version": version})
+    html = render_pop(pop) if pop else render_wrap_up(wrap) if wrap else ""
+    return Response(html, mimetype="text/html", headers={"X-Pop-Version": version})
+
+
+def render_wrap_up(wrap: wrap_up.WrapUp) -> str:
+    return render_template(
+        "console/_wrap_up.html",
+        wrap=wrap,
+        item=wrap.incident,
+        next_page=request.args.get("page", ""),
+        max_note=wrap_up.MAX_NOTE,
+    )

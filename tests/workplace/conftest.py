@@ -75,6 +75,7 @@ def softphone_line(make_app: Callable[..., Flask]) -> Iterator[Line]:
             TWILIO_API_BASE=fake.base_url,
             WRAP_UP_SECONDS=0,
             PUBLIC_URL="https://ivr.example.test",
+            MESSAGES_FROM="Servicedesk",
             **SOFTPHONE,
         )
         board = Switchboard(fake, InProcess(application, token=TOKEN), line_number=DESK_NUMBER)

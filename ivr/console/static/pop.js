@@ -6,7 +6,9 @@
   var seen = "";
 
   function poll(slot) {
-    var url = slot.getAttribute("data-url") + "?seen=" + encodeURIComponent(seen);
+    var page = window.location.pathname + window.location.search;
+    var url = slot.getAttribute("data-url") + "?seen=" + encodeURIComponent(seen) +
+      "&page=" + encodeURIComponent(page);
     // HX-Request: an ended session answers 204 with HX-Redirect rather than the login page.
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (response) {
@@ -20,7 +22,8 @@
         if (html === null || html === undefined) return;
         slot.innerHTML = html;
         var section = slot.querySelector(".screen-pop");
-        slot.setAttribute("data-state", section ? "ringing" : "none");
+        var wrap = slot.querySelector(".wrap-up");
+        slot.setAttribute("data-state", section ? "ringing" : wrap ? "wrap-up" : "none");
         document.dispatchEvent(new CustomEvent("ivr:pop", {
           detail: { offer: section ? section.getAttribute("data-offer") : null }
         }));
