@@ -92,3 +92,19 @@ def test_the_terminal_phone_plays_a_browser_agent(desk: Line) -> None:
     assert not any(
         h.kind == "press" for h in desk.board.legs[next(iter(desk.fake.calls))].transcript
     )
+
+
+def test_flask_call_with_agents_accept_plays_the_browsers_accept_button(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    agent_user(app, "Anna", ANNA, "anna", "nl")
+    result = app.test_cli_runner().invoke(
+        args=["call", "--keep", "--at", "2026-11-24 10:00", "--keys", "1,1,1,1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[agent client:anna phone: accept]" in result.output
+    assert "Gesprek aannemen: druk 1." not in result.output  # Accept is the screening
+    with app.app_context():
+        from ivr.models import Incident
+
+        (incident,) = get_session().scalars(select(Incident))
+        assert incident.acknowledged_by == "Anna"
