@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 from sqlalchemy.orm import Session
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
@@ -52,6 +52,10 @@ class TokenSettings:
     def offered(self) -> bool:
         """Without the account, the API key and the TwiML App there is no softphone."""
         return all((self.account_sid, self.api_key_sid, self.api_key_secret, self.twiml_app_sid))
+
+
+def configured(config: dict[str, Any]) -> bool:
+    return TokenSettings.from_config(config).offered
 
 
 def identity_of(agent: Agent | None) -> str | None:
@@ -98,7 +102,10 @@ def unregistered(session: Session, agent: Agent, now: datetime) -> None:
 
 
 def reachable(now: datetime, grace_seconds: int) -> ColumnElement[bool]:
-    """For dispatch: an agent who is not in the browser, or whose softphone is registered."""
+    """For dispatch: an agent who is not in the browser, or whose softphone is registered
+    (everyone, when `grace_seconds` is 0: no softphone configured)."""
+    if grace_seconds <= 0:
+        return true()
     fresh = exists().where(
         SoftphoneHeartbeat.agent_id == Agent.id,
         SoftphoneHeartbeat.seen_at >= now - timedelta(seconds=grace_seconds),
@@ -109,6 +116,8 @@ def reachable(now: datetime, grace_seconds: int) -> ColumnElement[bool]:
 def set_dead_tabs_away(session: Session, now: datetime, grace_seconds: int) -> list[str]:
     """Browser agents free for calls whose softphone went silent: away, with the reason (in the
     caller's transaction: the sweeper commits). The names of those set away."""
+    if grace_seconds <= 0:
+        return []
     dead = session.scalars(
         select(Agent).where(
             Agent.presence.in_((AVAILABLE, WRAP_UP)),

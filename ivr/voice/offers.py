@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr import prompts, spoken
-from ivr.services import offers
+from ivr.services import offers, softphone
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
     desk,
@@ -86,7 +86,7 @@ def offer() -> Response:
         if offer_id is not None and current is not None:
             _withdraw(offer_id)  # the caller left while the phone rang: the agent is free again
         return _gone(current)
-    if current.agent_address.startswith(BROWSER):
+    if current.agent_address.startswith(BROWSER) and softphone.configured(current_app.config):
         # Issue 27: a browser agent answered with the softphone's Accept button, which is the
         # screening (a browser has no voicemail); the screen pop told them who is calling.
         return _answer(offer_id, offers.ACCEPT_KEY)

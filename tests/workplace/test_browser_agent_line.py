@@ -14,7 +14,7 @@ from ivr.db import get_session
 from ivr.models import Agent
 from tests.conftest import local
 from tests.voice.conftest import Line, incident_of
-from tests.workplace.conftest import agent_user, heartbeat, logged_in, queue_up
+from tests.workplace.conftest import SOFTPHONE, agent_user, heartbeat, logged_in, queue_up
 
 OPEN = local(2026, 11, 24, 10, 0)
 ANNA, PIET = "client:anna", "+31687000012"
@@ -90,12 +90,13 @@ def test_the_terminal_phone_plays_a_browser_agent(desk: Line) -> None:
     desk.board.pump()  # the switchboard's default behaviour is accept
     assert call.bridged_to == ANNA
     assert not any(
-        h.kind == "press" for h in desk.board.legs[next(iter(desk.fake.calls))].transcript
+        h.kind == "caller" and h.text.startswith("presses")
+        for h in desk.board.legs[next(iter(desk.fake.calls))].transcript
     )
 
 
 def test_flask_call_with_agents_accept_plays_the_browsers_accept_button(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app()
+    app = make_app(**SOFTPHONE)
     agent_user(app, "Anna", ANNA, "anna", "nl")
     result = app.test_cli_runner().invoke(
         args=["call", "--keep", "--at", "2026-11-24 10:00", "--keys", "1,1,1,1"]
@@ -108,3 +109,18 @@ def test_flask_call_with_agents_accept_plays_the_browsers_accept_button(make_app
 
         (incident,) = get_session().scalars(select(Incident))
         assert incident.acknowledged_by == "Anna"
+
+
+def test_without_the_softphone_a_client_agent_is_rung_as_before(line: Line) -> None:
+    """No API key, no TwiML App: a `client:` address is an identity some other app registers;
+    the line neither watches its heartbeat nor skips the whisper."""
+    agent_user(line.app, "Anna", ANNA, "anna", "nl")
+    call = queue_up(line, "nl", "+31612340005")
+    assert [c.to for c in line.fake.calls.values()] == [ANNA]
+    line.board.pump()
+    leg = line.board.legs[next(iter(line.fake.calls))]
+    assert any(
+        h.kind == "caller" and h.text.startswith("presses") for h in leg.transcript
+    )  # screened with the key 1, as before
+    assert call.bridged_to == ANNA
+    assert line.app.extensions["ivr.queue"].softphone_grace_seconds == 0  # nobody is watched
