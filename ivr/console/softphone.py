@@ -68,8 +68,10 @@ def softphone_page() -> Response:
 
 
 @bp.post("/softphone/token")
+@polled
 def softphone_token() -> Response:
-    """`{"token": "<JWT>", "identity": "anna"}`: the browser registers `client:anna` with it."""
+    """`{"token": "<JWT>", "identity": "anna"}`: the browser registers `client:anna` with it.
+    Asked by the page itself (and again before it expires): no sign of someone at the screen."""
     _agent, identity = _browser_agent()
     token = softphone.access_token(_settings(), identity)
     return jsonify(token=token, identity=identity, ttl=_settings().ttl)

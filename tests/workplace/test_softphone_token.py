@@ -79,3 +79,16 @@ def test_without_the_settings_there_is_no_softphone(make_app) -> None:  # type: 
     anna = logged_in(app, "anna")
     assert token_of(anna).status_code == 404
     assert "/console/softphone" not in anna.get("/console/").get_data(as_text=True)
+
+
+def test_the_token_and_the_heartbeat_do_not_keep_the_session_alive(softphone_app: Flask) -> None:
+    anna = logged_in(softphone_app, "anna")
+    with anna.session_transaction() as session:
+        seen = session["seen"]
+    token = csrf_token(anna, "/console/softphone")
+    with anna.session_transaction() as session:
+        session["seen"] = seen = seen - 60  # a minute ago
+    for path in ("/console/softphone/token", "/console/softphone/heartbeat"):
+        assert anna.post(path, headers={"X-CSRFToken": token}).status_code == 200
+    with anna.session_transaction() as session:
+        assert session["seen"] == seen
