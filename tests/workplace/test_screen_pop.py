@@ -70,3 +70,28 @@ def test_polling_the_pop_does_not_keep_the_session_alive(desk: Line) -> None:
     anna.get("/console/pop")
     with anna.session_transaction() as session:
         assert session["seen"] == seen
+
+
+def test_the_pop_shows_the_summary_and_the_disruption_they_joined(desk: Line) -> None:
+    from ivr.db import get_session
+    from ivr.models import AffectedCaller, Disruption, Incident
+    from ivr.services.users import set_language
+    from tests.voice.conftest import incident_of
+
+    call = queue_up(desk, "nl", CALLER)
+    with desk.app.app_context():
+        session = get_session()
+        incident = session.get(Incident, incident_of(desk.app, call).id)
+        incident.summary = "de printer op de tweede verdieping doet niets"
+        disruption = Disruption(
+            text_nl="Storing in de telefonie", text_de="Störung der Telefonie", severity="high",
+            started_at=OPEN, started_by="lead",
+        )  # fmt: skip
+        session.add(disruption)
+        session.flush()
+        session.add(AffectedCaller(disruption_id=disruption.id, call_sid=call.call_sid, at=OPEN))
+        session.commit()
+        set_language(session, "anna", "de")
+    html = logged_in(desk.app, "anna").get("/console/pop").get_data(as_text=True)
+    assert "de printer op de tweede verdieping doet niets" in html
+    assert "Störung der Telefonie" in html and "Klingelt für Sie" in html
