@@ -351,6 +351,37 @@ SETTINGS: tuple[Setting, ...] = (
         "read by prometheus_client itself: a directory (emptied at start) shared by the gunicorn "
         "workers and the sidecars, so `/metrics` adds all their figures up",
     ),
+    # Issue 27: the agent's workplace (screen pop, softphone in the browser, wrap-up).
+    Setting(
+        "TWILIO_API_KEY_SID",
+        "",
+        "an API key (SK...) of the Twilio account: signs the browser softphone's access tokens; "
+        "without it and the next two the softphone is not offered",
+    ),
+    Setting("TWILIO_API_KEY_SECRET", "", "the secret of TWILIO_API_KEY_SID"),
+    Setting(
+        "TWILIO_TWIML_APP_SID",
+        "",
+        "the TwiML App (AP...) whose Voice URL the softphone's outgoing calls reach",
+    ),
+    Setting(
+        "SOFTPHONE_TOKEN_SECONDS",
+        "3600",
+        "how long a softphone's access token lasts (at most 3600); renewed before it ends",
+        lambda value: max(60, min(3600, int(value))),
+    ),
+    Setting(
+        "SOFTPHONE_GRACE_SECONDS",
+        "30",
+        "a browser agent whose softphone sent no heartbeat for this long is set away",
+        int,
+    ),
+    Setting(
+        "SCREEN_POP_POLL_SECONDS",
+        "1.5",
+        "how often every console page asks whether an offer rings the user's agent",
+        float,
+    ),
     Setting(
         "LOG_FORMAT",
         "text",

@@ -458,3 +458,13 @@ class Offer(Base):
 
     entry: Mapped[QueueEntry] = relationship()
     agent: Mapped[Agent] = relationship()
+
+
+class SoftphoneHeartbeat(Base):
+    """Issue 27: a browser agent's softphone is registered with Twilio; the page says so every
+    few seconds. Without a recent one the agent is unreachable (ivr/services/softphone.py)."""
+
+    __tablename__ = "softphone_heartbeats"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

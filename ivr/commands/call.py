@@ -12,7 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from ivr import migrations
+from ivr import migrations, services
 from ivr.caller_id import callable_number
 from ivr.clock import FixedClock, SystemClock
 from ivr.commands import verbose_option
@@ -31,6 +31,7 @@ from ivr.phone.terminal import (
 )
 from ivr.phone.transport import InProcess, OverHttp, Transport
 from ivr.phone.twilio_call import TwilioCall, TwimlError
+from ivr.services import softphone
 from ivr.services.agents import all_agents
 from ivr.twilio_rest import TwilioRest
 
@@ -205,6 +206,10 @@ def _simulated_agents(
     board = Switchboard(fake, transport, line_number=line_number)
     for agent in all_agents(get_session()):
         board.phone(agent.address, *planned)
+        if agent.address.startswith("client:"):
+            # Issue 27: a browser agent's softphone is open and registered; `accept` is its
+            # Accept button (ivr/phone/switchboard.py).
+            softphone.heartbeat(get_session(), agent, services.now())
     return fake, board
 
 

@@ -15,8 +15,11 @@ from ivr.console import (  # noqa: F401
     history,
     incidents,
     me,
+    pop,
     reports,
+    softphone,
     switcher,
+    wrap_up,
 )
 from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers

@@ -168,6 +168,7 @@ def template_helpers() -> dict[str, object]:
     from ivr.console.alerts import line_alert_texts
     from ivr.console.me import my_agent, presence_name
     from ivr.console.messages import presence_note
+    from ivr.console.softphone import softphone_offered
     from ivr.privacy import mask_number
 
     return {
@@ -180,6 +181,7 @@ def template_helpers() -> dict[str, object]:
         "my_agent": my_agent,
         "presence_name": presence_name,
         "line_alert_texts": line_alert_texts,
+        "softphone_offered": softphone_offered,  # issue 27
         "product_name": _("Servicedesk line"),  # one name, in the title and in the header
         "my_desks": my_desks,
         "several_desks": lambda: len(my_desks()) > 1,

@@ -25,6 +25,9 @@ def N_(text: str) -> str:
 SERVICE_MESSAGES = (
     N_("Write the update first."),
     N_("An update is at most %(most)d characters."),
+    # issue 27: wrap-up
+    N_("Choose how the call ended."),
+    N_("A note is at most %(most)d characters."),
     N_("This incident is resolved."),
     N_("Only incidents restored by appointment (category 4) get one."),
     N_("The appointment must be in the future."),

@@ -25,6 +25,12 @@ DIAL_OUTCOMES = ("completed", NO_ANSWER, BUSY, FAIL)  # Twilio's DialCallStatus 
 # A callback answered by a mailbox: Twilio's detection says so (AnsweredBy), or it cannot tell
 # ("unknown") and the greeting talks but presses nothing. Both are "completed" to the <Dial>.
 MAILBOX, SILENT_MAILBOX = "voicemail", "voicemail-undetected"
+# A browser agent (`client:anna`, the console's softphone; issue 27): Accept answers the call,
+# which is the screening (Twilio fetches the offer's url: twilio.com/docs/voice/sdks/javascript
+# /twiliocall#callaccept); Decline rejects it, which Twilio reports as busy (github.com/twilio/
+# voice-quickstart-ios/issues/238); a browser has no voicemail: unanswered, it rings out.
+CLIENT = "client:"
+BROWSER_PLAYS = {DECLINE: BUSY, VOICEMAIL: NO_ANSWER}
 CALLEE_OUTCOMES = (*DIAL_OUTCOMES, MAILBOX, SILENT_MAILBOX)
 
 
@@ -160,6 +166,8 @@ class Switchboard:
             return
         behaviour = self._behaviour(call.to)
         self.rung.append((call.to, behaviour))
+        if call.to.startswith(CLIENT):
+            behaviour = BROWSER_PLAYS.get(behaviour, behaviour)
         if behaviour in (NO_ANSWER, BUSY, FAIL):
             self.fake.set_status(call.sid, behaviour)
             leg.not_answered(behaviour)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ivr.domain.explained import Explained
 from ivr.i18n import LOCALES
-from ivr.models import DEFAULT_DESK, Agent, AgentDesk, User
+from ivr.models import DEFAULT_DESK, Agent, AgentDesk, SoftphoneHeartbeat, User
 from ivr.services.names import checked_name
 from ivr.services.presence import AVAILABLE, AWAY, set_presence
 
@@ -161,6 +161,7 @@ def remove_agent(session: Session, agent: Agent) -> None:
     """The agent's phone is no longer rung; calls they took keep their name."""
     name = agent.name
     session.execute(delete(AgentDesk).where(AgentDesk.agent_id == agent.id))
+    session.execute(delete(SoftphoneHeartbeat).where(SoftphoneHeartbeat.agent_id == agent.id))
     session.delete(agent)
     try:
         session.commit()

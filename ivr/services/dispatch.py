@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ivr.db import Database
 from ivr.domain.queueing import FreeAgent, next_pair
 from ivr.models import Agent, AgentDesk, Offer, QueueEntry
-from ivr.services import line_alerts
+from ivr.services import line_alerts, softphone
 from ivr.services.desks import Desks
 from ivr.services.presence import AVAILABLE, AWAY, RINGING, free_now, free_since, set_presence
 from ivr.services.queue import IN_QUEUE, OFFERED, WAITING, QueueSettings, as_waiting
@@ -113,6 +113,8 @@ def claim_next(database: Database, settings: QueueSettings, now: datetime) -> Cl
             select(Agent, AgentDesk.desk)
             .join(AgentDesk, AgentDesk.agent_id == Agent.id)
             .where(free_now(now, wrap))
+            # Issue 27: nobody is offered to a browser agent whose softphone tab is gone.
+            .where(softphone.reachable(now, settings.softphone_grace_seconds))
             .order_by(Agent.presence_since, Agent.id)
             .with_for_update(skip_locked=True, of=Agent)
         ).all()

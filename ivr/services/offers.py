@@ -53,6 +53,7 @@ class OfferView:
     summary_confidence: float | None = None
     change_due: datetime | None = None  # a standard change: carried out by then
     desk: str = DEFAULT_DESK  # the caller's desk (issue 26): the whisper names it
+    agent_address: str = ""  # the number, `sip:` URI or `client:` identity rung
 
     @property
     def live(self) -> bool:
@@ -74,7 +75,7 @@ def view(session: Session, offer_id: int) -> OfferView | None:
     return OfferView(
         offer.status, e.status, e.call_sid, e.mode, e.language, e.kind, e.category, e.impact,
         e.severity, e.reference, e.callback_number, offer.agent.name, offer.agent.language_list,
-        *(tuple(said) if said else (None, None, None)), e.desk,
+        *(tuple(said) if said else (None, None, None)), e.desk, offer.agent.address,
     )  # fmt: skip
 
 
@@ -177,6 +178,10 @@ def call_ended(
             tz = desk_of(desks, offer.entry).tz
             note = f"missed an offer ({what}) at {now.astimezone(tz):%H:%M}"
             status = "failed" if call_status == "failed" else "missed"
+            if call_status == "busy" and offer.agent.address.startswith("client:"):
+                # Issue 27: the softphone's Decline rejects the call; Twilio reports it busy.
+                note = f"declined an offer (in the browser) at {now.astimezone(tz):%H:%M}"
+                status = "declined"
             end_offer(session, offer, status, now, presence=AWAY, note=note)
         elif offer.status == "accepted":
             offer.status, offer.ended_at = "done", now

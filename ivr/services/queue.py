@@ -42,6 +42,9 @@ class QueueSettings:
     fault_seconds: int
     public_url: str
     callback_retry_seconds: int = 600
+    # Issue 27: a browser agent's tab is gone after this long without a heartbeat (0: no
+    # softphone configured; `client:` agents are then not watched).
+    softphone_grace_seconds: int = 0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> QueueSettings:
@@ -57,7 +60,19 @@ class QueueSettings:
             fault_seconds=config["QUEUE_FAULT_SECONDS"],
             public_url=config["PUBLIC_URL"].rstrip("/"),
             callback_retry_seconds=config["CALLBACK_RETRY_SECONDS"],
+            # 0: no softphone configured, so `client:` agents are rung as before (issue 27)
+            softphone_grace_seconds=config["SOFTPHONE_GRACE_SECONDS"] if _softphone(config) else 0,
         )
+
+
+def _softphone(config: Mapping[str, Any]) -> bool:
+    names = (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_API_KEY_SID",
+        "TWILIO_API_KEY_SECRET",
+        "TWILIO_TWIML_APP_SID",
+    )
+    return all(config.get(name) for name in names)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.models import Agent, Offer, QueueEntry
+from ivr.services import softphone
 from ivr.services.desk import Desk
 from ivr.services.desks import Desks
 from ivr.services.dispatch import LIVE_OFFER, Dispatcher, end_offer
@@ -59,6 +60,10 @@ def sweep(
         _offers(session, line, desk, now, swept)
         _callers(session, line.settings, now, swept)
         _agents(session, line.settings, now, swept)
+        for name in softphone.set_dead_tabs_away(
+            session, now, line.settings.softphone_grace_seconds
+        ):  # issue 27: a browser agent whose softphone went silent
+            swept.repaired.append(f"{name} away: softphone not registered")
         if open_desks is not None and line.desks is not None:
             _callbacks_of_closed_desks(session, line.desks, open_desks, now, swept)
         elif not desk_open:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr import prompts, spoken
-from ivr.services import offers
+from ivr.services import offers, softphone
 from ivr.services.desk import Desk
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -33,6 +33,7 @@ from ivr.voice.urls import voice_url
 
 log = logging.getLogger(__name__)
 
+BROWSER = "client:"  # a Twilio Client identity: the console's softphone (issue 27)
 SCREEN_TIMEOUT = 6  # seconds after the whisper for the key 1
 BRIDGE_TIMEOUT = 10  # the caller's queue should hold them already; if not, they are gone
 TERMINAL = ("completed", "busy", "no-answer", "failed", "canceled")
@@ -92,6 +93,10 @@ def offer() -> Response:
         if offer_id is not None and current is not None:
             _withdraw(offer_id)  # the caller left while the phone rang: the agent is free again
         return _gone(current)
+    if current.agent_address.startswith(BROWSER) and softphone.configured(current_app.config):
+        # Issue 27: a browser agent answered with the softphone's Accept button, which is the
+        # screening (a browser has no voicemail); the screen pop told them who is calling.
+        return _answer(offer_id, offers.ACCEPT_KEY)
     say = _agent_speaker(current)
     response = VoiceResponse()
     gather = response.gather(
@@ -169,8 +174,13 @@ def offer_answer() -> Response:
     offer_id = _offer_id()
     if offer_id is None:
         return _gone(None)
+    return _answer(offer_id, field("Digits"))
+
+
+def _answer(offer_id: int, digits: str) -> Response:
+    """The agent's answer to the offer: `digits` 1 takes the call; bridge them, or decline."""
     try:
-        result = offers.screened(queue_database(), desks(), offer_id, field("Digits"), now())
+        result = offers.screened(queue_database(), desks(), offer_id, digits, now())
     except SQLAlchemyError as exc:
         log.error("offer %s not screened (%s)", offer_id, type(exc).__name__)
         result = None

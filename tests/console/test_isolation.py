@@ -136,6 +136,14 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("/console/me/presence", "POST"): Route(form="presence", own=True),
     ("/console/language", "POST"): Route(form="language", own=True),
     ("/console/desk", "POST"): Route(form="desk", own=True),
+    # The user's own agent: the offer ringing them, their wrap-up, their softphone (issue 27).
+    ("/console/pop", "GET"): Route(own=True),
+    ("/console/wrap-up", "POST"): Route(own=True),
+    ("/console/wrap-up/ready", "POST"): Route(own=True),
+    ("/console/softphone", "GET"): Route(own=True),
+    ("/console/softphone/token", "POST"): Route(own=True),
+    ("/console/softphone/heartbeat", "POST"): Route(own=True),
+    ("/console/softphone/unregistered", "POST"): Route(own=True),
     ("/console/login", "GET"): Route(own=True),
     ("/console/login", "POST"): Route(own=True),
     ("/console/logout", "POST"): Route(own=True),  # walked last: it ends the session
