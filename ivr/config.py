@@ -351,6 +351,13 @@ SETTINGS: tuple[Setting, ...] = (
         "CallSid, desk), gunicorn's access log too",
         lambda value: _one_of("LOG_FORMAT", value, ("text", "json")),
     ),
+    # Many desks on one line (issue 26).
+    Setting(
+        "DESKS_FILE",
+        "",
+        "TOML file declaring the desks (`[desk.<key>]`: numbers, languages, hours, holidays, "
+        "agreement); empty: the settings above form the one desk `default`",
+    ),
 )
 
 

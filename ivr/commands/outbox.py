@@ -34,20 +34,33 @@ def _receiver() -> outbox.Receiver:
 def _deliver() -> outbox.Pass:
     """One pass over whatever is configured: the ticket system, text messages, or both."""
     config = current_app.config
-    if not (config["INCIDENT_WEBHOOK_URL"] or config["MESSAGES_FROM"]):
+    # Each desk's messages go from its own sender (DESKS_FILE messages_from; issue 26).
+    senders = {d.key: d.messages_from for d in current_app.extensions["ivr.desks"]}
+    if not (config["INCIDENT_WEBHOOK_URL"] or any(senders.values())):
         _receiver()  # says what is missing
     sessions = current_app.extensions["ivr.db"].sessions
     delivered = failed = 0
     if config["INCIDENT_WEBHOOK_URL"]:
         tickets = outbox.deliver_due(sessions, _receiver(), services.now())
         delivered, failed = tickets.delivered, tickets.failed
-    if config["MESSAGES_FROM"]:
+    if any(senders.values()):
         rest = current_app.extensions["ivr.twilio"]
         texts = messages.send_due(
-            sessions, rest, config["MESSAGES_FROM"], services.now(), config["PUBLIC_URL"]
+            sessions, rest, _senders(senders), services.now(), config["PUBLIC_URL"]
         )
         delivered, failed = delivered + texts.delivered, failed + texts.failed
     return outbox.Pass(delivered, failed)
+
+
+class _Senders(dict[str, str]):
+    """The sender per desk; a row of a desk no longer declared goes from MESSAGES_FROM."""
+
+    def __missing__(self, _desk: str) -> str:
+        return current_app.config["MESSAGES_FROM"]
+
+
+def _senders(senders: dict[str, str]) -> _Senders:
+    return _Senders({key: number for key, number in senders.items() if number})
 
 
 @cli.command("list")

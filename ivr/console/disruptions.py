@@ -55,11 +55,11 @@ def declare_disruption() -> Response | tuple[str, int]:
         incident_reference=form.get("incident", ""),
     )
     try:
-        made = disruptions.declare(get_session(), given, author=g.user, now=now())
+        made = disruptions.declare(get_session(), given, author=g.user, now=now(), desk=desk().key)
     except DisruptionError as exc:
         return disruption_list(explained(exc), 422)
     flash(_("Disruption declared: every caller hears it now."), "info")
-    active = disruptions.active_count(get_session(), now())
+    active = disruptions.active_count(get_session(), now(), desk().key)
     if active > 1:  # the decision on overlaps (docs): all heard in turn, newest first, a few
         flash(
             _(

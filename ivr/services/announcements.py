@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from ivr.models import Disruption, MaintenanceWindow
+from ivr.models import DEFAULT_DESK, Disruption, MaintenanceWindow
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,12 @@ class Window:
     description_de: str
 
 
-def announcements(session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
-    """Maintenance windows still to come or running, and the newest active disruption: what the
-    call flow announces, read in one statement (every call asks)."""
-    rows = session.execute(_ANNOUNCEMENTS, {"now": now}).all()
+def announcements(
+    session: Session, now: datetime, desk: str = DEFAULT_DESK
+) -> tuple[list[Window], Announced | None]:
+    """A desk's maintenance windows still to come or running, and its newest active disruption:
+    what the call flow announces, read in one statement (every call asks)."""
+    rows = session.execute(_ANNOUNCEMENTS, {"now": now, "desk": desk}).all()
     found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
     known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
     return (
@@ -69,7 +71,10 @@ class AnnouncementCache:
         self.seconds = seconds
         self._read: _Read | None = None
 
-    def get(self, session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
+    def get(
+        self, session: Session, now: datetime, desk: str = DEFAULT_DESK
+    ) -> tuple[list[Window], Announced | None]:
+        """What `desk` announces (each desk has its own cache)."""
         read, wall = self._read, time.monotonic()
         if (
             read is None
@@ -78,7 +83,7 @@ class AnnouncementCache:
             or not 0 <= (now - read.at).total_seconds() < self.seconds
         ):
             changes = _changes[0]  # before reading: a change committed meanwhile forces a re-read
-            read = _Read(changes, wall, now, announcements(session, now))
+            read = _Read(changes, wall, now, announcements(session, now, desk))
             if self.seconds > 0:
                 self._read = read  # one assignment: safe across threads
         windows, known = read.found
@@ -110,7 +115,7 @@ def _nothing_changed(session: Session) -> None:
 def _announcements_statement() -> CompoundSelect:
     """Built once, on the tables (not the mapped classes): only `now` changes per call."""
     windows, running = MaintenanceWindow.__table__.c, Disruption.__table__.c
-    now = bindparam("now")
+    now, desk = bindparam("now"), bindparam("desk")
     return union_all(
         select(
             literal("window").label("kind"),
@@ -119,7 +124,7 @@ def _announcements_statement() -> CompoundSelect:
             windows.ends_at,
             windows.description_nl,
             windows.description_de,
-        ).where(windows.ends_at > now),
+        ).where(windows.desk == desk, windows.ends_at > now),
         select(
             literal("disruption"),
             running.id,
@@ -127,7 +132,7 @@ def _announcements_statement() -> CompoundSelect:
             running.started_at,
             running.text_nl,
             running.text_de,
-        ).where(running.ended_at.is_(None), running.started_at <= now),
+        ).where(running.desk == desk, running.ended_at.is_(None), running.started_at <= now),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ivr.domain.agreement import SEED, Agreement
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
@@ -36,11 +37,14 @@ class ClosureCache:
         self.seconds = seconds
         self._read: tuple[date, float, tuple[Closure, ...]] | None = None
 
-    def around(self, session: Session, today: date) -> tuple[Closure, ...]:
+    def around(
+        self, session: Session, today: date, desk: str = DEFAULT_DESK
+    ) -> tuple[Closure, ...]:
+        """The closures of `desk` (each desk has its own cache)."""
         read = self._read
         if read and read[0] == today and time.monotonic() - read[1] < self.seconds:
             return read[2]
-        closures = closures_around(session, today)
+        closures = closures_around(session, today, desk=desk)
         self._read = (today, time.monotonic(), closures)  # one assignment: safe across threads
         return closures
 
@@ -73,10 +77,15 @@ class Desk:
     name: str = "Servicedesk"
     numbers: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("nl", "de")
+    agreement: Agreement = field(default=SEED, compare=False)
+    # Where each setting came from ("environment: OPENING_HOURS", "file.toml [desk.x]"),
+    # shown by `flask desks show` and the console's desks page.
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Desk:
-        return cls(
+    def from_config(cls, config: Mapping[str, Any], **desk: Any) -> Desk:
+        """The desk the environment describes; `desk` overrides some of it (DESKS_FILE)."""
+        values: dict[str, Any] = dict(
             hours=OpeningHours.parse(config["OPENING_HOURS"]),
             tz=ZoneInfo(config["IVR_TIMEZONE"]),
             holidays=HolidayCalendar(
@@ -95,18 +104,22 @@ class Desk:
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
             announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )
+        return cls(**(values | desk))
 
     def messaging(self) -> Messaging:
-        return Messaging(self.messages_from, self.caller_key_secret)
+        return Messaging(self.messages_from, self.caller_key_secret, self.key)
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
         return BusinessCalendar(self.hours, self.tz, self.holidays, closures)
 
 
-def closures_around(session: Session, today: date, days: int = 400) -> tuple[Closure, ...]:
-    """Configured closures that can matter for the next opening or an SLA clock from today."""
+def closures_around(
+    session: Session, today: date, days: int = 400, desk: str = DEFAULT_DESK
+) -> tuple[Closure, ...]:
+    """A desk's closures that can matter for the next opening or an SLA clock from today."""
     rows = session.scalars(
         select(ClosureRow).where(
+            ClosureRow.desk == desk,
             ClosureRow.end_date >= today - timedelta(days=31),
             ClosureRow.start_date <= today + timedelta(days=days),
         )
@@ -119,19 +132,23 @@ def business_calendar(desk: Desk, session: Session | None, now: datetime) -> Bus
     if session is None:
         return desk.calendar()
     try:
-        return desk.calendar(desk.closures.around(session, now.astimezone(desk.tz).date()))
+        today = now.astimezone(desk.tz).date()
+        return desk.calendar(desk.closures.around(session, today, desk.key))
     except SQLAlchemyError as exc:
         log.error("closures unavailable (%s): calendar without them", type(exc).__name__)
         session.rollback()
         return desk.calendar()
 
 
-def maintenance_windows(session: Session, now: datetime) -> list[MaintenanceWindow]:
-    """Windows still to come or running: the call flow announces those within three days."""
+def maintenance_windows(
+    session: Session, now: datetime, desk: str = DEFAULT_DESK
+) -> list[MaintenanceWindow]:
+    """A desk's windows still to come or running: the call flow announces those within three
+    days."""
     return list(
         session.scalars(
             select(MaintenanceWindow)
-            .where(MaintenanceWindow.ends_at > now)
+            .where(MaintenanceWindow.desk == desk, MaintenanceWindow.ends_at > now)
             .order_by(MaintenanceWindow.starts_at)
         )
     )

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ivr.models import Call, Incident, OutboxMessage
+from ivr.models import DEFAULT_DESK, Call, Incident, OutboxMessage
 from ivr.services.records import as_record
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ def enqueue_incident(session: Session, incident: Queued, event: str, now: dateti
     session.execute(
         insert(OutboxMessage.__table__).values(
             incident_id=incident.id,
+            desk=getattr(incident, "desk", None) or DEFAULT_DESK,  # the incident's desk
             event=event,
             payload=json.dumps({"event": event, "reference": incident.reference}),
             attempts=0,
