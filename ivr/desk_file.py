@@ -29,14 +29,16 @@ import holidays as holidays_package
 from ivr.caller_id import E164
 from ivr.domain.agreement import SEED, Agreement, parse_matrix, parse_targets
 from ivr.domain.holidays import HolidayCalendar
-from ivr.domain.hours import OpeningHours
+from ivr.domain.hours import OpeningHours, describe_compact
+from ivr.domain.sla import Targets
 from ivr.i18n import LOCALES
-from ivr.models import DEFAULT_DESK, DESK_KEY_LENGTH
+from ivr.models import DESK_KEY_LENGTH
 from ivr.services.desk import AnnouncementCache, ClosureCache, Desk
 from ivr.services.desks import Desks
 
 KEY_NAME = re.compile(rf"^[a-z][a-z0-9_-]{{0,{DESK_KEY_LENGTH - 1}}}$")
 ENVIRONMENT = "environment"
+BUILT_IN = "built in"
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ class DeskFileError(ValueError):
 def environment_desk(config: Mapping[str, Any]) -> Desk:
     """The one desk of a line without DESKS_FILE: today's settings, key `default`."""
     origins = {k.name: f"{ENVIRONMENT}: {k.setting}" for k in DESK_KEYS if k.setting}
-    origins |= {k.name: f"{ENVIRONMENT} (built in)" for k in DESK_KEYS if not k.setting}
-    origins["name"] = origins["numbers"] = f"{ENVIRONMENT} (built in)"
+    origins |= {k.name: BUILT_IN for k in DESK_KEYS if not k.setting}
+    origins["name"] = origins["numbers"] = ENVIRONMENT
     return Desk.from_config(config, origins=origins)
 
 
@@ -146,7 +148,7 @@ def _desk(path: Path, key: str, table: Mapping[str, Any], config: Mapping[str, A
     origins = {
         k.name: here
         if k.name in table
-        else (f"{ENVIRONMENT}: {k.setting}" if k.setting else "built in")
+        else (f"{ENVIRONMENT}: {k.setting}" if k.setting else BUILT_IN)
         for k in DESK_KEYS
     }
 
@@ -269,4 +271,67 @@ def _languages(value: Any) -> tuple[str, ...]:
     return languages
 
 
-__all__ = ["DEFAULT_DESK", "DESK_KEYS", "DeskFileError", "load_desks"]
+@dataclass(frozen=True)
+class Shown:
+    """One of a desk's settings as `desks show` and the console's desks page show it."""
+
+    key: str
+    value: str
+    origin: str
+
+    @property
+    def kind(self) -> str:
+        """`file`, `environment` (a variable, named by `detail`) or `built in`."""
+        if self.origin.startswith(ENVIRONMENT):
+            return "environment" if self.detail else "built in"
+        return "built in" if self.origin == BUILT_IN else "file"
+
+    @property
+    def detail(self) -> str:
+        """The environment variable, or the file and table."""
+        if self.origin.startswith(f"{ENVIRONMENT}: "):
+            return self.origin.removeprefix(f"{ENVIRONMENT}: ")
+        return "" if self.origin in (ENVIRONMENT, BUILT_IN) else self.origin
+
+
+def shown_settings(desk: Desk) -> list[Shown]:
+    """Every setting of `desk` in DESK_KEYS order, as text, with where it came from."""
+    agreement = desk.agreement
+    values = {
+        "name": desk.name,
+        "numbers": ", ".join(desk.numbers) or "(none: reached as the first desk)",
+        "languages": ", ".join(desk.languages),
+        "opening_hours": describe_compact(desk.hours),
+        "timezone": desk.tz.key,
+        "holidays": desk.holidays.country,
+        "holiday_subdivision": desk.holidays.subdiv or "",
+        "holiday_categories": ", ".join(desk.holidays.categories or ()),
+        "fallback_number": desk.fallback_number,
+        "messages_from": desk.messages_from,
+        "matrix": "; ".join(
+            f"{impact.value} {'/'.join(str(int(c)) for c in agreement.matrix[impact])}"
+            for impact in agreement.matrix
+        ),
+        "targets": "; ".join(
+            f"{int(c)}: {_target_text(agreement.targets[c])}" for c in sorted(agreement.targets)
+        ),
+        "standard_change_days": str(agreement.standard_change_days),
+        "maintenance_per_year": str(agreement.maintenance_per_year),
+        "maintenance_notice_days": str(agreement.maintenance_notice.days),
+    }
+    return [Shown(k.name, values[k.name], desk.origins.get(k.name, ENVIRONMENT)) for k in DESK_KEYS]
+
+
+def _target_text(targets: Targets) -> str:
+    def minutes(value: timedelta | None) -> str:
+        return f"{value // timedelta(minutes=1)} min" if value is not None else "by appointment"
+
+    return (
+        f"reaction {minutes(targets.reaction)}, restore {minutes(targets.restore)}, "
+        f"status report {minutes(targets.status_report_every)}"
+    )
+
+
+def source_of(desk: Desk) -> str:
+    """The file a desk was declared in, or the environment."""
+    return desk.origins.get("numbers", ENVIRONMENT).split(" [desk.")[0]
