@@ -124,8 +124,11 @@ def _desk_fallback() -> tuple[tuple[str, ...], str]:
     """The languages (the desk's first, then the others) and FALLBACK_NUMBER of the call's desk
     (issue 26); the environment's should even that fail."""
     try:
-        found = g.get("ivr_desk") or current_app.extensions["ivr.desks"].for_call(
-            request.values.get("To"), request.values.get("From")
+        desks = current_app.extensions["ivr.desks"]
+        found = g.get("ivr_desk") or (
+            desks.for_call(request.values.get("To"), request.values.get("From"))
+            if len(desks) > 1
+            else current_app.extensions["ivr.desk"]
         )
     except Exception:  # the safety net itself must not fail
         return tuple(LOCALES), current_app.config["FALLBACK_NUMBER"]
