@@ -118,6 +118,12 @@ def read_desks_file(path: Path, config: Mapping[str, Any]) -> tuple[Desk, ...]:
         raise DeskFileError(path, None, "desk", "declares no desk ([desk.<key>] tables)")
     desks: list[Desk] = []
     claimed: dict[str, str] = {}
+    # One cache of each for all desks: every desk's closures (announcements) are read in one
+    # statement, so twenty desks cost the database what one does.
+    caches = {
+        "closures": ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
+        "announcements": AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
+    }
     for key, table in tables.items():
         if not KEY_NAME.match(key):
             raise DeskFileError(
@@ -129,7 +135,7 @@ def read_desks_file(path: Path, config: Mapping[str, Any]) -> tuple[Desk, ...]:
             )
         if not isinstance(table, dict):
             raise DeskFileError(path, key, None, "must be a table ([desk.<key>])")
-        desk = _desk(path, key, table, config)
+        desk = _desk(path, key, table, config, caches)
         for number in desk.numbers:
             if number in claimed:
                 raise DeskFileError(
@@ -140,7 +146,13 @@ def read_desks_file(path: Path, config: Mapping[str, Any]) -> tuple[Desk, ...]:
     return tuple(desks)
 
 
-def _desk(path: Path, key: str, table: Mapping[str, Any], config: Mapping[str, Any]) -> Desk:
+def _desk(
+    path: Path,
+    key: str,
+    table: Mapping[str, Any],
+    config: Mapping[str, Any],
+    caches: Mapping[str, Any],
+) -> Desk:
     unknown = [name for name in table if name not in KNOWN_KEYS]
     if unknown:
         raise DeskFileError(path, key, unknown[0], f"unknown key (known: {', '.join(KNOWN_KEYS)})")
@@ -186,9 +198,7 @@ def _desk(path: Path, key: str, table: Mapping[str, Any], config: Mapping[str, A
         "messages_from": value("messages_from", _text, config["MESSAGES_FROM"]),
         "agreement": agreement,
         "origins": origins,
-        # Each desk its own caches: its closures and announcements are its own.
-        "closures": ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
-        "announcements": AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
+        **caches,
     }
     if hours is not None:
         overrides["hours"] = hours

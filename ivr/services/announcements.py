@@ -37,12 +37,26 @@ class Window:
     description_de: str
 
 
-def announcements(
-    session: Session, now: datetime, desk: str = DEFAULT_DESK
-) -> tuple[list[Window], Announced | None]:
+Found = tuple[list[Window], Announced | None]
+NOTHING: Found = ([], None)
+
+
+def announcements(session: Session, now: datetime, desk: str = DEFAULT_DESK) -> Found:
     """A desk's maintenance windows still to come or running, and its newest active disruption:
-    what the call flow announces, read in one statement (every call asks)."""
-    rows = session.execute(_ANNOUNCEMENTS, {"now": now, "desk": desk}).all()
+    what the call flow announces."""
+    return announcements_by_desk(session, now).get(desk, NOTHING)
+
+
+def announcements_by_desk(session: Session, now: datetime) -> dict[str, Found]:
+    """What each desk announces, every desk's read in one statement (every call asks)."""
+    rows = session.execute(_ANNOUNCEMENTS, {"now": now}).all()
+    by_desk: dict[str, list[Any]] = {}
+    for row in rows:
+        by_desk.setdefault(row[6], []).append(row)
+    return {desk: _announced(desk_rows) for desk, desk_rows in by_desk.items()}
+
+
+def _announced(rows: list[Any]) -> Found:
     found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
     known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
     return (
@@ -55,7 +69,7 @@ class _Read(NamedTuple):
     changes: int  # `_changes` when it was read
     wall: float  # time.monotonic() then
     at: datetime  # the app's clock then
-    found: tuple[list[Window], Announced | None]
+    found: dict[str, Found]  # per desk
 
 
 class AnnouncementCache:
@@ -74,7 +88,8 @@ class AnnouncementCache:
     def get(
         self, session: Session, now: datetime, desk: str = DEFAULT_DESK
     ) -> tuple[list[Window], Announced | None]:
-        """What `desk` announces (each desk has its own cache)."""
+        """What `desk` announces. Every desk's are read in one statement and kept together, so
+        the desks of a line share one cache and many desks cost no more reads than one."""
         read, wall = self._read, time.monotonic()
         if (
             read is None
@@ -83,10 +98,10 @@ class AnnouncementCache:
             or not 0 <= (now - read.at).total_seconds() < self.seconds
         ):
             changes = _changes[0]  # before reading: a change committed meanwhile forces a re-read
-            read = _Read(changes, wall, now, announcements(session, now, desk))
+            read = _Read(changes, wall, now, announcements_by_desk(session, now))
             if self.seconds > 0:
                 self._read = read  # one assignment: safe across threads
-        windows, known = read.found
+        windows, known = read.found.get(desk, NOTHING)
         return list(windows), known
 
 
@@ -115,7 +130,7 @@ def _nothing_changed(session: Session) -> None:
 def _announcements_statement() -> CompoundSelect:
     """Built once, on the tables (not the mapped classes): only `now` changes per call."""
     windows, running = MaintenanceWindow.__table__.c, Disruption.__table__.c
-    now, desk = bindparam("now"), bindparam("desk")
+    now = bindparam("now")
     return union_all(
         select(
             literal("window").label("kind"),
@@ -124,7 +139,8 @@ def _announcements_statement() -> CompoundSelect:
             windows.ends_at,
             windows.description_nl,
             windows.description_de,
-        ).where(windows.desk == desk, windows.ends_at > now),
+            windows.desk,
+        ).where(windows.ends_at > now),
         select(
             literal("disruption"),
             running.id,
@@ -132,7 +148,8 @@ def _announcements_statement() -> CompoundSelect:
             running.started_at,
             running.text_nl,
             running.text_de,
-        ).where(running.desk == desk, running.ended_at.is_(None), running.started_at <= now),
+            running.desk,
+        ).where(running.ended_at.is_(None), running.started_at <= now),
     )
 
 

@@ -35,18 +35,19 @@ class ClosureCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._read: tuple[date, float, tuple[Closure, ...]] | None = None
+        self._read: tuple[date, float, Mapping[str, tuple[Closure, ...]]] | None = None
 
     def around(
         self, session: Session, today: date, desk: str = DEFAULT_DESK
     ) -> tuple[Closure, ...]:
-        """The closures of `desk` (each desk has its own cache)."""
+        """The closures of `desk`. Every desk's are read in one statement and kept together, so
+        the desks of a line share one cache and many desks cost no more reads than one."""
         read = self._read
         if read and read[0] == today and time.monotonic() - read[1] < self.seconds:
-            return read[2]
-        closures = closures_around(session, today, desk=desk)
-        self._read = (today, time.monotonic(), closures)  # one assignment: safe across threads
-        return closures
+            return read[2].get(desk, ())
+        by_desk = closures_by_desk(session, today)
+        self._read = (today, time.monotonic(), by_desk)  # one assignment: safe across threads
+        return by_desk.get(desk, ())
 
     def clear(self) -> None:
         self._read = None
@@ -113,18 +114,29 @@ class Desk:
         return BusinessCalendar(self.hours, self.tz, self.holidays, closures)
 
 
-def closures_around(
-    session: Session, today: date, days: int = 400, desk: str = DEFAULT_DESK
-) -> tuple[Closure, ...]:
-    """A desk's closures that can matter for the next opening or an SLA clock from today."""
+def closures_by_desk(
+    session: Session, today: date, days: int = 400
+) -> dict[str, tuple[Closure, ...]]:
+    """Per desk, the closures that can matter for the next opening or an SLA clock from today."""
     rows = session.scalars(
         select(ClosureRow).where(
-            ClosureRow.desk == desk,
             ClosureRow.end_date >= today - timedelta(days=31),
             ClosureRow.start_date <= today + timedelta(days=days),
         )
     )
-    return tuple(Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de) for r in rows)
+    found: dict[str, list[Closure]] = {}
+    for r in rows:
+        found.setdefault(r.desk, []).append(
+            Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de)
+        )
+    return {desk: tuple(closures) for desk, closures in found.items()}
+
+
+def closures_around(
+    session: Session, today: date, days: int = 400, desk: str = DEFAULT_DESK
+) -> tuple[Closure, ...]:
+    """A desk's closures that can matter for the next opening or an SLA clock from today."""
+    return closures_by_desk(session, today, days).get(desk, ())
 
 
 def business_calendar(desk: Desk, session: Session | None, now: datetime) -> BusinessCalendar:
