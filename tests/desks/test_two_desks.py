@@ -184,3 +184,28 @@ def test_a_number_no_desk_claims_reaches_the_first_desk(
     assert CLOSED_NL.search(call.heard)  # ozmo's hours: it opens at 08:30
     assert row_of(two_desks, Call, call).desk == "ozmo"
     assert "no desk claims +31201110000" in caplog.text
+
+
+def test_a_spooled_call_is_replayed_into_its_own_desk(two_desks: Flask) -> None:
+    """Facts spooled while the database was down carry their desk (a line of several desks);
+    `flask spool replay` puts the call and its incident in it, with that desk's calendar."""
+    from ivr import spool
+
+    at = local(2026, 11, 24, 17, 45).isoformat()  # Bavaria opens again at 08:00
+    sid = "CA" + "b" * 32
+    events = [
+        {"type": "call_started", "call_sid": sid, "at": at, "from": GERMAN_CALLER,
+         "to": BAYERN_NUMBER, "caller_key": None, "desk": "bayern"},
+        {"type": "incident", "call_sid": sid, "at": at, "reference": "87654321",
+         "kind": "incident", "language": "de", "impact": "all_users",
+         "severity": "functions_fail", "status": "open", "desk": "bayern"},
+    ]  # fmt: skip
+    spool.append_all(two_desks.extensions["ivr.desk"].spool_dir, events)
+    result = two_desks.test_cli_runner().invoke(args=["spool", "replay"])
+    assert result.exit_code == 0, result.output
+    with two_desks.app_context():
+        session = get_session()
+        call = session.scalars(select(Call).where(Call.call_sid == sid)).one()
+        incident = session.scalars(select(Incident).where(Incident.call_id == call.id)).one()
+        assert (call.desk, incident.desk) == ("bayern", "bayern")
+        assert incident.pickup_at == local(2026, 11, 25, 8, 0)
