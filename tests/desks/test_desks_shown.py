@@ -84,3 +84,31 @@ def test_flask_call_can_call_a_desk_by_its_key(two_desks: Flask) -> None:
     assert "geschlossen" in output.lower()  # Heilige Drei Könige in Bavaria
     dutch = cli(two_desks, "call", "--desk", "ozmo", "--at", "2026-01-06 10:00", "--keys", "1")
     assert "Welkom bij de servicedesk." in dutch and "gesloten" not in dutch
+
+
+def test_desks_move_keeps_one_row_where_the_desk_is_part_of_the_key(two_desks: Flask) -> None:
+    """An agent serving `default` and `ozmo` serves `ozmo` once after the move; a bad target
+    or a move onto itself is refused."""
+    from sqlalchemy import select
+
+    from ivr.models import AgentDesk
+    from ivr.services.agents import add_agent
+
+    with two_desks.app_context():
+        session = get_session()
+        agent = add_agent(session, "Anouk", "+31687654321", "nl")
+        session.add_all([AgentDesk(agent_id=agent.id, desk=d) for d in ("default", "ozmo")])
+        session.commit()
+        agent_id = agent.id
+    output = cli(two_desks, "desks", "move", "default", "ozmo")
+    assert "agent_desks" not in output  # the one row of `default` went: `ozmo` had it already
+    with two_desks.app_context():
+        desks = get_session().scalars(select(AgentDesk.desk).where(AgentDesk.agent_id == agent_id))
+        assert list(desks) == ["ozmo"]
+    for args, said in (
+        (("ozmo", "ozmo"), "already"),
+        (("ozmo", "Not A Key"), "not a desk key"),
+        (("*", "ozmo"), "not a desk"),
+    ):
+        refused = two_desks.test_cli_runner().invoke(args=["desks", "move", *args])
+        assert refused.exit_code != 0 and said in refused.output, refused.output
