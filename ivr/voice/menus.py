@@ -161,8 +161,9 @@ def answer(step: str) -> Response:
     if heard.signal is Signal.REPEAT:
         return twiml(go(response, current.step, st))
     if heard.signal is Signal.SWITCH_LANGUAGE:
-        st = st.but(lang=st.other_lang)
-        _remember_language(st.lang)
+        if st.other_lang in desk().languages:  # a desk of one language has nothing to switch to
+            st = st.but(lang=st.other_lang)
+            _remember_language(st.lang)
         return twiml(go(response, current.step, st))
     if heard.signal in (Signal.INVALID, Signal.NO_INPUT):
         return twiml(_try_again(response, current.step, st, heard.signal))

@@ -209,3 +209,23 @@ def test_a_spooled_call_is_replayed_into_its_own_desk(two_desks: Flask) -> None:
         incident = session.scalars(select(Incident).where(Incident.call_id == call.id)).one()
         assert (call.desk, incident.desk) == ("bayern", "bayern")
         assert incident.pickup_at == local(2026, 11, 25, 8, 0)
+
+
+def test_a_desk_of_one_language_asks_for_none(make_app, tmp_path, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "one-language.toml"
+    path.write_text(
+        f'[desk.berlin]\nnumbers = ["{BAYERN_NUMBER}"]\nlanguages = ["de"]\n'
+        'holidays = "DE"\nholiday_subdivision = "BE"\ntimezone = "Europe/Berlin"\n',
+        encoding="utf-8",
+    )
+    app = make_app(DESKS_FILE=str(path))
+    call = first_menu(app, clock, local(2026, 3, 9, 10, 0), BAYERN_NUMBER, GERMAN_CALLER)
+    assert [text for _lang, text in said(call)][:1] == ["Willkommen beim Servicedesk."]
+    assert all(lang == "de-DE" for lang, _text in said(call)), said(call)
+    assert "Störung" in call.heard  # straight at the purpose menu, in German
+    call.press("9")  # nothing to switch to: the menu again, in German
+    assert call.last_language == "de-DE"
+    assert row_of(app, Call, call).language == "de"
+    again = first_menu(app, clock, local(2026, 3, 9, 10, 5), BAYERN_NUMBER, GERMAN_CALLER)
+    assert "Status: Taste 4." in again.heard  # a returning caller, remembered in German
+    assert "Taste 9" not in again.heard and "druk" not in again.heard
