@@ -112,3 +112,11 @@ def test_desks_move_keeps_one_row_where_the_desk_is_part_of_the_key(two_desks: F
     ):
         refused = two_desks.test_cli_runner().invoke(args=["desks", "move", *args])
         assert refused.exit_code != 0 and said in refused.output, refused.output
+
+
+def test_the_fallback_twiml_of_a_desk_dials_its_fallback_number(two_desks: Flask) -> None:
+    output = cli(
+        two_desks, "twilio", "fallback-twiml", "--base-url", "https://ivr.example.nl",
+        "--next-url", "https://handler.twilio.com/twiml/EH1", "--desk", "bayern",
+    )  # fmt: skip
+    assert "+49891111111</Dial>" in output and 'callerId="+498912345678"' in output
