@@ -110,6 +110,7 @@ def end_disruption(disruption_id: int) -> Response:
             now=now(),
             messaging=desk().messaging(),
             calendar=calendar(),
+            agreement=desk().agreement,
         )
     except DisruptionError as exc:
         flash(explained(exc), "error")

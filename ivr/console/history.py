@@ -24,7 +24,14 @@ def post_update(reference: str) -> Response:
     try:
         text = request.form.get("text", "")
         history.post_update(
-            session, calendar(), row, text, author=g.user, now=now(), messaging=desk().messaging()
+            session,
+            calendar(),
+            row,
+            text,
+            author=g.user,
+            now=now(),
+            messaging=desk().messaging(),
+            agreement=desk().agreement,
         )
     except HistoryError as exc:
         flash(explained(exc), "error")
@@ -39,7 +46,9 @@ def agree_appointment(reference: str) -> Response:
     row = console.find(session, reference) or abort(404)
     try:
         when = parse_local(request.form.get("when", ""))
-        history.agree_appointment(session, calendar(), row, when, author=g.user, now=now())
+        history.agree_appointment(
+            session, calendar(), row, when, author=g.user, now=now(), agreement=desk().agreement
+        )
     except (ValueError, HistoryError) as exc:
         flash(
             explained(exc) if isinstance(exc, HistoryError) else _("Give a date and time."),

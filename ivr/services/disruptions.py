@@ -194,6 +194,7 @@ def end(
     now: datetime,
     messaging: Messaging,
     calendar: BusinessCalendar,
+    agreement: Agreement = SEED,
 ) -> int:
     """End it: each affected caller gets a message (once per number); returns how many queued.
 
@@ -236,7 +237,7 @@ def end(
             language=incident.language or "nl",
         )
         if told & {incident.caller_number, incident.callback_number}:
-            reset_report_clock(calendar, incident, now)
+            reset_report_clock(calendar, incident, now, agreement)
     session.commit()
     return queued
 

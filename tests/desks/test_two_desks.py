@@ -229,3 +229,39 @@ def test_a_desk_of_one_language_asks_for_none(make_app, tmp_path, clock: FixedCl
     again = first_menu(app, clock, local(2026, 3, 9, 10, 5), BAYERN_NUMBER, GERMAN_CALLER)
     assert "Status: Taste 4." in again.heard  # a returning caller, remembered in German
     assert "Taste 9" not in again.heard and "druk" not in again.heard
+
+
+def test_a_desks_own_targets_set_its_clocks_and_the_consoles(
+    make_app, tmp_path, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    """Reaction 15 and a status report every 30 minutes for category 2 at this desk: the caller
+    hears the 15 minutes, the incident's clocks follow, and so does an update in the console."""
+    from ivr.services.users import create_user
+    from tests.console.conftest import PASSWORD, csrf_token, post_form
+
+    path = tmp_path / "agreement.toml"
+    path.write_text(
+        f'[desk.ozmo]\nnumbers = ["{OZMO_NUMBER}"]\n'
+        "targets = {2 = {reaction = 15, restore = 120, status_report = 30}}\n",
+        encoding="utf-8",
+    )
+    app = make_app(DESKS_FILE=str(path))
+    monday = local(2026, 11, 30, 9, 0)
+    call = first_menu(app, clock, monday, OZMO_NUMBER, DUTCH_CALLER)
+    told = report(call, "1")  # everybody, some functions fail: category 2
+    assert "15 minuten" in told, told
+    incident = row_of(app, Incident, call)
+    assert incident.category == 2
+    assert incident.reaction_due == local(2026, 11, 30, 9, 15)
+    assert incident.status_report_due == local(2026, 11, 30, 9, 30)
+    with app.app_context():
+        create_user(get_session(), "lead", PASSWORD)
+    client = app.test_client()
+    token = csrf_token(client, "/console/login")
+    client.post(
+        "/console/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token}
+    )
+    clock.set(local(2026, 11, 30, 9, 20))
+    page = f"/console/incidents/{incident.reference}"
+    post_form(client, page, f"{page}/updates", text="We zijn ermee bezig.")
+    assert row_of(app, Incident, call).status_report_due == local(2026, 11, 30, 9, 50)
