@@ -40,7 +40,15 @@ TOKEN = "bench-auth-token-0123456789abcdef"
 NIGHT = datetime(2026, 11, 28, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
-def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str, Any]:
+def measure(
+    url: str,
+    calls: int,
+    spool_dir: Path,
+    profile: int = 0,
+    *,
+    desks_file: str = "",
+    dialled: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """`calls` whole calls against a migrated database at `url`; figures per call and webhook.
 
     The callers are new to the line (numbers no other benchmark phase uses): each chooses a
@@ -54,6 +62,7 @@ def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str
             "CLOCK": FixedClock(NIGHT),
             "SPOOL_DIR": str(spool_dir),
             "LOG_LEVEL": "WARNING",
+            "DESKS_FILE": desks_file,
         }
     )
     engine = app.extensions["ivr.db"].engine
@@ -71,7 +80,11 @@ def measure(url: str, calls: int, spool_dir: Path, profile: int = 0) -> dict[str
     app.wsgi_app = timed  # type: ignore[method-assign]
 
     def one_call(i: int, transport_of: Any) -> int:
-        call = TwilioCall(transport_of(InProcess(app, token=TOKEN)), from_number=f"+3165{i:07d}")
+        call = TwilioCall(
+            transport_of(InProcess(app, token=TOKEN)),
+            from_number=f"+3165{i:07d}",
+            **({"to_number": dialled[i % len(dialled)]} if dialled else {}),
+        )
         if not out_of_hours_report(call).reference:
             raise RuntimeError("the caller was not told a reference")
         return len(call.transcript)
@@ -132,7 +145,7 @@ def _step(path: str) -> str:
     return path.split("://", 1)[-1].split("/voice", 1)[-1] or path
 
 
-def run(backend_url: str | None, calls: int, profile: int) -> dict[str, Any]:
+def run(backend_url: str | None, calls: int, profile: int, desks: int = 0) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ivr-inprocess-") as tmp:
         if backend_url:
             reset_postgres(backend_url)
@@ -140,7 +153,15 @@ def run(backend_url: str | None, calls: int, profile: int) -> dict[str, Any]:
         else:
             url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         migrations.upgrade("head", url=url)
-        return measure(url, calls, Path(tmp) / "spool", profile)
+        desks_file, dialled = "", ()
+        if desks:  # a DESKS_FILE of that many desks, the calls dialling each in turn
+            from bench import desks as desk_file
+
+            desks_file = str(Path(tmp) / "desks.toml")
+            dialled = desk_file.write(Path(desks_file), desks)
+        return measure(
+            url, calls, Path(tmp) / "spool", profile, desks_file=desks_file, dialled=dialled
+        )
 
 
 def show(name: str, figures: dict[str, Any]) -> None:
@@ -160,9 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--per-webhook", action="store_true", help="the counts of each webhook")
+    parser.add_argument("--desks", type=int, default=0, help="a DESKS_FILE of this many desks")
     args = parser.parse_args(argv)
     name = "postgresql" if args.postgres_url else "sqlite"
-    figures = run(args.postgres_url, args.calls, args.profile)
+    figures = run(args.postgres_url, args.calls, args.profile, args.desks)
     show(name, figures)
     if args.per_webhook:
         for path, used in figures["per_webhook"].items():

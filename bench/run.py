@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench import bare_app, first_webhook, inprocess  # noqa: E402
+from bench import bare_app, desks, first_webhook, inprocess  # noqa: E402
 from ivr import migrations  # noqa: E402
 from ivr.phone.transport import Form, Reply, absolute, signature  # noqa: E402
 from ivr.phone.twilio_call import TwilioCall  # noqa: E402
@@ -110,6 +110,22 @@ def night_report(transport: Loopback, from_number: str) -> None:
     call = TwilioCall(transport, from_number=from_number, headers={"X-IVR-Clock": NIGHT})
     if not out_of_hours_report(call).reference:
         raise RuntimeError("the caller was not told a reference")
+
+
+def night_report_to(numbers: tuple[str, ...]) -> CallScript:
+    """`night_report`, the callers dialling `numbers` (the desks') in turn (`--desks`)."""
+    if not numbers:
+        return night_report
+
+    def report(transport: Loopback, from_number: str) -> None:
+        dialled = numbers[int(from_number[-7:]) % len(numbers)]
+        call = TwilioCall(
+            transport, from_number=from_number, to_number=dialled, headers={"X-IVR-Clock": NIGHT}
+        )
+        if not out_of_hours_report(call).reference:
+            raise RuntimeError("the caller was not told a reference")
+
+    return report
 
 
 def bare_walk(requests_per_call: int) -> CallScript:
@@ -245,12 +261,17 @@ def bench_backend(
             "SECRET_KEY": "bench",
             "SPOOL_DIR": str(Path(tmp) / "spool"),
         }
+        dialled: tuple[str, ...] = ()
+        if args.desks:  # a DESKS_FILE of that many desks, the callers dialling each in turn
+            env["DESKS_FILE"] = str(Path(tmp) / "desks.toml")
+            dialled = desks.write(Path(env["DESKS_FILE"]), args.desks)
+        script = night_report_to(dialled)
         with gunicorn(env, workers=args.workers) as base:
             incoming = f"{base}/voice/incoming"
-            warm = drive(Phase(backend, "warm-up", 2, 0.0), incoming, night_report, 1, numbers)
+            warm = drive(Phase(backend, "warm-up", 2, 0.0), incoming, script, 1, numbers)
             walk = bare_walk(round(warm.webhooks / max(warm.calls, 1)))
             drive(Phase("bare", "warm-up", 2, 0.0), bare_url, walk, 1, numbers)
-            app, bare = (incoming, night_report), (bare_url, walk)
+            app, bare = (incoming, script), (bare_url, walk)
             phases = measure_in_turn(backend, app, bare, args, numbers)
             if args.first_webhook and first_webhook.available():
                 extra["first_webhook"] = first_webhook_in_turn(
@@ -266,7 +287,13 @@ def bench_backend(
             print(f"  {backend}: {len(spooled)} spool files written (database errors)")
         if args.inprocess_calls:
             print(f"  {backend}: {args.inprocess_calls} whole calls in-process", flush=True)
-            figures = inprocess.measure(url, args.inprocess_calls, Path(tmp) / "spool-inprocess")
+            figures = inprocess.measure(
+                url,
+                args.inprocess_calls,
+                Path(tmp) / "spool-inprocess",
+                desks_file=env.get("DESKS_FILE", ""),
+                dialled=dialled,
+            )
             inprocess.show(backend, figures)
             extra["inprocess"] = figures
     return phases, extra
@@ -402,6 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="back-to-back calls")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--desks",
+        type=int,
+        default=0,
+        help="a DESKS_FILE of this many desks, callers dialling each in turn (0: none, the "
+        "environment's one desk)",
+    )
     parser.add_argument(
         "--first-webhook",
         action=argparse.BooleanOptionalAction,

@@ -477,6 +477,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "the endpoint of Zammad's generic CTI integration (with its token); empty: no CTI events",
     ),
+    # Many desks on one line (issue 26).
+    Setting(
+        "DESKS_FILE",
+        "",
+        "TOML file declaring the desks (`[desk.<key>]`: numbers, languages, hours, holidays, "
+        "agreement); empty: the settings above form the one desk `default`",
+    ),
 )
 
 

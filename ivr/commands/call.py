@@ -33,6 +33,7 @@ from ivr.phone.transport import InProcess, OverHttp, Transport
 from ivr.phone.twilio_call import TwilioCall, TwimlError
 from ivr.services import softphone
 from ivr.services.agents import all_agents
+from ivr.services.desks import Desks
 from ivr.twilio_rest import TwilioRest
 
 
@@ -45,6 +46,11 @@ from ivr.twilio_rest import TwilioRest
     "remembered from an earlier call)",
 )
 @click.option("--to", "to_number", default="+31201234567", show_default=True)
+@click.option(
+    "--desk",
+    "desk_key",
+    help="Call this desk (DESKS_FILE): its first number, --at in its time zone",
+)
 @click.option("--at", "at", help='The desk\'s clock for this call, e.g. "2027-04-27 10:00"')
 @click.option(
     "--keys",
@@ -82,6 +88,7 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
     url: str | None,
     from_number: str | None,
     to_number: str,
+    desk_key: str | None,
     at: str | None,
     keys: list[str],
     says: list[str],
@@ -93,8 +100,9 @@ def cli(  # noqa: PLR0917 - one option each, as click passes them
 ) -> None:
     """Place a call into the line and hear it; interactive unless --keys or --say are given."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    to_number = _desk_number(app, desk_key) if desk_key else to_number
     if at:
-        _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"]))  # a wrong time is said before any copy
+        _parse_at(at, _zone_of(app, to_number))  # a wrong time is said before any copy
     # With --url the server's own database, whatever it is; a simulated time writes into a copy.
     scratch = bool(at) and not keep and not url
     if scratch:
@@ -133,7 +141,7 @@ def _place(  # noqa: PLR0917 - the command's options, passed on
 ) -> None:
     """The call itself, into whichever database the app uses now."""
     token = app.config["TWILIO_AUTH_TOKEN"] or None
-    when = _parse_at(at, ZoneInfo(app.config["IVR_TIMEZONE"])) if at else None
+    when = _parse_at(at, _zone_of(app, to_number)) if at else None
     headers: dict[str, str] = {}
     transport: Transport
     board: Switchboard | None = None
@@ -179,6 +187,25 @@ def _place(  # noqa: PLR0917 - the command's options, passed on
         due_now_for_call(get_session(), call.call_sid, SystemClock().now())
     if transcript:
         click.echo(f"transcript written to {transcript}")
+
+
+def _desk_number(app: Flask, key: str) -> str:
+    """The first number of desk `key`: what a caller of that desk dials."""
+    desks: Desks = app.extensions["ivr.desks"]
+    desk = desks.get(key)
+    if desk is None:
+        raise click.BadParameter(
+            f"no desk {key!r} (desks: {', '.join(desks.keys)})", param_hint="--desk"
+        )
+    if not desk.numbers:
+        raise click.BadParameter(f"desk {key!r} has no numbers", param_hint="--desk")
+    return desk.numbers[0]
+
+
+def _zone_of(app: Flask, to_number: str) -> ZoneInfo:
+    """The time zone of the desk the number reaches: --at is that desk's clock."""
+    desks: Desks = app.extensions["ivr.desks"]
+    return desks.claiming(to_number).tz if desks.claiming(to_number) else desks.first.tz
 
 
 def _require_newest_schema() -> None:

@@ -17,6 +17,7 @@ from ivr.models import OutboxMessage
 from ivr.privacy import mask_number
 from ivr.services import cti, messages, outbox, tickets
 from ivr.services.desk import ticket_system
+from ivr.services.desks import line_desks
 from ivr.telemetry import metrics
 
 cli = AppGroup(
@@ -27,7 +28,8 @@ cli = AppGroup(
 def configured_connector() -> Connector | None:
     """The configured ticket system's connector, checked once at start (None: texts only)."""
     config = current_app.config
-    if not ticket_system(config) and (config["MESSAGES_FROM"] or config["ZAMMAD_CTI_URL"]):
+    senders = [d.messages_from for d in line_desks(current_app.extensions)]
+    if not ticket_system(config) and (any(senders) or config["ZAMMAD_CTI_URL"]):
         return None
     rest = current_app.extensions.get("ivr.twilio")
     fetch = rest.fetch_recording if rest is not None and rest.configured else None
@@ -40,15 +42,17 @@ def configured_connector() -> Connector | None:
 def _deliver(connector: Connector | None) -> outbox.Pass:
     """One pass over whatever is configured: the ticket system, text messages, or both."""
     config = current_app.config
+    # Each desk's messages go from its own sender (DESKS_FILE messages_from; issue 26).
+    senders = {d.key: d.messages_from for d in line_desks(current_app.extensions)}
     sessions = current_app.extensions["ivr.db"].sessions
     delivered = failed = 0
     if connector is not None:
         handed = outbox.deliver_due(sessions, connector, services.now())
         delivered, failed = handed.delivered, handed.failed
-    if config["MESSAGES_FROM"]:
+    if any(senders.values()):
         rest = current_app.extensions["ivr.twilio"]
         texts = messages.send_due(
-            sessions, rest, config["MESSAGES_FROM"], services.now(), config["PUBLIC_URL"]
+            sessions, rest, _senders(senders), services.now(), config["PUBLIC_URL"]
         )
         delivered, failed = delivered + texts.delivered, failed + texts.failed
     if config["ZAMMAD_CTI_URL"]:  # Zammad's caller log: after the tickets, in order per call
@@ -73,6 +77,17 @@ def _state(m: OutboxMessage) -> str:
     ticket = f" as {m.external_id}" if m.external_id else ""
     said = f" ({m.system_message})" if m.system_message else ""
     return f"delivered {m.delivered_at:%Y-%m-%d %H:%M}{ticket}{said}"
+
+
+class _Senders(dict[str, str]):
+    """The sender per desk; a row of a desk no longer declared goes from MESSAGES_FROM."""
+
+    def __missing__(self, _desk: str) -> str:
+        return current_app.config["MESSAGES_FROM"]
+
+
+def _senders(senders: dict[str, str]) -> _Senders:
+    return _Senders({key: number for key, number in senders.items() if number})
 
 
 @cli.command("list")

@@ -32,7 +32,7 @@ def status() -> None:
 def replay() -> None:
     """Apply the spooled events to the database (the app also does this once it is back)."""
     desk = current_app.extensions["ivr.desk"]
-    done = replay_spool(current_app.extensions["ivr.db"], desk)
+    done = replay_spool(current_app.extensions["ivr.db"], desk, current_app.extensions["ivr.desks"])
     click.echo(f"replayed {done.applied} event(s)")
     if done.dead:
         click.echo(f"{done.dead} event(s) could not be applied: set aside (`spool dead`)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -34,13 +35,20 @@ cli = AppGroup("twilio", help="Configuration to paste into the Twilio console.")
     "outcome Bin.",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file")
-def fallback_twiml(base_url: str, part: str, next_url: str, output: Path | None) -> None:
+@click.option(
+    "--desk",
+    "desk_key",
+    help="For this desk's numbers (DESKS_FILE): its fallback number, called from its first number",
+)
+def fallback_twiml(
+    base_url: str, part: str, next_url: str, output: Path | None, desk_key: str | None
+) -> None:
     """TwiML for the number's "Primary handler fails": TwiML Bins or static files.
 
     With FALLBACK_NUMBER set that is three Bins, made in reverse order: outcome, then dialled
     (--next-url: the outcome Bin's URL), then primary (--next-url: the dialled Bin's URL).
     """
-    config = current_app.config
+    config = _desk_config(desk_key) if desk_key else current_app.config
     needs_next = part == "dialled" or (part == "primary" and config["FALLBACK_NUMBER"])
     if needs_next and not next_url:
         what = "outcome" if part == "dialled" else "dialled"
@@ -62,3 +70,18 @@ def fallback_twiml(base_url: str, part: str, next_url: str, output: Path | None)
         click.echo(f"written to {output}", err=True)
     else:
         click.echo(document)
+
+
+def _desk_config(key: str) -> dict[str, Any]:
+    """The settings with desk `key`'s fallback number, and its first number as the caller ID."""
+    desks = current_app.extensions["ivr.desks"]
+    desk = desks.get(key)
+    if desk is None:
+        raise click.BadParameter(
+            f"no desk {key!r} (desks: {', '.join(desks.keys)})", param_hint="--desk"
+        )
+    config = dict(current_app.config)
+    config["FALLBACK_NUMBER"] = desk.fallback_number
+    if desk.numbers:
+        config["TWILIO_NUMBER"] = desk.numbers[0]
+    return config

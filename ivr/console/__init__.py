@@ -9,6 +9,7 @@ from ivr.console import (  # noqa: F401
     board,
     calendar,
     calls,
+    desks,
     disruptions,
     errors,
     handoff,

@@ -95,6 +95,7 @@ def save_closure(closure_id: int | None = None) -> Response | tuple[str, int]:
             warn_days=current_app.config["CLOSURE_WARN_DAYS"],
             confirmed=form.get("confirm_long") == "1",
             today=now().astimezone(desk().tz).date(),
+            desk=desk().key,
         )
         desk().closures.clear()
     except DateInputError as exc:

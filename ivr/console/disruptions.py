@@ -60,11 +60,11 @@ def declare_disruption() -> Response | tuple[str, int]:
     )
     try:
         _check_incident(given.incident_reference)
-        made = disruptions.declare(get_session(), given, author=g.user, now=now())
+        made = disruptions.declare(get_session(), given, author=g.user, now=now(), desk=desk().key)
     except DisruptionError as exc:
         return disruption_list(explained(exc), 422)
     flash(_("Disruption declared: every caller hears it now."), "info")
-    active = disruptions.active_count(get_session(), now())
+    active = disruptions.active_count(get_session(), now(), desk().key)
     if active > 1:  # the decision on overlaps (docs): all heard in turn, newest first, a few
         flash(
             _(
@@ -124,6 +124,7 @@ def end_disruption(disruption_id: int) -> Response:
             now=now(),
             messaging=desk_of(found.desk).messaging(),
             calendar=calendar(found.desk),
+            agreement=desk_of(found.desk).agreement,
         )
     except DisruptionError as exc:
         flash(explained(exc), "error")

@@ -27,7 +27,14 @@ def post_update(reference: str) -> Response:
         text = request.form.get("text", "")
         messaging = desk_of(row.desk).messaging()
         history.post_update(
-            session, calendar(row.desk), row, text, author=g.user, now=now(), messaging=messaging
+            session,
+            calendar(row.desk),
+            row,
+            text,
+            author=g.user,
+            now=now(),
+            messaging=messaging,
+            agreement=desk_of(row.desk).agreement,
         )
     except HistoryError as exc:
         flash(explained(exc), "error")
@@ -42,7 +49,15 @@ def agree_appointment(reference: str) -> Response:
     row = incident_or_404(reference)
     try:
         when = parse_local(request.form.get("when", ""))
-        history.agree_appointment(session, calendar(row.desk), row, when, author=g.user, now=now())
+        history.agree_appointment(
+            session,
+            calendar(row.desk),
+            row,
+            when,
+            author=g.user,
+            now=now(),
+            agreement=desk_of(row.desk).agreement,
+        )
     except (ValueError, HistoryError) as exc:
         flash(
             explained(exc) if isinstance(exc, HistoryError) else _("Give a date and time."),

@@ -47,6 +47,9 @@ def check_window(
     end: datetime,
     announced_at: datetime,
     existing_starts: Iterable[datetime],
+    *,
+    most: int = MAX_PER_YEAR,
+    notice: timedelta = NOTICE,
 ) -> list[RuleViolation]:
     """Every rule the window breaks; `existing_starts` excludes the window being edited."""
     if end <= start:
@@ -64,24 +67,24 @@ def check_window(
         )
     year = start.astimezone(calendar.tz).year
     same_year = sum(1 for s in existing_starts if s.astimezone(calendar.tz).year == year)
-    if same_year >= MAX_PER_YEAR:
+    if same_year >= most:
         violations.append(
             _violation(
                 "too_many_in_year",
                 "At most %(most)d maintenance windows per calendar year; %(year)d has %(count)d "
                 "already.",
-                most=MAX_PER_YEAR,
+                most=most,
                 year=year,
                 count=same_year,
             )
         )
-    if start - announced_at < NOTICE:
+    if start - announced_at < notice:
         violations.append(
             _violation(
                 "too_short_notice",
                 "Planned maintenance must be announced at least 3 days ahead (announced now, "
                 "it can start at %(earliest)s at the earliest).",
-                earliest=(announced_at + NOTICE).astimezone(calendar.tz),
+                earliest=(announced_at + notice).astimezone(calendar.tz),
             )
         )
     return violations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,8 +26,9 @@ TARGETS: dict[Category, Targets] = {
 }
 
 
-def targets_for(category: Category) -> Targets:
-    return TARGETS[Category(category)]
+def targets_for(category: Category, targets: Mapping[Category, Targets] | None = None) -> Targets:
+    """The targets of `category` in `targets` (a desk's agreement), else the seed's."""
+    return (targets or TARGETS)[Category(category)]
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,13 @@ class SlaClock:
 
     @staticmethod
     def start(
-        calendar: BusinessCalendar, category: Category, received_at: datetime
+        calendar: BusinessCalendar,
+        category: Category,
+        received_at: datetime,
+        agreed: Mapping[Category, Targets] | None = None,
     ) -> SlaDueTimes | None:
         """The due times; None while no opening is known (closed until further notice)."""
-        targets = targets_for(category)
+        targets = targets_for(category, agreed)
         clock_start = calendar.next_opening(received_at)
         if clock_start is None:
             return None
@@ -65,10 +70,14 @@ class SlaClock:
 
     @staticmethod
     def next_status_report(
-        calendar: BusinessCalendar, category: Category, clock_start: datetime, now: datetime
+        calendar: BusinessCalendar,
+        category: Category,
+        clock_start: datetime,
+        now: datetime,
+        agreed: Mapping[Category, Targets] | None = None,
     ) -> datetime | None:
         """When the next status report is due: every N hours of opening time from the start."""
-        every = targets_for(category).status_report_every
+        every = targets_for(category, agreed).status_report_every
         if every is None:
             return None
         elapsed = calendar.opening_time_between(clock_start, now)
@@ -125,16 +134,17 @@ def status_report_due(
     category: Category,
     since: datetime,
     appointment: datetime | None = None,
+    agreed: Mapping[Category, Targets] | None = None,
 ) -> datetime | None:
     """The next status report: one interval of opening time after `since` (the clock start or
     the last report); by appointment (category 4) it is the agreed time, or None before one is.
     """
-    if targets_for(category).status_report_every is None:
+    if targets_for(category, agreed).status_report_every is None:
         return appointment
     start = calendar.next_opening(since)
     if start is None:  # closed until further notice: no report is due until it opens again
         return None
-    return SlaClock.next_status_report(calendar, category, start, start)
+    return SlaClock.next_status_report(calendar, category, start, start, agreed)
 
 
 def status_report_state(

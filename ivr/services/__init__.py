@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from ivr.services.desk import Desk
-    from ivr.services.desks import Desks
+    from ivr.desk_file import load_desks
     from ivr.services.queue import QueueSettings
 
     app.extensions["ivr.clock"] = app.config.get("CLOCK") or SystemClock()
-    app.extensions["ivr.desk"] = Desk.from_config(app.config)  # the first desk
-    app.extensions["ivr.desks"] = Desks((app.extensions["ivr.desk"],))
+    # DESKS_FILE, checked whole (a fault stops the start), or the environment's one desk.
+    app.extensions["ivr.desks"] = desks = load_desks(app.config)
+    app.extensions["ivr.desk"] = desks.first
     app.extensions["ivr.queue"] = QueueSettings.from_config(app.config)
 
 

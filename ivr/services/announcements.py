@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import CompoundSelect, bindparam, event, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from ivr.models import Disruption, MaintenanceWindow
+from ivr.models import DEFAULT_DESK, Disruption, MaintenanceWindow
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,26 @@ class Window:
     description_de: str
 
 
-def announcements(session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
-    """Maintenance windows still to come or running, and the newest active disruption: what the
-    call flow announces, read in one statement (every call asks)."""
+Found = tuple[list[Window], Announced | None]
+NOTHING: Found = ([], None)
+
+
+def announcements(session: Session, now: datetime, desk: str = DEFAULT_DESK) -> Found:
+    """A desk's maintenance windows still to come or running, and its newest active disruption:
+    what the call flow announces."""
+    return announcements_by_desk(session, now).get(desk, NOTHING)
+
+
+def announcements_by_desk(session: Session, now: datetime) -> dict[str, Found]:
+    """What each desk announces, every desk's read in one statement (every call asks)."""
     rows = session.execute(_ANNOUNCEMENTS, {"now": now}).all()
+    by_desk: dict[str, list[Any]] = {}
+    for row in rows:
+        by_desk.setdefault(row[6], []).append(row)
+    return {desk: _announced(desk_rows) for desk, desk_rows in by_desk.items()}
+
+
+def _announced(rows: list[Any]) -> Found:
     found = sorted((r for r in rows if r[0] == "window"), key=lambda r: r[2])
     known = max((r for r in rows if r[0] == "disruption"), key=lambda r: (r[2], r[1]), default=None)
     return (
@@ -53,7 +69,7 @@ class _Read(NamedTuple):
     changes: int  # `_changes` when it was read
     wall: float  # time.monotonic() then
     at: datetime  # the app's clock then
-    found: tuple[list[Window], Announced | None]
+    found: dict[str, Found]  # per desk
 
 
 class AnnouncementCache:
@@ -69,7 +85,11 @@ class AnnouncementCache:
         self.seconds = seconds
         self._read: _Read | None = None
 
-    def get(self, session: Session, now: datetime) -> tuple[list[Window], Announced | None]:
+    def get(
+        self, session: Session, now: datetime, desk: str = DEFAULT_DESK
+    ) -> tuple[list[Window], Announced | None]:
+        """What `desk` announces. Every desk's are read in one statement and kept together, so
+        the desks of a line share one cache and many desks cost no more reads than one."""
         read, wall = self._read, time.monotonic()
         if (
             read is None
@@ -78,10 +98,10 @@ class AnnouncementCache:
             or not 0 <= (now - read.at).total_seconds() < self.seconds
         ):
             changes = _changes[0]  # before reading: a change committed meanwhile forces a re-read
-            read = _Read(changes, wall, now, announcements(session, now))
+            read = _Read(changes, wall, now, announcements_by_desk(session, now))
             if self.seconds > 0:
                 self._read = read  # one assignment: safe across threads
-        windows, known = read.found
+        windows, known = read.found.get(desk, NOTHING)
         return list(windows), known
 
 
@@ -119,6 +139,7 @@ def _announcements_statement() -> CompoundSelect:
             windows.ends_at,
             windows.description_nl,
             windows.description_de,
+            windows.desk,
         ).where(windows.ends_at > now),
         select(
             literal("disruption"),
@@ -127,6 +148,7 @@ def _announcements_statement() -> CompoundSelect:
             running.started_at,
             running.text_nl,
             running.text_de,
+            running.desk,
         ).where(running.ended_at.is_(None), running.started_at <= now),
     )
 

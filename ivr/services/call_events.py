@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ivr.models import Call, CallerLanguage, Incident, IncidentEvent
+from ivr.models import DEFAULT_DESK, Call, CallerLanguage, Incident, IncidentEvent
 from ivr.services import cti, disruptions, messages
 from ivr.services.desk import Desk
 from ivr.services.outbox import enqueue_incident
@@ -68,7 +68,7 @@ def _built(dialect: str) -> Statements:
         .scalar_subquery()
     )
     started = insert(calls).values(
-        {**{c: bindparam(c) for c in _CALL_FACTS[:4]}, "language": remembered}
+        {**{c: bindparam(c) for c in _CALL_FACTS[:5]}, "language": remembered}
     )
     new = started.excluded
     started = started.on_conflict_do_update(
@@ -109,20 +109,32 @@ def _built(dialect: str) -> Statements:
 _LATEST_WINS = ("route", "outcome", "agent_name")
 
 
-_CALL_FACTS = ("call_sid", "started_at", "from_number", "to_number", "language", *_LATEST_WINS)
+# A call's desk is the one of its first event (it never changes: not in any ON CONFLICT update).
+_CALL_FACTS = (
+    "call_sid", "started_at", "from_number", "to_number", "desk", "language", *_LATEST_WINS
+)  # fmt: skip
 
 
-_CALL_ENDED = ("call_sid", "started_at", "ended_at", "twilio_status", "duration_seconds", "outcome")
+_CALL_ENDED = (
+    "call_sid", "started_at", "ended_at", "twilio_status", "duration_seconds", "outcome", "desk"
+)  # fmt: skip
+
+
+def desk_of(desk: Desk, event: Event) -> str:
+    """The desk of an event's call: the one it names (a spooled event of a line with several
+    desks), else the desk of the webhook recording it."""
+    return event.get("desk") or desk.key or DEFAULT_DESK
 
 
 def statements(session: Session) -> Statements:
     return _built(session.get_bind().dialect.name)
 
 
-def upsert_call(session: Session, event: Event, **values: Any) -> None:
+def upsert_call(session: Session, desk: Desk, event: Event, **values: Any) -> None:
     """One statement: the call's row with `values`, created on the call's first event."""
     params = dict.fromkeys(_CALL_FACTS)
     params |= values
+    params["desk"] = desk_of(desk, event)
     params["call_sid"], params["started_at"] = event["call_sid"], event_time(event)
     session.execute(statements(session).call, params)
 
@@ -134,24 +146,26 @@ def call_started(session: Session, desk: Desk, event: Event) -> str | None:
     if desk.cti:  # Zammad's caller log and pop-up: the call rings
         cti.queue(session, desk.key, event["call_sid"], "newCall", event_time(event))
     if not event.get("caller_key"):
-        upsert_call(session, event, **numbers)
+        upsert_call(session, desk, event, **numbers)
         return None
     params = {"call_sid": event["call_sid"], "started_at": event_time(event), **numbers}
+    params["desk"] = desk_of(desk, event)
     params["caller_key"] = event["caller_key"]
     return session.execute(statements(session).call_started_remembering, params).scalar()
 
 
-def call_language(session: Session, _desk: Desk, event: Event) -> None:
-    upsert_call(session, event, language=event["language"])
+def call_language(session: Session, desk: Desk, event: Event) -> None:
+    upsert_call(session, desk, event, language=event["language"])
     key = event.get("caller_key")
     if key:
         params = {"caller_key": key, "language": event["language"], "updated_at": event_time(event)}
         session.execute(statements(session).caller_language, params)
 
 
-def call_route(session: Session, _desk: Desk, event: Event) -> None:
+def call_route(session: Session, desk: Desk, event: Event) -> None:
     upsert_call(
         session,
+        desk,
         event,
         route=event.get("route") or None,
         outcome=event.get("outcome") or None,
@@ -174,6 +188,7 @@ def call_ended(session: Session, desk: Desk, event: Event) -> None:
         "twilio_status": event.get("status") or None,
         "duration_seconds": int(duration) if duration is not None else None,
         "outcome": "hung up",
+        "desk": desk_of(desk, event),
     }
     session.execute(statements(session).call_ended, params)
     if desk.cti:

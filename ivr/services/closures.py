@@ -16,7 +16,7 @@ from ivr.domain.maintenance import (
     check_window,
 )
 from ivr.domain.moments import check_day, check_moment
-from ivr.models import Closure, MaintenanceWindow
+from ivr.models import DEFAULT_DESK, Closure, MaintenanceWindow
 from ivr.services.desk import Desk, business_calendar
 from ivr.services.locks import write_exclusively
 from ivr.services.names import checked_name
@@ -63,8 +63,9 @@ def save_closure(
     warn_days: int | None = None,
     confirmed: bool = False,
     today: date | None = None,
+    desk: str = DEFAULT_DESK,
 ) -> Closure:
-    """Create or change a closure; one longer than `warn_days` needs `confirmed`."""
+    """Create or change a closure of `desk`; one longer than `warn_days` needs `confirmed`."""
     check_day(given.start, "From")
     check_day(given.end, "To")
     if given.end < given.start:
@@ -79,11 +80,12 @@ def save_closure(
     reason_nl = checked_name(given.reason_nl, "The Dutch reason", 200, ClosureError)
     reason_de = checked_name(given.reason_de, "The German reason", 200, ClosureError)
     write_exclusively(session, Closure)  # the overlap check holds against parallel saves
-    row = session.get(Closure, closure_id) if closure_id is not None else Closure()
-    if row is None:
+    row = session.get(Closure, closure_id) if closure_id is not None else Closure(desk=desk)
+    if row is None or row.desk != desk:
         raise ClosureError("That closure no longer exists.")
     overlapping = session.scalar(
         select(Closure).where(
+            Closure.desk == desk,
             Closure.start_date <= given.end,
             Closure.end_date >= given.start,
             Closure.id != (closure_id or 0),
@@ -136,15 +138,27 @@ def save_window(
     calendar = business_calendar(desk, session, now)
     write_exclusively(session, MaintenanceWindow)  # the yearly count holds against parallel saves
     row = (
-        session.get(MaintenanceWindow, window_id) if window_id is not None else MaintenanceWindow()
+        session.get(MaintenanceWindow, window_id)
+        if window_id is not None
+        else MaintenanceWindow(desk=desk.key)
     )
-    if row is None:
+    if row is None or row.desk != desk.key:
         session.rollback()
         raise ClosureError("That maintenance window no longer exists.")
-    others = [w.starts_at for w in windows(session) if w.id != window_id]
+    # The yearly limit counts the desk's own windows (issue 26).
+    others = [w.starts_at for w in windows(session, (desk.key,)) if w.id != window_id]
     moved = window_id is None or given.start != row.starts_at
     announced = now if moved else row.announced_at
-    violations = check_window(calendar, given.start, given.end, announced, others)
+    agreement = desk.agreement
+    violations = check_window(
+        calendar,
+        given.start,
+        given.end,
+        announced,
+        others,
+        most=agreement.maintenance_per_year,
+        notice=agreement.maintenance_notice,
+    )
     if violations or not_consulted:
         session.rollback()  # and with it the lock
         raise MaintenanceRuleError([*violations, *not_consulted])

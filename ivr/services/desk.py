@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ivr.domain.agreement import SEED, Agreement
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours
@@ -34,15 +35,19 @@ class ClosureCache:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._read: tuple[date, float, tuple[Closure, ...]] | None = None
+        self._read: tuple[date, float, Mapping[str, tuple[Closure, ...]]] | None = None
 
-    def around(self, session: Session, today: date) -> tuple[Closure, ...]:
+    def around(
+        self, session: Session, today: date, desk: str = DEFAULT_DESK
+    ) -> tuple[Closure, ...]:
+        """The closures of `desk`. Every desk's are read in one statement and kept together, so
+        the desks of a line share one cache and many desks cost no more reads than one."""
         read = self._read
         if read and read[0] == today and time.monotonic() - read[1] < self.seconds:
-            return read[2]
-        closures = closures_around(session, today)
-        self._read = (today, time.monotonic(), closures)  # one assignment: safe across threads
-        return closures
+            return read[2].get(desk, ())
+        by_desk = closures_by_desk(session, today)
+        self._read = (today, time.monotonic(), by_desk)  # one assignment: safe across threads
+        return by_desk.get(desk, ())
 
     def clear(self) -> None:
         self._read = None
@@ -80,10 +85,15 @@ class Desk:
     name: str = "Servicedesk"
     numbers: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("nl", "de")
+    agreement: Agreement = field(default=SEED, compare=False)
+    # Where each setting came from ("environment: OPENING_HOURS", "file.toml [desk.x]"),
+    # shown by `flask desks show` and the console's desks page.
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Desk:
-        return cls(
+    def from_config(cls, config: Mapping[str, Any], **desk: Any) -> Desk:
+        """The desk the environment describes; `desk` overrides some of it (DESKS_FILE)."""
+        values: dict[str, Any] = dict(
             hours=OpeningHours.parse(config["OPENING_HOURS"]),
             tz=ZoneInfo(config["IVR_TIMEZONE"]),
             holidays=HolidayCalendar(
@@ -103,23 +113,38 @@ class Desk:
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
             announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )
+        return cls(**(values | desk))
 
     def messaging(self) -> Messaging:
-        return Messaging(self.messages_from, self.caller_key_secret)
+        return Messaging(self.messages_from, self.caller_key_secret, self.key)
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
         return BusinessCalendar(self.hours, self.tz, self.holidays, closures)
 
 
-def closures_around(session: Session, today: date, days: int = 400) -> tuple[Closure, ...]:
-    """Configured closures that can matter for the next opening or an SLA clock from today."""
+def closures_by_desk(
+    session: Session, today: date, days: int = 400
+) -> dict[str, tuple[Closure, ...]]:
+    """Per desk, the closures that can matter for the next opening or an SLA clock from today."""
     rows = session.scalars(
         select(ClosureRow).where(
             ClosureRow.end_date >= today - timedelta(days=31),
             ClosureRow.start_date <= today + timedelta(days=days),
         )
     )
-    return tuple(Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de) for r in rows)
+    found: dict[str, list[Closure]] = {}
+    for r in rows:
+        found.setdefault(r.desk, []).append(
+            Closure(r.start_date, r.end_date, r.reason_nl, r.reason_de)
+        )
+    return {desk: tuple(closures) for desk, closures in found.items()}
+
+
+def closures_around(
+    session: Session, today: date, days: int = 400, desk: str = DEFAULT_DESK
+) -> tuple[Closure, ...]:
+    """A desk's closures that can matter for the next opening or an SLA clock from today."""
+    return closures_by_desk(session, today, days).get(desk, ())
 
 
 def business_calendar(desk: Desk, session: Session | None, now: datetime) -> BusinessCalendar:
@@ -127,19 +152,23 @@ def business_calendar(desk: Desk, session: Session | None, now: datetime) -> Bus
     if session is None:
         return desk.calendar()
     try:
-        return desk.calendar(desk.closures.around(session, now.astimezone(desk.tz).date()))
+        today = now.astimezone(desk.tz).date()
+        return desk.calendar(desk.closures.around(session, today, desk.key))
     except SQLAlchemyError as exc:
         log.error("closures unavailable (%s): calendar without them", type(exc).__name__)
         session.rollback()
         return desk.calendar()
 
 
-def maintenance_windows(session: Session, now: datetime) -> list[MaintenanceWindow]:
-    """Windows still to come or running: the call flow announces those within three days."""
+def maintenance_windows(
+    session: Session, now: datetime, desk: str = DEFAULT_DESK
+) -> list[MaintenanceWindow]:
+    """A desk's windows still to come or running: the call flow announces those within three
+    days."""
     return list(
         session.scalars(
             select(MaintenanceWindow)
-            .where(MaintenanceWindow.ends_at > now)
+            .where(MaintenanceWindow.desk == desk, MaintenanceWindow.ends_at > now)
             .order_by(MaintenanceWindow.starts_at)
         )
     )

@@ -52,6 +52,13 @@ class Desks:
         """The desk that declared `number` as one of its own, if any."""
         return self._by_number.get(number) if number else None
 
+    def for_call(self, dialled: str | None, caller: str | None) -> Desk:
+        """The desk of a call: the one claiming the number dialled or, on a call the line
+        placed, the number it called from; the first desk otherwise."""
+        if len(self.all) == 1:
+            return self.all[0]
+        return self.claiming(dialled) or self.claiming(caller) or self.for_number(dialled)
+
     def for_number(self, dialled: str | None) -> Desk:
         """The desk a caller reached by dialling `dialled` (Twilio's `To`)."""
         desk = self._by_number.get(dialled) if dialled else None

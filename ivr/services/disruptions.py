@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr import prompts
+from ivr.domain.agreement import SEED, Agreement
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
 from ivr.domain.text_input import UNBOUNDED, clean_text
-from ivr.domain.triage import Category, Impact, Severity, categorise
-from ivr.models import AffectedCaller, Disruption, Incident
+from ivr.domain.triage import Category, Impact, Severity
+from ivr.models import DEFAULT_DESK, AffectedCaller, Disruption, Incident
 from ivr.services import messages
 from ivr.services.announcements import note_changed
 from ivr.services.claims import claim
@@ -44,11 +45,11 @@ class Declared:
     incident_reference: str = ""
 
 
-def active(session: Session, now: datetime) -> Disruption | None:
-    """The newest disruption still running: the one callers hear."""
+def active(session: Session, now: datetime, desk: str = DEFAULT_DESK) -> Disruption | None:
+    """The desk's newest disruption still running: the one its callers hear."""
     return session.scalars(
         select(Disruption)
-        .where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+        .where(Disruption.desk == desk, Disruption.ended_at.is_(None), Disruption.started_at <= now)
         .order_by(Disruption.started_at.desc(), Disruption.id.desc())
         .limit(1)
     ).first()
@@ -59,20 +60,26 @@ def active(session: Session, now: datetime) -> Disruption | None:
 MAX_HEARD = 3
 
 
-def active_count(session: Session, now: datetime) -> int:
-    return len(
-        session.scalars(
-            select(Disruption.id).where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
-        ).all()
+def active_count(session: Session, now: datetime, desk: str | None = None) -> int:
+    """Running disruptions: of `desk`, or of every desk."""
+    running = select(Disruption.id).where(
+        Disruption.ended_at.is_(None), Disruption.started_at <= now
     )
+    if desk is not None:
+        running = running.where(Disruption.desk == desk)
+    return len(session.scalars(running).all())
 
 
-def heard_after(session: Session, disruption_id: int, now: datetime) -> int | None:
-    """The active disruption a caller hears after `disruption_id` (None: on to the menu)."""
+def heard_after(
+    session: Session, disruption_id: int, now: datetime, desk: str = DEFAULT_DESK
+) -> int | None:
+    """The desk's active disruption a caller hears after `disruption_id` (None: on to the
+    menu)."""
     heard = list(
         session.scalars(
             select(Disruption.id)
-            .where(Disruption.ended_at.is_(None), Disruption.started_at <= now)
+            .where(Disruption.desk == desk, Disruption.ended_at.is_(None))
+            .where(Disruption.started_at <= now)
             .order_by(Disruption.started_at.desc(), Disruption.id.desc())
             .limit(MAX_HEARD)
         )
@@ -95,7 +102,10 @@ def all_disruptions(session: Session, limit: int = 50, desks: Scope = None) -> l
     )
 
 
-def declare(session: Session, given: Declared, *, author: str, now: datetime) -> Disruption:
+def declare(
+    session: Session, given: Declared, *, author: str, now: datetime, desk: str = DEFAULT_DESK
+) -> Disruption:
+    """Start a disruption of `desk`: its callers hear it."""
     texts = [
         clean_text(t, "The announcement", UNBOUNDED, required=False, error=DisruptionError)
         for t in (given.text_nl, given.text_de)
@@ -110,7 +120,9 @@ def declare(session: Session, given: Declared, *, author: str, now: datetime) ->
     incident = None
     if given.incident_reference.strip():
         reference = given.incident_reference.replace(" ", "")
-        incident = session.scalar(select(Incident).where(Incident.reference == reference))
+        incident = session.scalar(
+            select(Incident).where(Incident.reference == reference, Incident.desk == desk)
+        )
         if incident is None:
             raise DisruptionError(
                 "There is no incident %(reference)s.", reference=given.incident_reference
@@ -122,13 +134,14 @@ def declare(session: Session, given: Declared, *, author: str, now: datetime) ->
         incident=incident,
         started_at=now,
         started_by=author,
+        desk=desk,
     )
     session.add(disruption)
     session.commit()
     return disruption
 
 
-def category(disruption: Disruption, all_users_at: int) -> int:
+def category(disruption: Disruption, all_users_at: int, agreement: Agreement = SEED) -> int:
     """Staff's category, else the matrix's: affected callers give the impact, staff the severity."""
     if disruption.category_set is not None:
         return disruption.category_set
@@ -140,7 +153,7 @@ def category(disruption: Disruption, all_users_at: int) -> int:
         if count >= 2
         else Impact.ONE_USER
     )
-    return int(categorise(impact, Severity(disruption.severity)))
+    return int(agreement.categorise(impact, Severity(disruption.severity)))
 
 
 def set_category(session: Session, disruption: Disruption, value: int | None) -> None:
@@ -185,6 +198,7 @@ def end(
     now: datetime,
     messaging: Messaging,
     calendar: BusinessCalendar,
+    agreement: Agreement = SEED,
 ) -> int:
     """End it: each affected caller gets a message (once per number); returns how many queued.
 
@@ -227,7 +241,7 @@ def end(
             language=incident.language or "nl",
         )
         if told & {incident.caller_number, incident.callback_number}:
-            reset_report_clock(calendar, incident, now)
+            reset_report_clock(calendar, incident, now, agreement)
     session.commit()
     return queued
 
@@ -240,6 +254,7 @@ def _incidents_to_update(
         own = session.scalars(
             select(Incident).where(
                 Incident.status.in_(OPEN_STATUSES),
+                Incident.desk == disruption.desk,
                 (Incident.callback_number.in_(numbers)) | (Incident.caller_number.in_(numbers)),
             )
         )

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ivr import prompts
+from ivr.domain.agreement import SEED, Agreement
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.explained import Explained
-from ivr.domain.sla import status_report_due, targets_for
+from ivr.domain.sla import status_report_due
 from ivr.domain.text_input import UNBOUNDED, clean_text, within
 from ivr.domain.triage import Category
 from ivr.models import Incident, IncidentEvent
@@ -55,13 +56,19 @@ def status_check_passes(
     return digits_match and recent < STATUS_CHECK_TRIES
 
 
-def reset_report_clock(calendar: BusinessCalendar, incident: Incident, since: datetime) -> None:
-    """The next report is owed one interval of opening time after `since` (or the appointment)."""
+def reset_report_clock(
+    calendar: BusinessCalendar,
+    incident: Incident,
+    since: datetime,
+    agreement: Agreement = SEED,
+) -> None:
+    """The next report is owed one interval (of the desk's `agreement`) of opening time after
+    `since` (or the appointment)."""
     if incident.status == "resolved" or incident.category is None:
         incident.status_report_due = None
         return
     incident.status_report_due = status_report_due(
-        calendar, Category(incident.category), since, incident.appointment_at
+        calendar, Category(incident.category), since, incident.appointment_at, agreement.targets
     )
 
 
@@ -74,6 +81,7 @@ def post_update(
     author: str,
     now: datetime,
     messaging: Messaging | None = None,
+    agreement: Agreement = SEED,
 ) -> IncidentEvent:
     """A status update in the caller's language: kept, sent to the caller by text message, and
     the report clock starts again."""
@@ -88,7 +96,7 @@ def post_update(
     entry = add_event(
         session, incident, "update", now, author=author, text=text, language=incident.language
     )
-    reset_report_clock(calendar, incident, now)
+    reset_report_clock(calendar, incident, now, agreement)
     incident.updated_at = now
     session.flush()  # the entry's id names the message
     if messaging is not None:
@@ -120,9 +128,11 @@ def agree_appointment(
     *,
     author: str,
     now: datetime,
+    agreement: Agreement = SEED,
 ) -> None:
     """Category 4 is restored by appointment: the agreed time is its restore and report due."""
-    if incident.category is None or targets_for(Category(incident.category)).restore is not None:
+    category = incident.category
+    if category is None or agreement.targets_for(Category(category)).restore is not None:
         raise HistoryError("Only incidents restored by appointment (category 4) get one.")
     if when <= now:
         raise HistoryError("The appointment must be in the future.")
@@ -137,7 +147,7 @@ def agree_appointment(
         previous_at=incident.appointment_at,
     )
     incident.appointment_at = incident.restore_due = when
-    reset_report_clock(calendar, incident, now)
+    reset_report_clock(calendar, incident, now, agreement)
     incident.updated_at = now
     session.commit()
 

@@ -17,7 +17,7 @@ from ivr import prompts, spoken
 from ivr.domain.changes import standard_change_due
 from ivr.domain.reference import new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
-from ivr.domain.triage import Category, Impact, Severity, categorise
+from ivr.domain.triage import Category, Impact, Severity
 from ivr.services import messages
 from ivr.services.call_events import (
     INCIDENT_COLUMNS,
@@ -44,7 +44,11 @@ def _incident(
     found = call_with_incident(session, event)
     if found is None:  # the call's first event: only the spool or a stray callback get here
         upsert_call(
-            session, event, from_number=event.get("from") or None, to_number=event.get("to") or None
+            session,
+            desk,
+            event,
+            from_number=event.get("from") or None,
+            to_number=event.get("to") or None,
         )
         found = call_with_incident(session, event)
         assert found is not None
@@ -147,7 +151,7 @@ def _merge(session: Session, desk: Desk, row: Row, event: Event, was_partial: bo
         row.summary = str(event["summary"])[:500]
         row.summary_confidence = event.get("summary_confidence")
     if row.impact and row.severity:
-        row.category = int(categorise(Impact(row.impact), Severity(row.severity)))
+        row.category = int(desk.agreement.categorise(Impact(row.impact), Severity(row.severity)))
     completed = was_partial and row.status != "partial"
     if row.pickup_at is None or (row.category, row.received_at) != before or completed:
         _start_clocks(session, desk, row, event_time(event) if completed else None)
@@ -167,16 +171,18 @@ def _start_clocks(session: Session, desk: Desk, row: Row, completed_at: datetime
     if pickup is not None:
         row.pickup_at = max(row.pickup_at, pickup) if row.pickup_at else pickup
     if row.kind == "standard_change":
-        row.change_due = standard_change_due(calendar, row.received_at)
+        days = desk.agreement.standard_change_days
+        row.change_due = standard_change_due(calendar, row.received_at, days)
     if row.category is not None:
         # Closed until further notice: no due times yet; the next event of the call or a
         # recomputation after the closure is lifted sets them (pickup_at stays None till then).
-        due = SlaClock.start(calendar, Category(row.category), row.received_at)
+        agreed = desk.agreement.targets
+        due = SlaClock.start(calendar, Category(row.category), row.received_at, agreed)
         row.reaction_due = due.reaction_due if due else None
         row.restore_due = row.appointment_at or (due.restore_due if due else None)
         if row.status != "resolved":
             row.status_report_due = status_report_due(
-                calendar, Category(row.category), row.received_at, row.appointment_at
+                calendar, Category(row.category), row.received_at, row.appointment_at, agreed
             )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.i18n import DEFAULT_LOCALE, LOCALES, render
-from ivr.models import MessageOptOut, OutboxMessage
+from ivr.models import DEFAULT_DESK, MessageOptOut, OutboxMessage
 from ivr.privacy import caller_key, mask_number
 from ivr.prompts import Prompt
 from ivr.services import line_alerts
@@ -41,10 +42,12 @@ BATCH = 50
 
 @dataclass(frozen=True)
 class Messaging:
-    """What queueing needs to know: the sender (empty: no messages) and the caller-key secret."""
+    """What queueing needs to know: the sender (empty: no messages), the caller-key secret and
+    the desk whose sender sends it (issue 26)."""
 
     sender: str
     secret: str
+    desk: str = DEFAULT_DESK
 
     @property
     def enabled(self) -> bool:
@@ -104,6 +107,7 @@ def queue(
         payload=json.dumps({"body": body}, ensure_ascii=False),
         recipient=to,
         language=language,
+        desk=messaging.desk,
         dedupe_key=key,
         attempts=0,
         next_attempt_at=now,
@@ -116,15 +120,16 @@ def queue(
 def send_due(
     sessions: sessionmaker[Session],
     rest: TwilioRest,
-    sender: str,
+    sender: str | Mapping[str, str],
     now: datetime,
     public_url: str = "",
 ) -> Pass:
     """One pass over the text messages that are due. Safe to run in several processes at once.
-    With the line's `public_url`, each message asks Twilio for its delivery reports."""
+    With the line's `public_url`, each message asks Twilio for its delivery reports. `sender`:
+    one number, or the number per desk key (a row's desk picks it; issue 26)."""
     with sessions() as session:
-        due = session.scalars(
-            select(OutboxMessage.id)
+        due = session.execute(
+            select(OutboxMessage.id, OutboxMessage.desk)
             .where(
                 OutboxMessage.channel == CHANNEL,
                 OutboxMessage.delivered_at.is_(None),
@@ -135,15 +140,27 @@ def send_due(
             .limit(BATCH)
         ).all()
     sent = failed = 0
-    for message_id in due:
+    for message_id, desk in due:
+        from_number = _sender(sender, desk)
+        if not from_number:  # that desk sends no messages (its sender was taken away)
+            continue
         if not claim(sessions, message_id, now):
             continue
         callback = status_url(public_url, message_id)
-        if _send(sessions, message_id, rest, sender, now, callback=callback):
+        if _send(sessions, message_id, rest, from_number, now, callback=callback):
             sent += 1
         else:
             failed += 1
     return Pass(sent, failed)
+
+
+def _sender(sender: str | Mapping[str, str], desk: str) -> str:
+    if isinstance(sender, str):
+        return sender
+    try:
+        return sender[desk]
+    except KeyError:
+        return ""
 
 
 def status_url(public_url: str, message_id: int) -> str | None:

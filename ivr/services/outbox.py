@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.connectors.base import Connector, Delivery, Outcome, Result
 from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
-from ivr.models import Call, Incident, OutboxMessage
+from ivr.models import DEFAULT_DESK, Call, Incident, OutboxMessage
 from ivr.privacy import mask_numbers_in
 from ivr.services.records import as_record
 from ivr.services.roles import Scope
@@ -61,6 +61,7 @@ def enqueue_incident(session: Session, incident: Queued, event: str, now: dateti
     session.execute(
         insert(OutboxMessage.__table__).values(
             incident_id=incident.id,
+            desk=getattr(incident, "desk", None) or DEFAULT_DESK,  # the incident's desk
             event=event,
             payload=json.dumps({"event": event, "reference": incident.reference}),
             attempts=0,

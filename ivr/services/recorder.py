@@ -34,6 +34,7 @@ from ivr.services.call_events import (
     message_opt_out,
 )
 from ivr.services.desk import Desk
+from ivr.services.desks import Desks
 from ivr.services.incident_merge import agent_answered, incident, recording
 
 log = logging.getLogger(__name__)
@@ -188,8 +189,11 @@ class Replayed:
     unreachable: str | None = None  # the connection error that stopped it
 
 
-def replay_spool(database: Database, desk: Desk) -> Replayed:
+def replay_spool(database: Database, desk: Desk, desks: Desks | None = None) -> Replayed:
     """Apply spooled events in their order, including those of a replay that died midway.
+
+    An event naming its desk (a line of several desks) is applied with that desk's settings
+    when `desks` knows it, else with `desk`'s.
 
     An event the database refuses (or the code cannot apply) becomes a dead letter and the replay
     goes on; when the database cannot be reached, the rest is put back for the next replay.
@@ -208,8 +212,9 @@ def replay_spool(database: Database, desk: Desk) -> Replayed:
                 done.dead += 1
                 continue
             try:
+                own = desks.get(event.get("desk")) if desks is not None else None
                 with database.sessions.begin() as session:
-                    apply(session, desk, event)
+                    apply(session, own or desk, event)
                 done.applied += 1
             except Exception as exc:
                 if not unreachable(exc):

@@ -43,13 +43,21 @@ def incoming() -> Response:
     if agent is not None:
         lang = agent_phone.agent_language(agent, language)
         return twiml(agent_phone.agent_menu(response, agent, CallState(lang, known=bool(language))))
-    if language:
+    languages = desk().languages
+    if language and language in languages:
         st = CallState(lang=language, known=True)
         speaker(st.lang).speak(response, prompts.GREETING)
-        speaker(st.other_lang).speak(response, prompts.SWITCH_TO_THIS_LANGUAGE)
+        if st.other_lang in languages:
+            speaker(st.other_lang).speak(response, prompts.SWITCH_TO_THIS_LANGUAGE)
         return twiml(go(response, next_step(Step.INCOMING, KNOWN_LANGUAGE, True), st))
+    st = CallState(lang=languages[0])  # the desk's first language (issue 26)
+    if len(languages) == 1:  # a desk of one language asks for none: the call is in it
+        key = caller_key(number, desk().caller_key_secret) if number else None
+        keep("call_language", language=st.lang, caller_key=key)
+        speaker(st.lang).speak(response, prompts.GREETING)
+        return twiml(go(response, next_step(Step.LANGUAGE, st.lang, True), st))
     # A new caller is welcomed inside the language menu, where a key can cut it short.
-    return twiml(go(response, next_step(Step.INCOMING, NEW_CALLER, True), CallState()))
+    return twiml(go(response, next_step(Step.INCOMING, NEW_CALLER, True), st))
 
 
 @bp.post("/status")

@@ -55,11 +55,11 @@ def desk() -> Desk:
     found: Desk | None = g.get("ivr_desk")
     if found is None:
         desks: Desks = line_desks(current_app.extensions)
-        found = desks.first
         if len(desks) > 1:
             values = request.values
-            found = desks.claiming(values.get("To")) or desks.claiming(values.get("From"))
-            found = found or desks.for_number(values.get("To"))
+            found = desks.for_call(values.get("To"), values.get("From"))
+        else:  # the one desk, as app.extensions["ivr.desk"] holds it (tests may replace it)
+            found = current_app.extensions["ivr.desk"]
         g.ivr_desk = found
     return found
 
@@ -135,13 +135,17 @@ def speaker(locale: str) -> Speaker:
 
 
 def event(event_type: str, for_call: str | None = None, **fields: Any) -> dict[str, Any]:
-    """One fact about this call, or `for_call`, stamped with the app's clock."""
-    return {
+    """One fact about this call, or `for_call`, stamped with the app's clock; on a line of
+    several desks with the call's desk too, so a spooled fact is replayed into it."""
+    found = {
         "type": event_type,
         "call_sid": for_call or call_sid(),
         "at": now().isoformat(),
         **fields,
     }
+    if len(current_app.extensions["ivr.desks"]) > 1:
+        found.setdefault("desk", desk().key)
+    return found
 
 
 def facts() -> recorder.Facts:

@@ -44,7 +44,7 @@ def _heard_after(dis: str) -> int | None:
     if not dis.isdigit():
         return None
     try:
-        return disruptions.heard_after(get_session(), int(dis), now())
+        return disruptions.heard_after(get_session(), int(dis), now(), desk().key)
     except SQLAlchemyError as exc:  # on to the menu: the caller is served as usual
         log.error("other disruptions unavailable (%s)", type(exc).__name__)
         return None

@@ -18,7 +18,7 @@ from ivr.db import get_session
 from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, VALID, Step, next_step
 from ivr.domain.changes import standard_change_due
-from ivr.domain.sla import SlaClock, pickup_time, targets_for
+from ivr.domain.sla import SlaClock, pickup_time
 from ivr.domain.triage import Category
 from ivr.services.console import find
 from ivr.voice import bounded
@@ -212,7 +212,7 @@ def confirm() -> Response:
             response,
             prompts.REACTION_TARGET,
             duration=spoken.duration_phrase(
-                targets_for(Category(promise.category)).reaction, st.lang
+                desk().agreement.targets_for(Category(promise.category)).reaction, st.lang
             ),
             when=spoken.when_phrase(promise.reaction_due, t, st.lang, tz),
         )
@@ -240,8 +240,17 @@ def promise_for(st: CallState, cal: BusinessCalendar, t: datetime, row: Any = No
         return Promise(row.pickup_at, row.reaction_due, row.category, row.change_due)
     received = st.received_at or t
     category = category_of(st)
-    due = SlaClock.start(cal, Category(category), received) if category is not None else None
-    change_due = standard_change_due(cal, received) if st.kind == "standard_change" else None
+    agreement = desk().agreement
+    due = (
+        SlaClock.start(cal, Category(category), received, agreement.targets)
+        if category is not None
+        else None
+    )
+    change_due = (
+        standard_change_due(cal, received, agreement.standard_change_days)
+        if st.kind == "standard_change"
+        else None
+    )
     return Promise(
         pickup_time(cal, received, t), due.reaction_due if due else None, category, change_due
     )

@@ -82,6 +82,9 @@ def _menu(step_name: str) -> Menu:
         abort(404)
 
 
+LANGUAGE_CHOICES = {"nl": prompts.CHOOSE_DUTCH, "de": prompts.CHOOSE_GERMAN}
+
+
 @bp.post("/menu/<step>")
 def menu(step: str) -> Response:
     current = _menu(step)
@@ -92,7 +95,7 @@ def menu(step: str) -> Response:
     response = VoiceResponse()
     answer_url = voice_url("voice.answer", step=step, **st.query())
     # The first menu is bilingual: it listens in Dutch, expecting German words too.
-    languages = ("nl", "de") if current.step is Step.LANGUAGE else (st.lang,)
+    languages = desk().languages if current.step is Step.LANGUAGE else (st.lang,)
     gather = choice_gather(response, answer_url, st.lang, current.hints(*languages))
     ask(gather, current.step, st)
     if hint:
@@ -124,9 +127,11 @@ def choice_gather(
 def ask(gather: Gather, step: Step, st: CallState) -> None:
     """The menu's question (if it needs one), then one sentence per choice, all interruptible."""
     if step is Step.LANGUAGE:
-        speaker("nl").speak(gather, prompts.GREETING)
-        speaker("nl").speak(gather, prompts.CHOOSE_DUTCH)
-        speaker("de").speak(gather, prompts.CHOOSE_GERMAN)
+        # The desk's languages in its order: the first greets (issue 26).
+        languages = desk().languages
+        speaker(languages[0]).speak(gather, prompts.GREETING)
+        for language in languages:
+            speaker(language).speak(gather, LANGUAGE_CHOICES[language])
         return
     say = speaker(st.lang)
     number = ""
@@ -156,8 +161,9 @@ def answer(step: str) -> Response:
     if heard.signal is Signal.REPEAT:
         return twiml(go(response, current.step, st))
     if heard.signal is Signal.SWITCH_LANGUAGE:
-        st = st.but(lang=st.other_lang)
-        _remember_language(st.lang)
+        if st.other_lang in desk().languages:  # a desk of one language has nothing to switch to
+            st = st.but(lang=st.other_lang)
+            _remember_language(st.lang)
         return twiml(go(response, current.step, st))
     if heard.signal in (Signal.INVALID, Signal.NO_INPUT):
         return twiml(_try_again(response, current.step, st, heard.signal))
@@ -270,7 +276,7 @@ def announce() -> Response:
 
 def _announcements(t: datetime) -> tuple[list[Window], Announced | None]:
     try:
-        return desk().announcements.get(get_session(), t)
+        return desk().announcements.get(get_session(), t, desk().key)
     except SQLAlchemyError as exc:
         log.error("maintenance windows and disruptions unavailable (%s)", type(exc).__name__)
         return [], None

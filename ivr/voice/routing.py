@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr import prompts
 from ivr.db import get_session
 from ivr.domain.call_flow import NOT_ANSWERED, Step, next_step
-from ivr.domain.triage import Impact, Severity, categorise
+from ivr.domain.triage import Impact, Severity
 from ivr.models import Agent
 from ivr.services import queue
 from ivr.services.agents import on_duty_for
@@ -42,7 +42,7 @@ ANSWERED_STATUSES = {"completed", "answered"}
 
 def category_of(st: CallState) -> int | None:
     if st.impact and st.severity:
-        return int(categorise(Impact(st.impact), Severity(st.severity)))
+        return int(desk().agreement.categorise(Impact(st.impact), Severity(st.severity)))
     return None
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from twilio.twiml import TwiML
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -120,13 +120,29 @@ def dial_caller_id() -> str | None:
     return line
 
 
+def _desk_fallback() -> tuple[tuple[str, ...], str]:
+    """The languages (the desk's first, then the others) and FALLBACK_NUMBER of the call's desk
+    (issue 26); the environment's should even that fail."""
+    try:
+        desks = current_app.extensions["ivr.desks"]
+        found = g.get("ivr_desk") or (
+            desks.for_call(request.values.get("To"), request.values.get("From"))
+            if len(desks) > 1
+            else current_app.extensions["ivr.desk"]
+        )
+    except Exception:  # the safety net itself must not fail
+        return tuple(LOCALES), current_app.config["FALLBACK_NUMBER"]
+    others = tuple(locale for locale in LOCALES if locale not in found.languages)
+    return (*found.languages, *others), found.fallback_number
+
+
 def fallback_response() -> VoiceResponse:
     """Apologise in both languages, then reach a person or at least keep the caller's message."""
     response = VoiceResponse()
-    speakers = [speaker_for(locale) for locale in LOCALES]
+    languages, number = _desk_fallback()
+    speakers = [speaker_for(locale) for locale in languages]
     for speaker in speakers:
         speaker.speak(response, APOLOGY)
-    number = current_app.config["FALLBACK_NUMBER"]
     if number:
         for speaker in speakers:
             speaker.speak(response, APOLOGY_CONNECTING)

@@ -41,7 +41,7 @@ from tests.console.desks import (
 )
 
 # What only desk B's objects say: a page showing any of it to a user of desk A leaks.
-B_MARKS = (B_REFERENCE, "3333 4444", "Bravo")
+B_MARKS = (B_REFERENCE, "3333 4444", "Bravo", "Desk B")
 
 # Form fields that would change an object if the view let them through.
 FORMS: dict[str, dict[str, str]] = {
@@ -91,6 +91,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("/console/work-list/live", "GET"): Route(),
     ("/console/calls", "GET"): Route(),
     ("/console/handoff", "GET"): Route(),
+    ("/console/desks", "GET"): Route(),
     ("/console/handoff/<int:row_id>/retry", "POST"): Route({"row_id": "ticket"}),
     ("/console/board", "GET"): Route(),
     ("/console/board.json", "GET"): Route(),
