@@ -558,7 +558,8 @@ def _calendar(
                     "reason_de": "Heiligabend (Demo)",
                 },
             )
-        for month in range(plan.months + 1):
+        # All in the past and over: an announcement at `now` would change every call's flow.
+        for month in range(plan.months):
             starts = plan.now - timedelta(days=30.44 * (plan.months - month) - 3)
             starts = starts.replace(hour=21, minute=0, second=0, microsecond=0)
             rows.add(
@@ -582,15 +583,15 @@ def _calendar(
                 {
                     "id": ids.take(disruptions_t),
                     "desk": desk,
-                    "text_nl": "Er is een storing bij het bellen naar buiten.",
-                    "text_de": "Es gibt eine Störung bei Anrufen nach außen.",
+                    "text_nl": "Er is een storing bij het bellen naar buiten",
+                    "text_de": "Es gibt eine Störung bei Anrufen nach außen",
                     "severity": rng.choice(("all_users", "some_users")),
                     "category_set": None,
                     "incident_id": None,
                     "started_at": began,
                     "started_by": "demo",
-                    "ended_at": None if month == plan.months else began + timedelta(hours=3),
-                    "ended_by": None if month == plan.months else "demo",
+                    "ended_at": began + timedelta(hours=3),
+                    "ended_by": "demo",
                 },
             )
 
