@@ -585,7 +585,7 @@ def _calendar(
                     "desk": desk,
                     "text_nl": "Er is een storing bij het bellen naar buiten",
                     "text_de": "Es gibt eine Störung bei Anrufen nach außen",
-                    "severity": rng.choice(("all_users", "some_users")),
+                    "severity": rng.choice((Severity.CANNOT_WORK, Severity.FUNCTIONS_FAIL)).value,
                     "category_set": None,
                     "incident_id": None,
                     "started_at": began,
