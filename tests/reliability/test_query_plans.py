@@ -183,6 +183,8 @@ EXPECTED = [
     ("incident page", r"FROM outbox\s+WHERE", "ix_outbox_incident_id"),
     ("report", r"FROM incidents\s+WHERE incidents\.received_at >=", "ix_incidents_received_at"),
     ("report", r"FROM calls\s+WHERE calls\.started_at >=", "ix_calls_started_at"),
+    ("report", r"FROM incidents\s+WHERE incidents\.call_id IN", "uq_incidents_call_id"),
+    ("report", r"FROM incident_events\s+WHERE", "ix_incident_events_incident_id"),
     ("report", r"FROM queue_entries\s+WHERE", "ix_queue_entries_enqueued_at"),
     ("call log", r"FROM calls ORDER BY calls\.started_at DESC", "ix_calls_started_at"),
     ("API list", r"ORDER BY incidents\.received_at DESC", "ix_incidents_received_at"),
