@@ -412,7 +412,8 @@ class _IncidentWriter:
         if caller.status != "partial":
             ticket = _outbox(self.take("outbox"), caller, "ticket", caller.received)
             self.add("outbox", ticket | {"event": "incident.created"})
-        if resolved is not None and self.rng.random() < 0.4:
+        # Text messages older than the retention were deleted by the daily purge.
+        if resolved is not None and not caller.masked and self.rng.random() < 0.4:
             sms = _outbox(self.take("outbox"), caller, "sms", resolved)
             self.add(
                 "outbox",
