@@ -108,6 +108,7 @@ def service_level(
         [] if trend else report_facts.call_facts(session, start, end),
         as_of,
         queue=[] if trend else queued_in(session, start, end),
+        status_reports=not trend,
     )
 
 
