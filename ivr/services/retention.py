@@ -237,7 +237,7 @@ def _batches(session: Session, model: Any, at: Any, *conditions: Any) -> Iterato
     while True:
         query = select(model).where(*conditions)
         if after is not None:
-            query = query.where(tuple_(at, model.id) > tuple_(*after))
+            query = query.where(tuple_(at, model.id) > after)  # typed as the columns are
         rows = list(session.scalars(query.order_by(at, model.id).limit(BATCH)))
         if not rows:
             return
