@@ -71,6 +71,7 @@ def export(since: date | None, support: bool | None, desk: str | None) -> None:
     session = get_session()
     now = services.now()
     calendar = business_calendar(calendar_desk, session, now)
-    for incident in session.scalars(query):
+    # Streamed (issue 30): a server-side cursor on PostgreSQL, 1000 rows at a time in memory.
+    for incident in session.scalars(query.execution_options(yield_per=1000)):
         record = as_record(incident, tz, calendar=calendar, now=now)
         click.echo(json.dumps(record, ensure_ascii=False))

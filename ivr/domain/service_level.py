@@ -171,14 +171,16 @@ def build_report(
     as_of: datetime,
     *,
     queue: Iterable[QueueFacts] = (),
+    status_reports: bool = True,
 ) -> ServiceLevelReport:
     """Figures for incidents received, calls started and callers queued in `period`, as known
-    at `as_of`."""
+    at `as_of`; without `status_reports`, the status report figures are left at zero (the SLA
+    trend shows only reaction and restore)."""
     start, end = period.bounds(calendar)
     figures = {int(c): CategoryFigures(int(c)) for c in Category}
     for incident in incidents:
         if incident.category in figures and start <= incident.received_at < end:
-            _count_incident(calendar, figures[incident.category], incident, as_of)
+            _count_incident(calendar, figures[incident.category], incident, as_of, status_reports)
     return ServiceLevelReport(
         period=period,
         as_of=as_of,
@@ -189,7 +191,11 @@ def build_report(
 
 
 def _count_incident(
-    calendar: BusinessCalendar, figures: CategoryFigures, incident: IncidentFacts, as_of: datetime
+    calendar: BusinessCalendar,
+    figures: CategoryFigures,
+    incident: IncidentFacts,
+    as_of: datetime,
+    status_reports: bool = True,
 ) -> None:
     targets = targets_for(Category(figures.category))
     clock_start = calendar.next_opening(incident.received_at)
@@ -198,7 +204,8 @@ def _count_incident(
         figures.restore_by_appointment = True
     if clock_start is None:
         return  # closed until further notice: no clock has started, nothing to measure
-    _count_status_reports(calendar, figures, incident, as_of)
+    if status_reports:
+        _count_status_reports(calendar, figures, incident, as_of)
     clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
     if targets.restore is not None:
         clocks.append(("restore", targets.restore, incident.resolved_at))

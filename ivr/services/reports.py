@@ -6,20 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.queue_figures import CallbackResult, QueueFacts, QueueOutcome
 from ivr.domain.service_level import (
-    CallFacts,
-    IncidentFacts,
     Period,
     ServiceLevelReport,
     build_report,
 )
-from ivr.models import Call, Incident, Offer, QueueEntry
 from ivr.models import Closure as ClosureRow
-from ivr.services.console import outcome_of
+from ivr.models import Incident, Offer, QueueEntry
+from ivr.services import report_facts
 from ivr.services.desk import Desk
 from ivr.services.queue import DONE, IN_QUEUE, LEFT, REPORT
 from ivr.services.roles import Scope
@@ -107,44 +105,28 @@ def queued_in(
 
 
 def service_level(
-    session: Session, desk: Desk, period: Period, as_of: datetime, desks: Scope = None
+    session: Session,
+    desk: Desk,
+    period: Period,
+    as_of: datetime,
+    desks: Scope = None,
+    *,
+    trend: bool = False,
 ) -> ServiceLevelReport:
     """The report of `desks` (None: every desk, an admin's report over all), on `desk`'s
-    calendar: the desk's own report when `desks` is that one desk."""
+    calendar: the desk's own report when `desks` is that one desk. With `trend`, only what the
+    SLA trend shows (reaction and restore per category: no calls, no queue, no status updates
+    read)."""
     calendar = period_calendar(session, desk, period)
     start, end = period.bounds(calendar)
-    incidents = session.scalars(
-        select(Incident)
-        .where(
-            Incident.received_at >= start,
-            Incident.received_at < end,
-            within(Incident.desk, desks),
-        )
-        .options(selectinload(Incident.history))
-    )
-    calls = session.scalars(
-        select(Call)
-        .where(Call.started_at >= start, Call.started_at < end, within(Call.desk, desks))
-        .options(selectinload(Call.incident))
-    )
     return build_report(
         calendar,
         period,
-        [
-            IncidentFacts(
-                reference=i.reference,
-                category=i.category,
-                received_at=i.received_at,
-                taken_out_of_hours=i.taken_out_of_hours,
-                acknowledged_at=i.acknowledged_at,
-                resolved_at=i.resolved_at,
-                status_updates=tuple(e.at for e in i.history if e.kind == "update"),
-            )
-            for i in incidents
-        ],
-        [CallFacts(c.started_at, outcome_of(c)) for c in calls],
+        report_facts.incident_facts(session, start, end, status_updates=not trend, desks=desks),
+        [] if trend else report_facts.call_facts(session, start, end, desks),
         as_of,
-        queue=queued_in(session, start, end, desks),
+        queue=[] if trend else queued_in(session, start, end, desks),
+        status_reports=not trend,
     )
 
 
@@ -184,7 +166,7 @@ def sla_trend(
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     trend = []
     for period in reversed(periods):
-        report = service_level(session, desk, period, as_of, desks)
+        report = service_level(session, desk, period, as_of, desks, trend=True)
         trend.append(
             MonthSla(
                 period,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from ivr.models import (
+    UNMASKED_CALL,
+    UNPURGED_INCIDENT,
     AffectedCaller,
     AgentPinFailure,
     Call,
@@ -61,36 +63,24 @@ def purge(
     """
     cutoff = now - timedelta(days=retention_days)
     erasures = _Erasures(delete_recording)
-    incidents = list(
-        session.scalars(
-            select(Incident).where(
-                Incident.received_at < cutoff,
-                or_(
-                    Incident.recording_url.is_not(None),
-                    Incident.recording_sid.is_not(None),
-                    _unmasked(Incident.caller_number),
-                    _unmasked(Incident.callback_number),
-                ),
-            )
-        )
-    )
-    for incident in incidents:
-        if incident.recording_url or incident.recording_sid:
-            sid = incident.recording_sid or _sid_in(incident.recording_url)
-            if erasures.erase(sid):  # else the SID stays: the next purge tries again
-                incident.recording_url = incident.recording_sid = None
-        incident.caller_number = _masked(incident.caller_number)
-        incident.callback_number = _masked(incident.callback_number)
-    calls = list(
-        session.scalars(
-            select(Call).where(
-                Call.started_at < cutoff,
-                _unmasked(Call.from_number),
-            )
-        )
-    )
-    for call in calls:
-        call.from_number = _masked(call.from_number)
+    # In batches (one commit each): a first purge of years of rows never holds them all in
+    # memory, and each query finds only rows not purged yet (the partial indexes in ivr/models.py).
+    incidents = calls = 0
+    for batch in _batches(
+        session, Incident, Incident.received_at, Incident.received_at < cutoff, UNPURGED_INCIDENT
+    ):
+        for incident in batch:
+            if incident.recording_url or incident.recording_sid:
+                sid = incident.recording_sid or _sid_in(incident.recording_url)
+                if erasures.erase(sid):  # else the SID stays: the next purge tries again
+                    incident.recording_url = incident.recording_sid = None
+            incident.caller_number = _masked(incident.caller_number)
+            incident.callback_number = _masked(incident.callback_number)
+        incidents += len(batch)
+    for batch in _batches(session, Call, Call.started_at, Call.started_at < cutoff, UNMASKED_CALL):
+        for call in batch:
+            call.from_number = _masked(call.from_number)
+        calls += len(batch)
     # Text messages hold a number and what was said to it; an affected caller's number is kept
     # only to send the message that ends the disruption.
     texts = session.execute(
@@ -115,8 +105,8 @@ def purge(
     session.commit()
     result = Purged(
         erasures.erased,
-        len(incidents),
-        len(calls),
+        incidents,
+        calls,
         languages or 0,
         texts or 0,
         len(affected),
@@ -234,6 +224,26 @@ def _erase(sid: str | None, delete_recording: Eraser | None) -> str | Kept:
         log.warning("recording %s not erased at Twilio: %s", sid, exc)
         status = getattr(exc, "status", None)
         return Kept(str(exc), outage=status is None or status >= 500)
+
+
+BATCH = 1_000
+
+
+def _batches(session: Session, model: Any, at: Any, *conditions: Any) -> Iterator[list[Any]]:
+    """The rows matching `conditions`, oldest first (by `at`, then id), BATCH at a time; each
+    batch committed once done. The keyset follows the partial indexes' order, so a batch reads
+    the index from where the last one ended."""
+    after: tuple[Any, int] | None = None
+    while True:
+        query = select(model).where(*conditions)
+        if after is not None:
+            query = query.where(tuple_(at, model.id) > after)  # typed as the columns are
+        rows = list(session.scalars(query.order_by(at, model.id).limit(BATCH)))
+        if not rows:
+            return
+        yield rows
+        after = (getattr(rows[-1], at.key), rows[-1].id)
+        session.commit()
 
 
 def _unmasked(column: Any) -> ColumnElement[bool]:
