@@ -61,10 +61,30 @@ def _year(calendar: HolidayCalendar, year: int) -> dict[date, Holiday]:
         calendar.country, subdiv=calendar.subdiv, years=year, language="en_US", **kwargs
     )
     days: dict[date, Holiday] = {}
+    local = (
+        {} if legal_nl else {lang: _named(calendar, year, lang, kwargs) for lang in ("nl", "de")}
+    )
     for day, names in english.items():
         for name in names.split("; "):
             if name in LEGAL_NL:
                 days[day] = Holiday(day, *LEGAL_NL[name])
             elif not legal_nl:
-                days[day] = Holiday(day, name, name)
+                days[day] = Holiday(day, local["nl"].get(day, name), local["de"].get(day, name))
     return days
+
+
+def _named(
+    calendar: HolidayCalendar, year: int, language: str, kwargs: dict[str, object]
+) -> dict[date, str]:
+    """The holidays' names in `language` where the package has them for the country, else in
+    the country's own language (a German Land's holidays are named in German to Dutch callers
+    too: the package has no Dutch names for Germany)."""
+    country = holidays_package.country_holidays(calendar.country, subdiv=calendar.subdiv)
+    if language not in getattr(country, "supported_languages", ()):
+        # Said explicitly: without it the package follows the process's locale (often English).
+        language = getattr(country, "default_language", None) or "en_US"
+    return dict(
+        holidays_package.country_holidays(
+            calendar.country, subdiv=calendar.subdiv, years=year, language=language, **kwargs
+        )
+    )

@@ -69,3 +69,13 @@ def test_another_country_and_subdivision() -> None:
     bavaria = HolidayCalendar("DE", subdiv="BY")
     assert bavaria.holiday_on(date(2026, 1, 6)) is not None  # Heilige Drei Könige
     assert HolidayCalendar("DE", subdiv="NW").holiday_on(date(2026, 1, 6)) is None
+
+
+def test_a_german_lands_holidays_are_named_in_german_not_english() -> None:
+    """A caller of a Bavarian desk hears "Heilige Drei Könige", never the package's "Epiphany";
+    the package has no Dutch names for Germany, so a Dutch caller hears the German name too."""
+    epiphany = HolidayCalendar("DE", subdiv="BY").holiday_on(date(2026, 1, 6))
+    assert epiphany is not None
+    assert (epiphany.name_de, epiphany.name_nl) == ("Heilige Drei Könige", "Heilige Drei Könige")
+    unity = HolidayCalendar("DE").holiday_on(date(2026, 10, 3))
+    assert unity is not None and unity.name_de == "Tag der Deutschen Einheit"
