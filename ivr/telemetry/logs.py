@@ -17,7 +17,7 @@ from typing import Any
 
 from ivr.privacy import mask_number
 
-DESK = "default"  # the desk's key: one desk today
+DESK = "default"  # the desk's key before the call's desk is known (models.DEFAULT_DESK)
 # E.164 (+31612345678), international (0031...) and national (0612345678); not a reference.
 _NUMBER = re.compile(r"\+\d{8,15}|\b00\d{8,15}\b|\b0\d{9,10}\b")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -36,8 +36,23 @@ class RequestContext(logging.Filter):
             if request.path.startswith("/voice/"):
                 sid = request.form.get("CallSid", "") if request.method == "POST" else ""
                 record.call_sid = sid if _CALL_SID.fullmatch(sid) else None
-                record.desk = DESK
+                record.desk = _desk_key(request.values)
         return True
+
+
+def _desk_key(values: Any) -> str:
+    """The call's desk: as the webhook found it (ivr.voice.context.desk), else the desk claiming
+    the number dialled or called from. No lookup here logs (this runs inside logging)."""
+    from flask import current_app, g
+
+    from ivr.services.desks import line_desks
+
+    found = g.get("ivr_desk")
+    if found is None:
+        desks = line_desks(current_app.extensions)
+        found = desks.claiming(values.get("To")) or desks.claiming(values.get("From"))
+        found = found or desks.first
+    return found.key or DESK
 
 
 class JsonFormatter(logging.Formatter):

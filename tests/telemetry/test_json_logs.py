@@ -78,3 +78,21 @@ def test_a_request_id_is_kept_from_the_proxy_or_made(make_app) -> None:
     )
     made = client.get("/healthz", headers={"X-Request-Id": "no spaces allowed"})
     assert made.headers["X-Request-Id"] != "no spaces allowed" and made.headers["X-Request-Id"]
+
+
+def test_a_call_to_another_desk_logs_that_desks_key(
+    make_app, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a line of several desks each line of a call says the desk of the number dialled."""
+    from tests.support.desks import DESK_B_NUMBER, two_desks
+
+    app = make_app(
+        LOG_FORMAT="json", LOG_LEVEL="DEBUG", DATABASE_URL=UNREACHABLE, DB_TIMEOUT_SECONDS=1
+    )
+    two_desks(app)
+    clock.set(local(2026, 11, 28, 22, 0))
+    capsys.readouterr()
+    call = TwilioCall(InProcess(app, token=TOKEN), from_number=CALLER, to_number=DESK_B_NUMBER)
+    assert out_of_hours_report(call).reference
+    in_call = [e for e in lines_of(capsys.readouterr().err) if e.get("call_sid")]
+    assert in_call and {e["desk"] for e in in_call} == {"b"}
