@@ -10,7 +10,7 @@ The queue's part is `ivr.domain.queue_figures`; medians and percentiles `ivr.dom
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,7 +18,7 @@ from ivr.domain.calendar import BusinessCalendar
 from ivr.domain.call_outcome import ABANDONED, Outcome
 from ivr.domain.figures import median, p90, percent
 from ivr.domain.queue_figures import QueueFacts, QueueFigures, QueueReport, queue_figures
-from ivr.domain.sla import SlaState, sla_state, status_report_due, targets_for
+from ivr.domain.sla import SlaState, Targets, sla_state, status_report_due, targets_for
 from ivr.domain.triage import Category
 
 
@@ -172,15 +172,24 @@ def build_report(
     *,
     queue: Iterable[QueueFacts] = (),
     status_reports: bool = True,
+    targets: Mapping[Category, Targets] | None = None,
 ) -> ServiceLevelReport:
     """Figures for incidents received, calls started and callers queued in `period`, as known
-    at `as_of`; without `status_reports`, the status report figures are left at zero (the SLA
-    trend shows only reaction and restore)."""
+    at `as_of`, against `targets` (a desk's agreement; None: the seed's); without
+    `status_reports`, the status report figures are left at zero (the SLA trend shows only
+    reaction and restore)."""
     start, end = period.bounds(calendar)
     figures = {int(c): CategoryFigures(int(c)) for c in Category}
     for incident in incidents:
         if incident.category in figures and start <= incident.received_at < end:
-            _count_incident(calendar, figures[incident.category], incident, as_of, status_reports)
+            _count_incident(
+                calendar,
+                figures[incident.category],
+                incident,
+                as_of,
+                status_reports=status_reports,
+                agreed=targets,
+            )
     return ServiceLevelReport(
         period=period,
         as_of=as_of,
@@ -195,9 +204,11 @@ def _count_incident(
     figures: CategoryFigures,
     incident: IncidentFacts,
     as_of: datetime,
+    *,
     status_reports: bool = True,
+    agreed: Mapping[Category, Targets] | None = None,
 ) -> None:
-    targets = targets_for(Category(figures.category))
+    targets = targets_for(Category(figures.category), agreed)
     clock_start = calendar.next_opening(incident.received_at)
     figures.incidents += 1
     if targets.restore is None:
@@ -205,7 +216,7 @@ def _count_incident(
     if clock_start is None:
         return  # closed until further notice: no clock has started, nothing to measure
     if status_reports:
-        _count_status_reports(calendar, figures, incident, as_of)
+        _count_status_reports(calendar, figures, incident, as_of, agreed)
     clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
     if targets.restore is not None:
         clocks.append(("restore", targets.restore, incident.resolved_at))
@@ -242,17 +253,21 @@ def _count_incident(
 
 
 def _count_status_reports(
-    calendar: BusinessCalendar, figures: CategoryFigures, incident: IncidentFacts, as_of: datetime
+    calendar: BusinessCalendar,
+    figures: CategoryFigures,
+    incident: IncidentFacts,
+    as_of: datetime,
+    agreed: Mapping[Category, Targets] | None = None,
 ) -> None:
     """Each report owed (every N hours of opening time from the clock start or the last report)
     is on time when written before it is due; one written late restarts the interval."""
     category = Category(figures.category)
-    if targets_for(category).status_report_every is None:
+    if targets_for(category, agreed).status_report_every is None:
         return  # by appointment: the agreed time is the report
     written = sorted(incident.status_updates)
     since, n = incident.received_at, 0
     while True:
-        due = status_report_due(calendar, category, since)
+        due = status_report_due(calendar, category, since, agreed=agreed)
         if due is None:
             return
         update = written[n] if n < len(written) else None

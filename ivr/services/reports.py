@@ -127,6 +127,7 @@ def service_level(
         as_of,
         queue=[] if trend else queued_in(session, start, end, desks),
         status_reports=not trend,
+        targets=desk.agreement.targets,  # the desk's agreement (DESKS_FILE), the seed's by default
     )
 
 

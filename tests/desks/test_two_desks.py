@@ -265,3 +265,14 @@ def test_a_desks_own_targets_set_its_clocks_and_the_consoles(
     page = f"/console/incidents/{incident.reference}"
     post_form(client, page, f"{page}/updates", text="We zijn ermee bezig.")
     assert row_of(app, Incident, call).status_report_due == local(2026, 11, 30, 9, 50)
+    # The desk's monthly report measures against its own 15 minutes: at 09:20, not acknowledged,
+    # the reaction is late (the seed's hour would still be running, not yet measured).
+    from ivr.domain.service_level import Period
+    from ivr.services.reports import service_level
+
+    with app.app_context():
+        desk = app.extensions["ivr.desk"]
+        month = Period.month(2026, 11)
+        figures = service_level(get_session(), desk, month, local(2026, 11, 30, 9, 20))
+        category_2 = next(c for c in figures.categories if c.category == 2)
+        assert (category_2.reaction_measured, category_2.reaction_met) == (1, 0)
