@@ -39,20 +39,27 @@ TITLES = {
 OPEN_COLOUR, CLOSED_COLOUR = "#1b7f3b", "#a33a1e"
 
 
-def to_dot() -> str:
+def to_dot(languages: tuple[str, ...] = ("nl", "de"), desk_name: str = "") -> str:
+    """The diagram; for a desk of one language (issue 26) without the language menu: its
+    callers go straight on in that language."""
+    one_language = len(languages) == 1
+    title = f"{desk_name}: call flow" if desk_name else "Helpdesk voice line: call flow"
+    switch = "" if one_language else ", 9 switches language"
     lines = [
         "digraph call_flow {",
         '  graph [rankdir=TB, fontname="Helvetica", labelloc=t,',
-        f'         label="Helpdesk voice line: call flow (no input {MAX_ATTEMPTS - 1}x repeated, '
-        f'then the safest path; * repeats, 9 switches language)"];',
+        f'         label="{title} (no input {MAX_ATTEMPTS - 1}x repeated, '
+        f'then the safest path; * repeats{switch})"];',
         '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica"];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
     for step in Step:
+        if one_language and step is Step.LANGUAGE:
+            continue
         shape = ", shape=doublecircle" if step is Step.END else ""
         fill = ', fillcolor="#fff6d5"' if step in MENUS else ""
         lines.append(f'  {step.value} [label="{_label(step)}"{shape}{fill}];')
-    for (source, target, when_open), outcomes in _grouped().items():
+    for (source, target, when_open), outcomes in _grouped(one_language).items():
         lines.append(_edge(source, target, when_open, outcomes))
     lines.append(
         "  legend [shape=plaintext, fillcolor=none, "
@@ -77,11 +84,14 @@ def _choices(menu: Menu) -> list[str]:
     ]
 
 
-def _grouped() -> dict[tuple[Step, Step, bool | None], list[str]]:
+def _grouped(one_language: bool = False) -> dict[tuple[Step, Step, bool | None], list[str]]:
     """One arrow per source, target and opening state, naming every outcome that takes it."""
     edges: dict[tuple[Step, Step, bool | None], list[str]] = defaultdict(list)
     for t in TRANSITIONS:
-        edges[(t.source, t.target, t.when_open)].append(_outcome(t))
+        if one_language and t.source is Step.LANGUAGE:
+            continue  # no language menu: a new caller goes on as one who is known
+        target = Step.ANNOUNCE if one_language and t.target is Step.LANGUAGE else t.target
+        edges[(t.source, target, t.when_open)].append(_outcome(t))
     return edges
 
 

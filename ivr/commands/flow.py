@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from ivr.flow_diagram import to_dot
 from ivr.phone import timing
+from ivr.services.desks import line_desks
 
 
 @click.command("flow")
@@ -25,13 +26,21 @@ from ivr.phone import timing
     is_flag=True,
     help="Instead: words and seconds a caller hears before ringing or recording, per route",
 )
+@click.option("--desk", "desk_key", help="The flow of this desk (DESKS_FILE): its languages")
 @with_appcontext
-def cli(fmt: str, output: Path | None, show_timing: bool) -> None:
+def cli(fmt: str, output: Path | None, show_timing: bool, desk_key: str | None) -> None:
     """Print the call flow as Graphviz DOT, or render SVG/PNG with Graphviz's `dot`."""
     if show_timing:
         click.echo(timing_table())
         return
-    dot = to_dot()
+    if desk_key is None:
+        dot = to_dot()
+    else:
+        desk = line_desks(current_app.extensions).get(desk_key)
+        if desk is None:
+            known = ", ".join(line_desks(current_app.extensions).keys)
+            raise click.ClickException(f"no desk {desk_key!r}: the desks are {known}")
+        dot = to_dot(desk.languages, desk.name)
     if fmt == "dot":
         if output:
             output.write_text(dot, encoding="utf-8")

@@ -57,3 +57,24 @@ def test_flow_command_renders_svg(app: Flask, tmp_path: Path) -> None:
     result = app.test_cli_runner().invoke(args=["flow", "--format", "svg", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_a_desk_of_one_language_is_drawn_without_the_language_menu(
+    tmp_path: Path, make_app
+) -> None:
+    """`flow --desk KEY` (issue 26): a desk of one language asks for none; two desks, two
+    pictures where their menus differ."""
+    desks = tmp_path / "desks.toml"
+    desks.write_text(
+        '[desk.ozmo]\nname = "OZMO"\nnumbers = ["+31413741742"]\n'
+        '[desk.bayern]\nname = "Bayern"\nnumbers = ["+4989123456"]\nlanguages = ["de"]\n',
+        encoding="utf-8",
+    )
+    app = make_app(DESKS_FILE=str(desks))
+    bayern = app.test_cli_runner().invoke(args=["flow", "--desk", "bayern"]).output
+    ozmo = app.test_cli_runner().invoke(args=["flow", "--desk", "ozmo"]).output
+    assert ("incoming", "language") in edges(ozmo) and "Bayern: call flow" not in ozmo
+    assert not {e for e in edges(bayern) if "language" in e}
+    assert ("incoming", "announce") in edges(bayern) and "Bayern: call flow" in bayern
+    refused = app.test_cli_runner().invoke(args=["flow", "--desk", "nope"])
+    assert refused.exit_code != 0 and "the desks are ozmo, bayern" in refused.output
