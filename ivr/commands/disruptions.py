@@ -40,11 +40,13 @@ def list_disruptions(desk: str | None) -> None:
     """Active first, then the latest ended; with the affected callers and the category (of one
     desk, or of all)."""
     all_users_at = current_app.config["DISRUPTION_ALL_USERS_AT"]
+    line = line_desks(current_app.extensions)
     for d in disruptions.all_disruptions(get_session(), desks=(desk,) if desk else None):
         state = f"ended {d.ended_at:%Y-%m-%d %H:%M}" if d.ended_at else "ACTIVE"
+        agreement = (line.get(d.desk) or line.first).agreement  # the disruption's desk's matrix
         click.echo(
             f"{d.id:>4} {state:<22} affected {len(d.affected):<4} "
-            f"category {disruptions.category(d, all_users_at)}  {escaped(d.text_nl)}"
+            f"category {disruptions.category(d, all_users_at, agreement)}  {escaped(d.text_nl)}"
         )
 
 

@@ -39,7 +39,7 @@ def disruption_list(error: str | None = None, status: int = 200) -> tuple[str, i
     page = render_template(
         "console/disruptions.html",
         disruptions=disruptions.all_disruptions(get_session(), desks=scope(LEAD)),
-        category=lambda d: disruptions.category(d, _all_users_at()),
+        category=lambda d: disruptions.category(d, _all_users_at(), desk_of(d.desk).agreement),
         severities=SEVERITY_NAMES,
         error=error,
         form=request.form,
@@ -97,7 +97,7 @@ def disruption_page(disruption_id: int) -> str:
     return render_template(
         "console/disruption.html",
         d=found,
-        category=disruptions.category(found, _all_users_at()),
+        category=disruptions.category(found, _all_users_at(), desk_of(found.desk).agreement),
         severities=SEVERITY_NAMES,
     )
 
