@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 from ivr import spool
 from ivr.domain.call_outcome import Outcome, classify
-from ivr.models import Agent, Call, Incident, LineAlert, OutboxMessage, QueueEntry
-from ivr.services.desk import Desk, business_calendar
+from ivr.models import Agent, AgentDesk, Call, Incident, LineAlert, OutboxMessage, QueueEntry
+from ivr.services.desk import business_calendar
+from ivr.services.desks import Desks, line_desks
 from ivr.services.presence import PRESENCES
 from ivr.services.queue import free_agents_for
 
 log = logging.getLogger(__name__)
 
-DESK = "default"  # one desk today; the label is there for when a line serves several
 LANGUAGES = ("nl", "de")
 CONNECTORS = ("ticket", "sms")
 TICKET_SYSTEMS = ("webhook", "topdesk", "zammad")
@@ -49,9 +49,12 @@ class LineState(Collector):
     """A prometheus_client collector over the database and the spool of one app."""
 
     def __init__(
-        self, sessions: Callable[[], Session], desk: Desk, now: Callable[[], datetime]
+        self,
+        sessions: Callable[[], Session],
+        desks: Callable[[], Desks],
+        now: Callable[[], datetime],
     ) -> None:
-        self.sessions, self.desk, self.now = sessions, desk, now
+        self.sessions, self.desks, self.now = sessions, desks, now
 
     def collect(self) -> Iterator[Metric]:
         yield from self._spool()
@@ -69,7 +72,7 @@ class LineState(Collector):
         yield from figures
 
     def _spool(self) -> Iterator[Metric]:
-        directory = Path(self.desk.spool_dir)
+        directory = Path(self.desks().first.spool_dir)
         status = spool.status(directory) if directory.is_dir() else spool.Status(0, 0, 0)
         files = [directory / spool.SPOOL_FILE, *directory.glob(spool.CLAIM_PREFIX + "*")]
         present = [path for path in files if path.exists()]
@@ -95,18 +98,21 @@ class LineState(Collector):
         yield from self._calls(session)
         yield from self._line_alerts(session)
         desk_open = _gauge("ivr_desk_open", "1 within opening hours (closures counted)", ["desk"])
-        is_open = business_calendar(self.desk, session, now).is_open(now)
-        desk_open.add_metric([DESK], int(is_open))
+        for desk in self.desks():
+            desk_open.add_metric(
+                [desk.key], int(business_calendar(desk, session, now).is_open(now))
+            )
         yield desk_open
 
     def _queue(self, session: Session, now: datetime) -> Iterator[Metric]:
         rows = session.execute(
-            select(QueueEntry.mode, QueueEntry.language)
+            select(QueueEntry.desk, QueueEntry.mode, QueueEntry.language)
             .add_columns(func.count(), func.min(QueueEntry.enqueued_at))
             .where(QueueEntry.status.in_(WAITING))
-            .group_by(QueueEntry.mode, QueueEntry.language)
+            .group_by(QueueEntry.desk, QueueEntry.mode, QueueEntry.language)
         ).all()
-        found = {(mode, language): (n, since) for mode, language, n, since in rows}
+        found = {(desk, mode, lang): (n, since) for desk, mode, lang, n, since in rows}
+        desks = [*self.desks().keys, *sorted({desk for desk, *_ in found} - set(self.desks().keys))]
         waiting = _gauge("ivr_callers_waiting", "Callers waiting on the line", ["desk", "language"])
         longest = _gauge(
             "ivr_longest_wait_seconds", "How long the first caller has waited", ["desk", "language"]
@@ -114,25 +120,33 @@ class LineState(Collector):
         callbacks = _gauge(
             "ivr_callbacks_waiting", "Callers waiting to be called back", ["desk", "language"]
         )
-        for language in LANGUAGES:
-            n, since = found.get(("line", language), (0, None))
-            waiting.add_metric([DESK, language], n)
-            longest.add_metric([DESK, language], _age(since, now))
-            callbacks.add_metric([DESK, language], found.get(("callback", language), (0,))[0])
+        for desk in desks:
+            for language in LANGUAGES:
+                n, since = found.get((desk, "line", language), (0, None))
+                waiting.add_metric([desk, language], n)
+                longest.add_metric([desk, language], _age(since, now))
+                queued = found.get((desk, "callback", language), (0,))[0]
+                callbacks.add_metric([desk, language], queued)
         yield from (waiting, longest, callbacks)
 
     def _agents(self, session: Session) -> Iterator[Metric]:
-        rows = session.scalars(select(Agent.presence)).all()
+        # An agent of several desks counts at each of them.
+        rows = session.execute(
+            select(AgentDesk.desk, Agent.presence, func.count())
+            .join(Agent, Agent.id == AgentDesk.agent_id)
+            .group_by(AgentDesk.desk, Agent.presence)
+        ).all()
+        counted = {(desk, presence): n for desk, presence, n in rows}
         by_presence = _gauge("ivr_agents", "Agents by presence", ["desk", "presence"])
-        for presence in PRESENCES:
-            by_presence.add_metric([DESK, presence], sum(1 for p in rows if p == presence))
-        yield by_presence
         free = _gauge(
             "ivr_agents_available", "Agents available for a call, by language", ["desk", "language"]
         )
-        for language in LANGUAGES:
-            free.add_metric([DESK, language], free_agents_for(session, language))
-        yield free
+        for desk in self.desks().keys:
+            for presence in PRESENCES:
+                by_presence.add_metric([desk, presence], counted.get((desk, presence), 0))
+            for language in LANGUAGES:
+                free.add_metric([desk, language], free_agents_for(session, language, desk))
+        yield from (by_presence, free)
 
     def _outbox(self, session: Session, now: datetime) -> Iterator[Metric]:
         open_ = and_(OutboxMessage.delivered_at.is_(None), OutboxMessage.given_up_at.is_(None))
@@ -252,4 +266,4 @@ def collector(app: Any) -> LineState:
     from ivr import services
 
     database = app.extensions["ivr.db"]
-    return LineState(database.sessions, app.extensions["ivr.desk"], services.now)
+    return LineState(database.sessions, lambda: line_desks(app.extensions), services.now)

@@ -250,3 +250,36 @@ def test_refused_and_unknown_webhooks_are_told_apart(make_app) -> None:  # type:
     unknown = ("ivr_webhooks_total", {"endpoint": "unknown_step", "outcome": "fallback"})
     for name, labels in (refused, unknown):
         assert after.value(name, **labels) == before.value(name, **labels) + 1, labels
+
+
+def test_each_desk_has_its_own_queue_agents_and_opening_figures(
+    make_app: Callable[..., Flask], clock: FixedClock
+) -> None:
+    """A line of several desks (issue 26): the gauges carry the desk of each caller and agent."""
+    from ivr.models import QueueEntry
+    from tests.support.desks import two_desks
+
+    clock.set(OPEN)
+    app = make_app(METRICS_TOKEN=METRICS_TOKEN)
+    two_desks(app)
+    with app.app_context():
+        session = get_session()
+        add_agent(session, "Anouk", ANOUK, "nl", ["a"], known=("a", "b"))
+        add_agent(session, "Jonas", JONAS, "de", ["a", "b"], known=("a", "b"))
+        for n, desk in enumerate(("b", "b", "a")):
+            session.add(
+                QueueEntry(
+                    desk=desk, call_sid=f"CA{n:032d}", language="nl", kind="incident",
+                    category=3, status="waiting", mode="line",
+                    enqueued_at=OPEN - timedelta(minutes=2), last_seen_at=OPEN,
+                )
+            )  # fmt: skip
+        session.commit()
+    figures = scrape(app)
+    assert figures.value("ivr_callers_waiting", desk="a", language="nl") == 1
+    assert figures.value("ivr_callers_waiting", desk="b", language="nl") == 2
+    assert figures.value("ivr_agents", desk="a", presence="available") == 2
+    assert figures.value("ivr_agents", desk="b", presence="available") == 1
+    assert figures.value("ivr_agents_available", desk="b", language="de") == 1
+    assert figures.value("ivr_agents_available", desk="b", language="nl") == 0
+    assert figures.value("ivr_desk_open", desk="a") == figures.value("ivr_desk_open", desk="b") == 1
