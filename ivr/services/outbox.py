@@ -23,6 +23,7 @@ from ivr.connectors.base import Connector, Delivery, Outcome, Result
 from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
 from ivr.models import DEFAULT_DESK, Call, Incident, OutboxMessage
 from ivr.privacy import mask_numbers_in
+from ivr.services.desk_rows import EVERY, DeskRows
 from ivr.services.records import as_record
 from ivr.services.roles import Scope
 from ivr.services.scoped import within
@@ -93,8 +94,10 @@ def deliver_due(
     receiver: Receiver | Connector,
     now: datetime,
     post: Post | None = None,
+    rows: DeskRows = EVERY,
 ) -> Pass:
-    """One pass over the messages that are due. Safe to run in several processes at once."""
+    """One pass over the messages that are due (of the desks `rows` names). Safe to run in
+    several processes at once."""
     connector = WebhookConnector(receiver, post) if isinstance(receiver, Receiver) else receiver
     with sessions() as session:
         due = session.scalars(
@@ -104,6 +107,7 @@ def deliver_due(
                 OutboxMessage.delivered_at.is_(None),
                 OutboxMessage.given_up_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
+                rows.where(OutboxMessage.desk),
             )
             .order_by(OutboxMessage.id)
             .limit(BATCH)
