@@ -17,7 +17,7 @@ from ivr.db import get_session
 from ivr.models import OutboxMessage
 from ivr.privacy import mask_number
 from ivr.services import cti, messages, outbox, tickets
-from ivr.services.desk import Desk, desk_settings, own_ticket_system, ticket_system
+from ivr.services.desk import Desk, desk_settings, ticket_system
 from ivr.services.desk_rows import DeskRows
 from ivr.services.desks import line_desks
 from ivr.telemetry import metrics
@@ -115,10 +115,9 @@ def read_progress(routes: list[Route]) -> tickets.Synced:
 
 
 def desk_systems() -> dict[str, str]:
-    """The ticket system of each desk that has its own (DESKS_FILE)."""
-    config = current_app.config
-    desks = line_desks(current_app.extensions)
-    return {d.key: own_ticket_system(d.tickets, config) or "-" for d in desks if d.tickets}
+    """The ticket system of each desk ("-" for none)."""
+    systems = tickets.desk_systems(current_app.config, line_desks(current_app.extensions))
+    return {desk: system or "-" for desk, system in systems.items()}
 
 
 def _state(m: OutboxMessage) -> str:
@@ -153,7 +152,7 @@ def list_messages(desk: str | None) -> None:
     configured = ticket_system(current_app.config) or "-"
     systems = desk_systems()
     desks = (desk,) if desk else None
-    for t in outbox.tally(session, configured, desks):
+    for t in outbox.tally(session, configured, desks, systems):
         click.echo(
             f"{tickets.label(t.connector)}: {t.waiting} waiting, {t.delivered} delivered, "
             f"{t.refused} refused"

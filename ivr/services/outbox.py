@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.connectors.base import Connector, Delivery, Outcome, Result
@@ -249,10 +250,19 @@ class Tally:
     refused: int
 
 
-def tally(session: Session, configured: str, desks: Scope = None) -> list[Tally]:
-    """Per connector (the one that last tried it; a row not tried yet waits for `configured`),
-    of `desks` (None: every desk)."""
-    name = func.coalesce(OutboxMessage.connector, configured)
+def tally(
+    session: Session,
+    configured: str,
+    desks: Scope = None,
+    per_desk: Mapping[str, str] | None = None,
+) -> list[Tally]:
+    """Per connector (the one that last tried it; a row not tried yet waits for its desk's
+    system in `per_desk`, else for `configured`), of `desks` (None: every desk)."""
+    waits_for: Any = configured
+    own = {desk: system or "-" for desk, system in (per_desk or {}).items()}
+    if own:
+        waits_for = case(own, value=OutboxMessage.desk, else_=configured)
+    name = func.coalesce(OutboxMessage.connector, waits_for)
     rows = session.execute(
         select(
             name,

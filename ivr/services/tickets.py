@@ -99,6 +99,14 @@ def desk_connector(
     return connector_for(desk_settings(config, desk), fetch)
 
 
+def desk_systems(config: Mapping[str, Any], desks: Iterable[Desk]) -> dict[str, str]:
+    """Each desk's ticket system ("" for none): its own from DESKS_FILE, else the environment's."""
+    return {
+        d.key: own_ticket_system(d.tickets, config) if d.tickets else ticket_system(config)
+        for d in desks
+    }
+
+
 def label(name: str) -> str:
     return LABELS.get(name, name)
 

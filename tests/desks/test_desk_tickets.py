@@ -28,6 +28,7 @@ from tests.desks.conftest import (
 )
 from tests.desks.test_two_desks import TUESDAY_1745, first_menu, report, row_of
 from tests.support.fake_zammad import FakeZammad
+from tests.voice.test_zammad_tickets import logged_in
 
 WEDNESDAY_0900 = local(2026, 11, 25, 9, 0)
 
@@ -136,7 +137,10 @@ def test_each_desks_report_arrives_once_in_its_own_system_and_its_progress_comes
     }
     assert zammad.cti and all(e.get("callId") == bayern.call_sid for e in zammad.cti)
     listed = cli(line, "outbox", "list")
-    assert "TOPdesk" in listed and "Zammad" in listed
+    assert "TOPdesk: 0 waiting, 1 delivered, 0 refused" in listed, listed
+    assert "Zammad: 0 waiting, 1 delivered, 0 refused" in listed, listed
+    page = logged_in(line).get("/console/handoff").get_data(as_text=True)
+    assert "Incidents go to TOPdesk / Zammad." in page, page
 
     clock.set(WEDNESDAY_0900)
     topdesk.add_action(made["id"], "De centrale is herstart.", invisible_for_caller=False)
@@ -180,7 +184,7 @@ def test_a_setup_fault_names_the_desk(
     assert "desk 'ozmo': " in result.output and "Px" in result.output, result.output
 
 
-def test_a_desk_without_a_system_waits_while_the_other_delivers(
+def test_a_desk_without_a_system_keeps_its_incidents_while_the_other_delivers(
     make_app: Callable[..., Flask],
     tmp_path: Path,
     zammad: FakeZammad,
@@ -202,4 +206,51 @@ def test_a_desk_without_a_system_waits_while_the_other_delivers(
     bayern.hang_up()
     assert "failed 0" in cli(app, "outbox", "deliver")
     assert len(zammad.tickets_titled("IVR ")) == 1
-    assert {(r.desk, r.connector) for r in tickets(app)} <= {("bayern", "zammad")}
+    # ozmo's incident stays on the line, as every incident does without a ticket system.
+    assert {(r.desk, r.connector) for r in tickets(app)} == {("bayern", "zammad")}
+    listed = cli(app, "outbox", "list")
+    assert "Zammad: 0 waiting, 1 delivered, 0 refused" in listed, listed
+    page = logged_in(app).get("/console/handoff").get_data(as_text=True)
+    assert "Incidents go to Zammad." in page, page
+
+
+def test_a_desk_without_ticket_keys_uses_the_environments_system(
+    make_app: Callable[..., Flask],
+    tmp_path: Path,
+    topdesk: FakeTopdesk,
+    zammad: FakeZammad,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BAYERN_ZAMMAD_TOKEN", "bayern-token")
+    monkeypatch.setenv("BAYERN_ZAMMAD_CTI_URL", zammad.cti_url)
+    text = with_tickets("https://unused.invalid", zammad.base_url)
+    start, end = text.index('ticket_system = "topdesk"'), text.index("[desk.bayern]")
+    path = tmp_path / "desks.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    app = make_app(
+        DESKS_FILE=str(path),
+        TICKET_SYSTEM="topdesk",
+        TOPDESK_URL=topdesk.url,
+        TOPDESK_USERNAME=topdesk.username,
+        TOPDESK_APP_PASSWORD=topdesk.password,
+        HTTP_TIMEOUT_SECONDS=2,
+    )
+    ozmo = first_menu(app, clock, TUESDAY_1745, OZMO_NUMBER, DUTCH_CALLER)
+    report(ozmo, "1")
+    ozmo.hang_up()
+    bayern = first_menu(app, clock, TUESDAY_1745, BAYERN_NUMBER, GERMAN_CALLER)
+    report(bayern, "2")
+    bayern.hang_up()
+    for _ in range(4):
+        assert "failed 0" in cli(app, "outbox", "deliver")
+    (made,) = topdesk.made()
+    assert made["externalNumber"] == row_of(app, Incident, ozmo).reference
+    (ticket,) = zammad.tickets_titled("IVR ")
+    assert ticket["title"].startswith(f"IVR {row_of(app, Incident, bayern).reference}:")
+    assert {(r.desk, r.connector) for r in tickets(app)} == {
+        ("ozmo", "topdesk"),
+        ("bayern", "zammad"),
+    }
+    checked = cli(app, "tickets", "check")
+    assert "topdesk: settings match" in checked and "desk bayern: zammad" in checked, checked
