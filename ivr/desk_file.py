@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_package
 
 from ivr.caller_id import E164
+from ivr.desk_tickets import TABLE_KEYS, TicketKeyError, desk_tickets
 from ivr.domain.agreement import SEED, Agreement, parse_matrix, parse_targets
 from ivr.domain.holidays import HolidayCalendar
 from ivr.domain.hours import OpeningHours, describe_compact
@@ -69,6 +70,8 @@ DESK_KEYS: tuple[DeskKey, ...] = (
     DeskKey("maintenance_notice_days", None, "days' notice of a maintenance window (3)"),
 )
 KNOWN_KEYS = tuple(k.name for k in DESK_KEYS)
+# The desk's own ticket system (issue 28; ivr/desk_tickets.py): not shown among DESK_KEYS.
+TABLE_KNOWN = (*KNOWN_KEYS, *TABLE_KEYS)
 LANGUAGES_DEFAULT = ("nl", "de")
 
 
@@ -153,9 +156,13 @@ def _desk(
     config: Mapping[str, Any],
     caches: Mapping[str, Any],
 ) -> Desk:
-    unknown = [name for name in table if name not in KNOWN_KEYS]
+    unknown = [name for name in table if name not in TABLE_KNOWN]
     if unknown:
-        raise DeskFileError(path, key, unknown[0], f"unknown key (known: {', '.join(KNOWN_KEYS)})")
+        raise DeskFileError(path, key, unknown[0], f"unknown key (known: {', '.join(TABLE_KNOWN)})")
+    try:
+        tickets = desk_tickets(table)
+    except TicketKeyError as exc:
+        raise DeskFileError(path, key, exc.key, str(exc)) from None
     here = f"{path} [desk.{key}]"
     origins = {
         k.name: here
@@ -198,6 +205,7 @@ def _desk(
         "messages_from": value("messages_from", _text, config["MESSAGES_FROM"]),
         "agreement": agreement,
         "origins": origins,
+        "tickets": tickets,
         **caches,
     }
     if hours is not None:

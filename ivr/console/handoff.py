@@ -11,6 +11,7 @@ from ivr.console.helpers import LEAD, needs, now, require, scope
 from ivr.db import get_session
 from ivr.services import outbox, tickets
 from ivr.services.desk import ticket_system
+from ivr.services.desks import line_desks
 
 
 @bp.get("/handoff")
@@ -18,12 +19,18 @@ from ivr.services.desk import ticket_system
 def handoff() -> str:
     session = get_session()
     configured = ticket_system(current_app.config)
+    seen = scope(LEAD)
+    # Each desk's own system (DESKS_FILE, issue 28), else the environment's.
+    systems = tickets.desk_systems(current_app.config, line_desks(current_app.extensions))
+    shown = [s for d, s in systems.items() if s and (seen is None or d in seen)]
+    names = " / ".join(dict.fromkeys(tickets.label(s) for s in shown))
     return render_template(
         "console/handoff.html",
-        configured=tickets.label(configured) if configured else None,
-        tallies=outbox.tally(session, configured or "-", scope(LEAD)),
-        messages=outbox.handed_off(session, desks=scope(LEAD)),
+        configured=names or None,
+        tallies=outbox.tally(session, configured or "-", seen, systems),
+        messages=outbox.handed_off(session, desks=seen),
         label=tickets.label,
+        systems=systems,
     )
 
 

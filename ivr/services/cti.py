@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.models import Call, OutboxMessage, QueueEntry
+from ivr.services.desk_rows import EVERY, DeskRows
 from ivr.services.outbox import backoff, claim
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,11 @@ Post = Callable[..., Any]  # requests.post's signature
 
 
 def deliver_due(
-    sessions: sessionmaker[Session], endpoint: Endpoint, now: datetime, post: Post | None = None
+    sessions: sessionmaker[Session],
+    endpoint: Endpoint,
+    now: datetime,
+    post: Post | None = None,
+    rows: DeskRows = EVERY,
 ) -> Pass:
     """One pass: each call's oldest waiting event, when it is due; a call's later events wait
     for its earlier ones, and no call waits for another."""
@@ -133,6 +138,7 @@ def deliver_due(
                 OutboxMessage.channel == CHANNEL,
                 OutboxMessage.delivered_at.is_(None),
                 OutboxMessage.given_up_at.is_(None),
+                rows.where(OutboxMessage.desk),
             )
             .order_by(OutboxMessage.id)
             .limit(BATCH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -59,6 +60,14 @@ def ticket_system(config: Mapping[str, Any]) -> str:
     return config.get("TICKET_SYSTEM") or ("webhook" if config["INCIDENT_WEBHOOK_URL"] else "")
 
 
+def own_ticket_system(tickets: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """A desk's system from its DESKS_FILE overrides: `ticket_system = ""` there means none,
+    a desk that names no system has the environment's."""
+    if "TICKET_SYSTEM" in tickets:
+        return str(tickets["TICKET_SYSTEM"])
+    return ticket_system(ChainMap(dict(tickets), config))
+
+
 @dataclass(frozen=True)
 class Desk:
     """Everything the call flow needs to know about one desk, parsed once at start-up."""
@@ -89,6 +98,9 @@ class Desk:
     # Where each setting came from ("environment: OPENING_HOURS", "file.toml [desk.x]"),
     # shown by `flask desks show` and the console's desks page.
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # The desk's own ticket system (DESKS_FILE ticket_system and its sub-table, issue 28): the
+    # settings it overrides, secrets already read from their variables; {}: the environment's.
+    tickets: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], **desk: Any) -> Desk:
@@ -113,6 +125,10 @@ class Desk:
             closures=ClosureCache(config["CLOSURES_CACHE_SECONDS"]),
             announcements=AnnouncementCache(config["ANNOUNCEMENTS_CACHE_SECONDS"]),
         )
+        tickets = desk.get("tickets") or {}
+        if tickets:  # the desk's own system decides whether incidents and calls go out
+            values["handoff"] = bool(own_ticket_system(tickets, config))
+            values["cti"] = bool(ChainMap(dict(tickets), config)["ZAMMAD_CTI_URL"])
         return cls(**(values | desk))
 
     def messaging(self) -> Messaging:
@@ -120,6 +136,13 @@ class Desk:
 
     def calendar(self, closures: tuple[Closure, ...] = ()) -> BusinessCalendar:
         return BusinessCalendar(self.hours, self.tz, self.holidays, closures)
+
+
+def desk_settings(config: Mapping[str, Any], desk: Desk) -> Mapping[str, Any]:
+    """The settings a desk's connector is built from: its own over the environment's."""
+    if not desk.tickets:
+        return config
+    return ChainMap({**desk.tickets, "IVR_TIMEZONE": desk.tz.key}, config)
 
 
 def closures_by_desk(

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.connectors.base import Connector, Delivery, Outcome, Result
 from ivr.connectors.webhook import Post, Receiver, WebhookConnector, sign
 from ivr.models import DEFAULT_DESK, Call, Incident, OutboxMessage
 from ivr.privacy import mask_numbers_in
+from ivr.services.desk_rows import EVERY, DeskRows
 from ivr.services.records import as_record
 from ivr.services.roles import Scope
 from ivr.services.scoped import within
@@ -93,8 +95,10 @@ def deliver_due(
     receiver: Receiver | Connector,
     now: datetime,
     post: Post | None = None,
+    rows: DeskRows = EVERY,
 ) -> Pass:
-    """One pass over the messages that are due. Safe to run in several processes at once."""
+    """One pass over the messages that are due (of the desks `rows` names). Safe to run in
+    several processes at once."""
     connector = WebhookConnector(receiver, post) if isinstance(receiver, Receiver) else receiver
     with sessions() as session:
         due = session.scalars(
@@ -104,6 +108,7 @@ def deliver_due(
                 OutboxMessage.delivered_at.is_(None),
                 OutboxMessage.given_up_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
+                rows.where(OutboxMessage.desk),
             )
             .order_by(OutboxMessage.id)
             .limit(BATCH)
@@ -245,10 +250,19 @@ class Tally:
     refused: int
 
 
-def tally(session: Session, configured: str, desks: Scope = None) -> list[Tally]:
-    """Per connector (the one that last tried it; a row not tried yet waits for `configured`),
-    of `desks` (None: every desk)."""
-    name = func.coalesce(OutboxMessage.connector, configured)
+def tally(
+    session: Session,
+    configured: str,
+    desks: Scope = None,
+    per_desk: Mapping[str, str] | None = None,
+) -> list[Tally]:
+    """Per connector (the one that last tried it; a row not tried yet waits for its desk's
+    system in `per_desk`, else for `configured`), of `desks` (None: every desk)."""
+    waits_for: Any = configured
+    own = {desk: system or "-" for desk, system in (per_desk or {}).items()}
+    if own:
+        waits_for = case(own, value=OutboxMessage.desk, else_=configured)
+    name = func.coalesce(OutboxMessage.connector, waits_for)
     rows = session.execute(
         select(
             name,

@@ -25,7 +25,14 @@ from ivr.connectors.base import Connector, ConnectorSetupError, Progress
 from ivr.connectors.webhook import Receiver, WebhookConnector
 from ivr.models import TicketProgress, TicketSync
 from ivr.services import console, history
-from ivr.services.desk import Desk, business_calendar, ticket_system
+from ivr.services.desk import (
+    Desk,
+    business_calendar,
+    desk_settings,
+    own_ticket_system,
+    ticket_system,
+)
+from ivr.services.desk_rows import EVERY, DeskRows
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +89,24 @@ def connector_for(config: Mapping[str, Any], fetch: Fetch | None = None) -> Conn
     return connector
 
 
+def desk_connector(
+    config: Mapping[str, Any], desk: Desk, fetch: Fetch | None = None
+) -> Connector | None:
+    """The connector of a desk with its own ticket system in DESKS_FILE, checked like
+    `connector_for`; None when the desk has none (its incidents wait, as without a system)."""
+    if not own_ticket_system(desk.tickets, config):
+        return None
+    return connector_for(desk_settings(config, desk), fetch)
+
+
+def desk_systems(config: Mapping[str, Any], desks: Iterable[Desk]) -> dict[str, str]:
+    """Each desk's ticket system ("" for none): its own from DESKS_FILE, else the environment's."""
+    return {
+        d.key: own_ticket_system(d.tickets, config) if d.tickets else ticket_system(config)
+        for d in desks
+    }
+
+
 def label(name: str) -> str:
     return LABELS.get(name, name)
 
@@ -96,12 +121,29 @@ class Synced:
     error: str | None = None  # the system could not be read this time
 
 
+def sync_key(connector: str, desk: str | None) -> str:
+    """The ticket_sync row of a desk's own system (16 characters at most); the connector's
+    name for the environment's system."""
+    if desk is None:
+        return connector
+    key = f"{connector}:{desk}"
+    if len(key) <= 16:
+        return key
+    return f"{connector[:7]}:{hashlib.sha256(desk.encode()).hexdigest()[:8]}"
+
+
 def sync(
-    sessions: sessionmaker[Session], connector: Connector, desk: Desk, now: datetime
+    sessions: sessionmaker[Session],
+    connector: Connector,
+    desk: Desk,
+    now: datetime,
+    rows: DeskRows = EVERY,
 ) -> Synced:
-    """Read the system's progress since the last read and apply what is new."""
+    """Read the system's progress since the last read and apply what is new to the incidents
+    of the desks `rows` names (a desk's own system: its incidents only)."""
+    mark = sync_key(connector.name, desk.key if rows.only is not None else None)
     with sessions() as session:
-        row = session.get(TicketSync, connector.name)
+        row = session.get(TicketSync, mark)
         since = row.since if row else now - FIRST_LOOK_BACK
     try:
         items = list(connector.progress(since))
@@ -109,11 +151,11 @@ def sync(
         log.warning("progress of %s could not be read: %s", connector.name, type(exc).__name__)
         return Synced(0, 0, (str(exc) or type(exc).__name__)[:500])
     with sessions() as session:
-        applied = apply(session, desk, connector.name, items, now)
-        row = session.get(TicketSync, connector.name)
+        applied = apply(session, desk, connector.name, items, now, rows=rows)
+        row = session.get(TicketSync, mark)
         latest = max((item.at for item in items), default=since)
         if row is None:
-            session.add(TicketSync(connector=connector.name, since=latest, synced_at=now))
+            session.add(TicketSync(connector=mark, since=latest, synced_at=now))
         else:
             row.since, row.synced_at = max(row.since, latest), now
         session.commit()
@@ -126,7 +168,13 @@ def progress_key(connector: str, item: Progress) -> str:
 
 
 def apply(
-    session: Session, desk: Desk, connector: str, items: Iterable[Progress], now: datetime
+    session: Session,
+    desk: Desk,
+    connector: str,
+    items: Iterable[Progress],
+    now: datetime,
+    *,
+    rows: DeskRows = EVERY,
 ) -> int:
     """Apply each item once, oldest first; the count of those new to the line."""
     applied = 0
@@ -135,7 +183,7 @@ def apply(
         if session.scalar(select(TicketProgress.id).where(TicketProgress.key == key)):
             continue
         try:
-            if _apply_one(session, desk, connector, item, key=key, now=now):
+            if _apply_one(session, desk, connector, item, key=key, now=now, rows=rows):
                 applied += 1
         except IntegrityError:  # another reader applied it a moment ago
             session.rollback()
@@ -150,10 +198,19 @@ def _seen(session: Session, connector: str, item: Progress, key: str, now: datet
 
 
 def _apply_one(
-    session: Session, desk: Desk, connector: str, item: Progress, *, key: str, now: datetime
+    session: Session,
+    desk: Desk,
+    connector: str,
+    item: Progress,
+    *,
+    key: str,
+    now: datetime,
+    rows: DeskRows = EVERY,
 ) -> bool:
     incident = console.find(session, item.reference)
     if incident is None:  # not one of the line's incidents (a ticket made in the system)
+        return False
+    if not rows.holds(incident.desk):  # another desk's incident: its own system tells it
         return False
     _seen(session, connector, item, key, now)  # in the same transaction as what it applies
     who = label(connector)
