@@ -15,7 +15,6 @@ from ivr.console.messages import explained, violation
 from ivr.db import get_session
 from ivr.domain.hours import describe_compact
 from ivr.domain.maintenance import (
-    MAX_PER_YEAR,
     MaintenanceRuleError,
     announcements_due,
     weekdays_in,
@@ -63,7 +62,9 @@ def calendar_page(
         announced={w.id for w in announcements_due(windows, t)},
         year=year,
         this_year=this_year,
-        most=MAX_PER_YEAR,
+        # The desk worked in: its agreement's yearly limit and notice (DESKS_FILE).
+        most=desk().agreement.maintenance_per_year,
+        notice_days=desk().agreement.maintenance_notice.days,
         today=t.astimezone(desk().tz).date(),
         holidays=upcoming,
         hours=describe_compact(desk().hours, day_names()).replace("-", "–"),

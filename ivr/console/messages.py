@@ -90,8 +90,8 @@ SERVICE_MESSAGES = (
     ),
     N_("At most %(most)d maintenance windows per calendar year; %(year)d has %(count)d already."),
     N_(
-        "Planned maintenance must be announced at least 3 days ahead (announced now, "
-        "it can start at %(earliest)s at the earliest)."
+        "Planned maintenance must be announced at least %(days)d days ahead (announced "
+        "now, it can start at %(earliest)s at the earliest)."
     ),
     # Dates and times typed in a form (ivr/domain/moments.py), led by the field's name
     N_("%(what)s: %(day)s is outside the supported range %(earliest)s to %(latest)s."),

@@ -82,8 +82,9 @@ def check_window(
         violations.append(
             _violation(
                 "too_short_notice",
-                "Planned maintenance must be announced at least 3 days ahead (announced now, "
-                "it can start at %(earliest)s at the earliest).",
+                "Planned maintenance must be announced at least %(days)d days ahead (announced "
+                "now, it can start at %(earliest)s at the earliest).",
+                days=notice.days,  # the desk's agreement (DESKS_FILE maintenance_notice_days)
                 earliest=(announced_at + notice).astimezone(calendar.tz),
             )
         )
