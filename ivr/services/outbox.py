@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import Update, case, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ivr.connectors.base import Connector, Delivery, Outcome, Result
@@ -125,19 +125,20 @@ def deliver_due(
     return Pass(delivered, failed)
 
 
+def _claimable(message_id: int, now: datetime) -> Update:
+    """The conditional UPDATE of a claim: only a message still due, not sent, not refused."""
+    return update(OutboxMessage).where(
+        OutboxMessage.id == message_id,
+        OutboxMessage.delivered_at.is_(None),
+        OutboxMessage.given_up_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+    )
+
+
 def claim(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
     """Take a due message for `LEASE`: of several workers, exactly one gets it."""
     with sessions.begin() as session:
-        claimed = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.delivered_at.is_(None),
-                OutboxMessage.given_up_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .values(next_attempt_at=now + LEASE)
-        )
+        claimed = session.execute(_claimable(message_id, now).values(next_attempt_at=now + LEASE))
         return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
@@ -146,14 +147,9 @@ def claim_ticket(sessions: sessionmaker[Session], message_id: int, now: datetime
     it hears back still leaves its trace, and the next claim knows it may have written."""
     with sessions.begin() as session:
         claimed = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.delivered_at.is_(None),
-                OutboxMessage.given_up_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,
+            _claimable(message_id, now).values(
+                next_attempt_at=now + LEASE, attempts=OutboxMessage.attempts + 1
             )
-            .values(next_attempt_at=now + LEASE, attempts=OutboxMessage.attempts + 1)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
