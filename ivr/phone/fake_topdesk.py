@@ -39,19 +39,17 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
-import threading
 import time
 import uuid
-from base64 import b64decode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from ivr.phone.loopback import Answer, LoopbackRequest, LoopbackServer, basic_auth_is
 
 BRIEF_MAX = 80
 EXTERNAL_NUMBER_MAX = 60
@@ -124,7 +122,7 @@ def _stamp(moment: datetime) -> str:
     )
 
 
-class FakeTopdesk:
+class FakeTopdesk(LoopbackServer):
     """TOPdesk's REST API on a loopback port; use as a context manager."""
 
     def __init__(
@@ -133,6 +131,7 @@ class FakeTopdesk:
         password: str = "app-password-1234",  # noqa: S107 (a fake's own)
         now: Callable[[], datetime] | None = None,
     ) -> None:
+        super().__init__()
         self.username, self.password = username, password
         self.now = now or (lambda: datetime.now(UTC))
         self.lists = {
@@ -149,24 +148,10 @@ class FakeTopdesk:
         self.slow = 0.0  # seconds between writing and answering
         self.refusing: tuple[int, str] | None = None  # the next POST is refused so
         self.refusing_attachments: tuple[int, str] | None = None  # every upload refused so
-        self.lock = threading.RLock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeTopdesk:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return self.base_url
 
     # What a test sets up or looks at --------------------------------------------------------
 
@@ -217,6 +202,22 @@ class FakeTopdesk:
 
     # The API -------------------------------------------------------------------------------
 
+    def respond(self, request: LoopbackRequest) -> Answer:
+        try:
+            status, payload = self.handle(
+                request.method, request.target, request.headers, request.body
+            )
+        except Problem as exc:
+            return exc.status, [{"message": exc.message}]
+        if request.method == "POST" and status < 300 and request.target.endswith("/incidents"):
+            self.written()
+            with self.lock:
+                lose = self.lose_replies > 0
+                self.lose_replies -= 1 if lose else 0
+            if lose:  # written, and the answer never reaches the line
+                return None
+        return status, payload
+
     def handle(self, method: str, target: str, headers: Any, body: bytes) -> tuple[int, Any]:
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -262,13 +263,7 @@ class FakeTopdesk:
         return self._page([_attachment(a) for a in incident.attachments], query)
 
     def _authorised(self, header: str) -> bool:
-        if not header.startswith("Basic "):
-            return False
-        try:
-            user, _, password = b64decode(header[6:]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return False
-        return secrets.compare_digest(f"{user}:{password}", f"{self.username}:{self.password}")
+        return basic_auth_is(header, self.username, self.password)
 
     def _page(self, items: list[dict[str, Any]], query: dict[str, str]) -> tuple[int, Any]:
         matching = [i for i in items if _matches(i, query.get("query", ""))]
@@ -441,35 +436,3 @@ def _matches(item: dict[str, Any], query: str) -> bool:
     if not query:
         return True
     return all(any(_condition(item, c) for c in _split(group, ",")) for group in _split(query, ";"))
-
-
-def _handler_for(fake: FakeTopdesk) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            try:
-                status, payload = fake.handle(self.command, self.path, self.headers, body)
-            except Problem as exc:
-                status, payload = exc.status, [{"message": exc.message}]
-            if self.command == "POST" and status < 300 and self.path.endswith("/incidents"):
-                fake.written()
-                with fake.lock:
-                    lose = fake.lose_replies > 0
-                    fake.lose_replies -= 1 if lose else 0
-                if lose:  # written, and the answer never reaches the line
-                    self.close_connection = True
-                    return
-            data = b"" if status == 204 else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = _serve
-
-        def log_message(self, *_args: Any) -> None:  # quiet: tests read `fake.requests`
-            pass
-
-    return Handler

@@ -14,13 +14,9 @@ decide outcomes. More resources plug in with `route` (see `calls_routes` in
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import threading
-from base64 import b64decode
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -37,6 +33,7 @@ from ivr.phone.fake_resources import (
     queues_routes,
     recordings_routes,
 )
+from ivr.phone.loopback import Answer, LoopbackRequest, LoopbackServer, basic_auth_is
 from ivr.phone.transport import Reply, Transport
 
 # The resources' names, for `from ivr.phone.fake_twilio import ...` as before.
@@ -45,10 +42,13 @@ __all__ = ["MESSAGE_STATUSES", "ApiError", "ApiRequest", "FakeCall", "FakeTwilio
 ACCOUNT_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)(?P<rest>/.*)$")
 
 
-class FakeTwilio:
+class FakeTwilio(LoopbackServer):
     """Twilio's REST API on a loopback port; use as a context manager."""
 
+    methods = ("GET", "POST", "DELETE")
+
     def __init__(self, account_sid: str, auth_token: str, host: str = "127.0.0.1") -> None:
+        super().__init__(host)
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.requests: list[ApiRequest] = []
@@ -64,20 +64,11 @@ class FakeTwilio:
         # A message is accepted and kept, but the line is answered with this HTTP status: the
         # reply lost on its way back (a gateway timing out), so the line cannot know it was sent.
         self.lose_replies: int | None = None
-        self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
-        self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
         calls_routes(self)
         messages_routes(self)
         recordings_routes(self)
         queues_routes(self)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
         """Register a handler for `method` on a path below the account, e.g. r"/Calls\\.json"."""
@@ -87,23 +78,6 @@ class FakeTwilio:
             return handler
 
         return register
-
-    def start(self) -> FakeTwilio:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeTwilio:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
 
     # What tests look at ----------------------------------------------------------------------
 
@@ -164,6 +138,12 @@ class FakeTwilio:
 
     # Serving ----------------------------------------------------------------------------------
 
+    def respond(self, request: LoopbackRequest) -> Answer:
+        try:
+            return self.handle(request.method, request.target, request.authorization, request.body)
+        except ApiError as exc:
+            return exc.status, exc.body()
+
     def handle(self, method: str, path: str, auth: str, body: bytes) -> tuple[int, dict[str, Any]]:
         match = ACCOUNT_PATH.match(path.split("?", 1)[0])
         if not match:
@@ -185,36 +165,4 @@ class FakeTwilio:
         raise ApiError(404, 20404, f"The requested resource {request.path} was not found")
 
     def _authorised(self, header: str) -> bool:
-        if not header.startswith("Basic "):
-            return False
-        try:
-            user, _, password = b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            return False
-        return secrets.compare_digest(f"{user}:{password}", f"{self.account_sid}:{self.auth_token}")
-
-
-def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            try:
-                status, payload = fake.handle(
-                    self.command, self.path, self.headers.get("Authorization", ""), body
-                )
-            except ApiError as exc:
-                status, payload = exc.status, exc.body()
-            data = b"" if status == 204 else json.dumps(payload).encode()  # 204: no body
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_DELETE = _serve
-
-        def log_message(self, *_args: Any) -> None:  # quiet: tests read `fake.requests`
-            pass
-
-    return Handler
+        return basic_auth_is(header, self.account_sid, self.auth_token)

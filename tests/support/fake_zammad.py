@@ -31,15 +31,15 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from ivr.phone.loopback import Answer, LoopbackRequest, LoopbackServer
 
 GROUPS = [{"id": 1, "name": "Users", "active": True}]
 PRIORITIES = [
@@ -85,10 +85,15 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
-class FakeZammad:
+class FakeZammad(LoopbackServer):
     """Zammad's REST API and CTI endpoint on a loopback port; use as a context manager."""
 
+    methods = ("GET", "POST", "PUT", "DELETE")
+    content_type = "application/json; charset=utf-8"
+    protocol_version = "HTTP/1.1"
+
     def __init__(self, token: str = "zammad-token", cti_token: str = "cti-token") -> None:
+        super().__init__()
         self.token = token
         self.cti_token = cti_token
         self.requests: list[Seen] = []
@@ -115,37 +120,11 @@ class FakeZammad:
         # `failing_paths`: one path answers with a status, e.g. {"/api/v1/tags/add": 503}.
         self.failing_paths: dict[str, int] = {}
         self.slow_seconds = 0.0  # wait this long before answering (a timeout for the client)
-        self.lock = threading.RLock()
         self._next = {"ticket": 1, "article": 1, "user": 2, "number": 31001}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def cti_url(self) -> str:
         return f"{self.base_url}/api/v1/cti/{self.cti_token}"
-
-    def start(self) -> FakeZammad:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeZammad:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
 
     # What tests do and look at -------------------------------------------------------------
 
@@ -182,6 +161,18 @@ class FakeZammad:
             self._touch(ticket_id)
 
     # Serving -------------------------------------------------------------------------------
+
+    def respond(self, request: LoopbackRequest) -> Answer:
+        try:
+            return self.handle(
+                request.method,
+                request.target,
+                request.authorization,
+                request.body,
+                request.content_type,
+            )
+        except ZammadError as exc:
+            return exc.status, exc.body()
 
     def handle(
         self, method: str, target: str, authorization: str, body: bytes, content_type: str
@@ -457,42 +448,6 @@ class FakeZammad:
         value = self._next[what]
         self._next[what] += 1
         return value
-
-
-def _handler_for(fake: FakeZammad) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            try:
-                answer = fake.handle(
-                    self.command,
-                    self.path,
-                    self.headers.get("Authorization", ""),
-                    body,
-                    self.headers.get("Content-Type", ""),
-                )
-            except ZammadError as exc:
-                answer = exc.status, exc.body()
-            if answer is None:  # the reply is lost: close without a word
-                self.close_connection = True
-                return
-            status, payload = answer
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    return Handler
 
 
 @contextmanager
