@@ -186,7 +186,12 @@ class Agent(Base):
 
     @property
     def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
+        return language_codes(self.languages)
+
+
+def language_codes(languages: str) -> list[str]:
+    """The codes of an agent's `languages` column ("nl,de")."""
+    return [code for code in languages.split(",") if code]
 
 
 class AgentDesk(Base):

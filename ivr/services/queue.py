@@ -6,19 +6,20 @@ The order is the domain's (ivr/domain/queueing.py); claiming a caller for an age
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ivr.db import Database
 from ivr.domain import queueing
-from ivr.models import DEFAULT_DESK, Agent, Offer, QueueEntry
+from ivr.models import DEFAULT_DESK, Agent, AgentDesk, Offer, QueueEntry, language_codes
 from ivr.services.agents import serving
 from ivr.services.presence import AVAILABLE, AWAY
 
@@ -109,13 +110,35 @@ def agents_for(session: Session, language: str, desk: str | None = None) -> int:
     return sum(1 for a in session.scalars(query) if language in a.language_list)
 
 
+def _free() -> ColumnElement[bool]:
+    """Free this moment, as `free_agents_for` and its per-desk counts say: available (not
+    ringing, on a call, in wrap-up or away)."""
+    return Agent.presence == AVAILABLE
+
+
 def free_agents_for(session: Session, language: str, desk: str | None = None) -> int:
     """Agents free this moment (not ringing, on a call or in wrap-up) who speak `language`
     (and serve `desk`; None: any desk)."""
-    query = select(Agent).where(Agent.presence == AVAILABLE)
+    query = select(Agent).where(_free())
     if desk is not None:
         query = query.where(serving(desk))
     return sum(1 for a in session.scalars(query) if language in a.language_list)
+
+
+def free_agents_by_desk(session: Session) -> Counter[tuple[str, str]]:
+    """`free_agents_for(session, language, desk)` for every desk and language at once, in one
+    grouped statement (the metrics scrape); a pair nobody is free for is absent (0)."""
+    rows = session.execute(
+        select(AgentDesk.desk, Agent.languages, func.count())
+        .join(Agent, Agent.id == AgentDesk.agent_id)
+        .where(_free())
+        .group_by(AgentDesk.desk, Agent.languages)
+    )
+    counts: Counter[tuple[str, str]] = Counter()
+    for desk, languages, n in rows:
+        for language in set(language_codes(languages)):
+            counts[desk, language] += n
+    return counts
 
 
 def waiting_count(session: Session, language: str, desk: str | None = None) -> int:

@@ -24,7 +24,7 @@ from ivr.models import Agent, AgentDesk, Call, Incident, LineAlert, OutboxMessag
 from ivr.services.desk import business_calendar
 from ivr.services.desks import Desks, line_desks
 from ivr.services.presence import PRESENCES
-from ivr.services.queue import free_agents_for
+from ivr.services.queue import free_agents_by_desk
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +141,12 @@ class LineState(Collector):
         free = _gauge(
             "ivr_agents_available", "Agents available for a call, by language", ["desk", "language"]
         )
+        available = free_agents_by_desk(session)  # one statement, however many desks
         for desk in self.desks().keys:
             for presence in PRESENCES:
                 by_presence.add_metric([desk, presence], counted.get((desk, presence), 0))
             for language in LANGUAGES:
-                free.add_metric([desk, language], free_agents_for(session, language, desk))
+                free.add_metric([desk, language], available[desk, language])
         yield from (by_presence, free)
 
     def _outbox(self, session: Session, now: datetime) -> Iterator[Metric]:
