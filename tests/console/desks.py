@@ -1,12 +1,12 @@
 """Two desks on one app, users and tokens with roles on them, and a console client per user.
 
 Until DESKS_FILE exists the line has one desk from the environment; these tests make two out of
-it (same hours, other keys) and put rows in desk B by setting `desk="b"` on them.
+it (`tests.support.desks.two_desks`: same hours, other keys and numbers) and put rows in desk B
+by setting `desk="b"` on them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,22 +28,9 @@ from ivr.models import (
     OutboxMessage,
     QueueEntry,
 )
-from ivr.services.desks import Desks
 from ivr.services.users import create_token, create_user
 from tests.console.conftest import PASSWORD, csrf_token
-
-
-def two_desks(app: Flask) -> Desks:
-    """Desk A ("a", the first) and desk B ("b") in place of the environment's one desk."""
-    env_desk = app.extensions["ivr.desk"]
-    desks = Desks(
-        (
-            dataclasses.replace(env_desk, key="a", name="Desk A"),
-            dataclasses.replace(env_desk, key="b", name="Desk B"),
-        )
-    )
-    app.extensions["ivr.desks"] = desks
-    return desks
+from tests.support.desks import two_desks  # the console's tests take it from here too
 
 
 def user_with(app: Flask, name: str, roles: dict[str, str]) -> str:

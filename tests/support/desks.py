@@ -16,7 +16,11 @@ DESK_B_NUMBER = "+31207654321"
 
 def two_desks(app: Flask, **b_changes: Any) -> Desks:
     """Desk A ("a", "Desk A") and desk B ("b", "Desk B"), each with its own number; every
-    other setting is the environment's desk (with `b_changes` for B, e.g. its hours)."""
+    other setting is the environment's desk (with `b_changes` for B, e.g. its hours).
+
+    The one helper for the voice, console and CLI tests alike. Desk A becomes "ivr.desk" as well:
+    `line_desks` takes "ivr.desk" for the first desk when its key matches, so a test that later
+    replaces "ivr.desk" with a changed desk A changes the first desk, as it would on one desk."""
     env: Desk = app.extensions["ivr.desk"]
     desks = Desks(
         (
