@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from ivr.domain.reference import group
+
 BRIEF_MAX = 80  # briefDescription's length in TOPdesk's API
 KIND_PLACE = {"incident": 0, "question": 1, "standard_change": 2}  # TOPDESK_CALL_TYPES' places
 
@@ -85,10 +87,6 @@ def words(record: Mapping[str, Any]) -> Mapping[str, str]:
     return WORDS.get(str(record.get("language") or "nl"), WORDS["nl"])
 
 
-def spaced(reference: str) -> str:
-    return f"{reference[:4]} {reference[4:]}"
-
-
 def brief_description(record: Mapping[str, Any]) -> str:
     """Kind, category and the caller's words, in at most `BRIEF_MAX` characters."""
     lang = str(record.get("language") or "nl")
@@ -114,7 +112,7 @@ def request_text(record: Mapping[str, Any], tz: tzinfo, *, recording_attached: b
         return datetime.fromisoformat(str(value)).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
     lines: list[tuple[str, object]] = [
-        (w["reference"], spaced(str(record["reference"]))),
+        (w["reference"], group(str(record["reference"]))),
         (w["kind"], record.get("kind")),
         (w["category"].capitalize(), record.get("category")),
         (w["impact"], record.get("impact")),

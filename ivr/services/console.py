@@ -17,7 +17,7 @@ from ivr.domain.triage import Category
 from ivr.models import Call, Incident
 from ivr.services import messages
 from ivr.services.claims import claim
-from ivr.services.history import add_event, spaced
+from ivr.services.history import add_event
 from ivr.services.messages import Messaging
 from ivr.services.records import change_state
 from ivr.services.roles import Scope
@@ -178,16 +178,13 @@ def resolve(
     add_event(session, incident, "resolved", now, author=who)
     incident.updated_at = now
     if messaging is not None:
-        messages.queue(
+        messages.queue_for_caller(
             session,
             messaging,
-            to=incident.callback_number,
-            language=incident.language,
+            incident,
             template=prompts.SMS_RESOLVED,
             key=f"resolved:{incident.id}",
             now=now,
-            incident_id=incident.id,
-            reference=spaced(incident.reference),
         )
     session.commit()
 

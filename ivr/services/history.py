@@ -100,24 +100,17 @@ def post_update(
     incident.updated_at = now
     session.flush()  # the entry's id names the message
     if messaging is not None:
-        messages.queue(
+        messages.queue_for_caller(
             session,
             messaging,
-            to=incident.callback_number,
-            language=incident.language,
+            incident,
             template=prompts.SMS_UPDATE,
             key=f"update:{entry.id}",
             now=now,
-            incident_id=incident.id,
-            reference=spaced(incident.reference),
             description=text,
         )
     session.commit()
     return entry
-
-
-def spaced(reference: str) -> str:
-    return f"{reference[:4]} {reference[4:]}"
 
 
 def agree_appointment(

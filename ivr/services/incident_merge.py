@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ivr import prompts, spoken
 from ivr.domain.changes import standard_change_due
-from ivr.domain.reference import new_reference
+from ivr.domain.reference import group, new_reference
 from ivr.domain.sla import SlaClock, pickup_time, status_report_due
 from ivr.domain.triage import Category, Impact, Severity
 from ivr.services import messages
@@ -96,7 +96,7 @@ def _text_reference(session: Session, desk: Desk, row: Row, at: datetime) -> Non
         key=f"reported:{row.id}",
         now=at,
         incident_id=row.id,
-        reference=f"{row.reference[:4]} {row.reference[4:]}",
+        reference=group(row.reference),
         when=spoken.date_phrase(row.pickup_at, language, desk.tz),
     )
 

@@ -23,8 +23,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from ivr.domain.reference import group
 from ivr.i18n import DEFAULT_LOCALE, LOCALES, render
-from ivr.models import DEFAULT_DESK, MessageOptOut, OutboxMessage
+from ivr.models import DEFAULT_DESK, Incident, MessageOptOut, OutboxMessage
 from ivr.privacy import caller_key, mask_number
 from ivr.prompts import Prompt
 from ivr.services import line_alerts
@@ -115,6 +116,32 @@ def queue(
     )
     session.execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
     return True
+
+
+def queue_for_caller(
+    session: Session,
+    messaging: Messaging,
+    incident: Incident,
+    *,
+    template: Prompt,
+    key: str,
+    now: datetime,
+    **params: object,
+) -> bool:
+    """`queue` for the caller of `incident`: to its callback number in its language, with its
+    reference (`{reference}`, grouped as it is read) among `params`."""
+    return queue(
+        session,
+        messaging,
+        to=incident.callback_number,
+        language=incident.language,
+        template=template,
+        key=key,
+        now=now,
+        incident_id=incident.id,
+        reference=group(incident.reference),
+        **params,
+    )
 
 
 def send_due(

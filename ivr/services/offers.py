@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ivr import prompts, spoken
 from ivr.db import Database
 from ivr.domain.calendar import BusinessCalendar
+from ivr.domain.reference import group
 from ivr.models import DEFAULT_DESK, Incident, Offer, QueueEntry
 from ivr.services import cti, messages, recorder
 from ivr.services.desk import Desk, business_calendar
@@ -277,7 +278,7 @@ def to_report(session: Session, desk: Desk, entry: QueueEntry, now: datetime) ->
         key=f"callback-report:{entry.id}",
         now=now,
         incident_id=getattr(row, "id", None),
-        reference=f"{entry.reference[:4]} {entry.reference[4:]}",
+        reference=group(entry.reference),
         when=spoken.date_phrase(pickup, entry.language, desk.tz),
     )
 
