@@ -96,6 +96,17 @@ class OneHmacValidator(RequestValidator):
 _ALGORITHMS = (HMAC_SHA1, HMAC_SHA256)
 
 
+class SignedValues(dict[str, list[str]]):
+    """The form's values by name, as the library's `compute_signature` reads them (`getall`).
+
+    Given a Werkzeug MultiDict it first tries `getall`, which a MultiDict lacks, and catches the
+    AttributeError before `getlist`: an exception per field of every webhook.
+    """
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+
 def _validator(token: str) -> RequestValidator:
     """One validator per secret (the secrets are fixed at start-up)."""
     validators = current_app.extensions.setdefault("ivr.request_validators", {})
@@ -151,7 +162,7 @@ def require_twilio_signature() -> None:
             )
         abort(403)
     signature = req.headers.get(SIGNATURE_HEADER, "")
-    params = req.form if req.method == "POST" else {}
+    params = SignedValues(req.form.lists()) if req.method == "POST" else {}
     url = signed_url()
     if not signature or not any(
         _validator(secret).validate(url, params, signature, algorithm) for secret in secrets

@@ -4,6 +4,10 @@ Statements are cursor executions; begins, commits and rollbacks are the connecti
 transactions; checkouts are connections taken from the pool, and pings the pre-ping round trips
 they cost (one a checkout of a pooled connection when `pool_pre_ping` is on). On PostgreSQL every
 one of these is a round trip to the server (psycopg sends BEGIN on its own).
+
+A connection in autocommit sends neither BEGIN nor COMMIT: each statement that writes is a
+transaction of its own, committed by the server; it counts as a commit (a transaction that
+writes) and as an autocommit, and costs no round trip beyond the statement.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from ivr.phone.transport import Form, Reply, Transport
 
-KINDS = ("statements", "begins", "commits", "rollbacks", "checkouts", "pings")
+KINDS = ("statements", "begins", "commits", "autocommits", "rollbacks", "checkouts", "pings")
 
 
 @dataclass
@@ -29,8 +33,9 @@ class Tally:
     @property
     def round_trips(self) -> int:
         """On PostgreSQL: every statement, transaction boundary and ping goes to the server."""
-        return sum(
-            self.counts[k] for k in ("statements", "begins", "commits", "rollbacks", "pings")
+        return (
+            sum(self.counts[k] for k in ("statements", "begins", "commits", "rollbacks", "pings"))
+            - self.counts["autocommits"]
         )
 
     @property
@@ -45,14 +50,19 @@ def counting(engine: Engine) -> Iterator[Tally]:
     pre_ping = bool(getattr(engine.pool, "_pre_ping", False))
     fresh: set[int] = set()
 
-    def statement(*_args: Any) -> None:
+    def statement(connection: Any, _cursor: Any, sql: str, *_args: Any) -> None:
         tally.counts["statements"] += 1
+        if connection._is_autocommit_isolation() and sql.lstrip()[:6].upper() != "SELECT":
+            tally.counts["commits"] += 1
+            tally.counts["autocommits"] += 1
 
-    def begin(_connection: Any) -> None:
-        tally.counts["begins"] += 1
+    def begin(connection: Any) -> None:
+        if not connection._is_autocommit_isolation():  # else no BEGIN goes to the server
+            tally.counts["begins"] += 1
 
-    def commit(_connection: Any) -> None:
-        tally.counts["commits"] += 1
+    def commit(connection: Any) -> None:
+        if not connection._is_autocommit_isolation():  # else no COMMIT goes to the server
+            tally.counts["commits"] += 1
 
     def rollback(_connection: Any) -> None:
         tally.counts["rollbacks"] += 1
