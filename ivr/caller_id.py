@@ -21,7 +21,7 @@ import phonenumbers
 KEYPAD_PLACEHOLDERS = frozenset(
     {"+266696687", "+7378742833", "+86282452253", "+8656696", "+2562533"}
 )
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ASCII digits: \d also takes "٢"
 
 
 def callable_number(raw: str | None) -> str | None:

@@ -27,6 +27,15 @@ class InputRefused(Explained):
     """A text or date that cannot be taken as given; the message says why (translatable)."""
 
 
+def whole_number(text: str, digits: int) -> int | None:
+    """`text` as a whole number of at most `digits` ASCII digits, else None. str.isdigit()
+    alone also takes "²" (int() then raises) and other scripts' digits (Arabic-Indic "٢"),
+    and int() of thousands of digits raises (Python's int max-str-digits limit)."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def printable(ch: str) -> bool:
     return ch in _KEPT_FORMAT or unicodedata.category(ch) not in UNPRINTABLE
 

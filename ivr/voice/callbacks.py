@@ -17,6 +17,7 @@ from ivr import prompts, spoken
 from ivr.caller_id import callable_number
 from ivr.domain import queueing
 from ivr.domain.call_flow import DONE, GIVE_UP, MAX_ATTEMPTS, Step, next_step
+from ivr.domain.text_input import whole_number
 from ivr.services import offers, queue
 from ivr.voice.blueprint import bp
 from ivr.voice.context import (
@@ -159,12 +160,12 @@ def callback_screened() -> Response:
     """The called caller's key: 1 is a person, put through; anything else is not reached."""
     st = state()
     response = VoiceResponse()
-    offer = request.args.get("offer", "")
-    if field("Digits") != "1" or not offer.isdigit() or len(offer) > 11:
+    offer = whole_number(request.args.get("offer", ""), 11)
+    if field("Digits") != "1" or offer is None:
         response.hangup()
         return twiml(response)
     try:
-        offers.callee_confirmed(queue_database(), int(offer), now())
+        offers.callee_confirmed(queue_database(), offer, now())
     except SQLAlchemyError as exc:
         log.error("callback confirmation of offer %s lost (%s)", offer, type(exc).__name__)
     speaker(st.lang).speak(response, prompts.CONNECTING)

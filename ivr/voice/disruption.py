@@ -14,6 +14,7 @@ from ivr import prompts
 from ivr.caller_id import callable_number
 from ivr.db import get_session
 from ivr.domain.call_flow import DISRUPTION_MENU, Signal, Step, interpret, next_step
+from ivr.domain.text_input import whole_number
 from ivr.models import Disruption
 from ivr.services import disruptions
 from ivr.services.messages import can_receive
@@ -29,11 +30,11 @@ GATHER_TIMEOUT = 5
 
 
 def _disruption() -> Disruption | None:
-    number = request.args.get("dis", "")
-    if not number.isdigit():
+    number = whole_number(request.args.get("dis", ""), 11)
+    if number is None:
         return None
     try:
-        found = get_session().get(Disruption, int(number))
+        found = get_session().get(Disruption, number)
     except SQLAlchemyError:
         return None
     return found if found is not None and found.ended_at is None else None
@@ -41,10 +42,11 @@ def _disruption() -> Disruption | None:
 
 def _heard_after(dis: str) -> int | None:
     """The next active disruption the caller hears (ivr/services/disruptions.py, MAX_HEARD)."""
-    if not dis.isdigit():
+    number = whole_number(dis, 11)
+    if number is None:
         return None
     try:
-        return disruptions.heard_after(get_session(), int(dis), now(), desk().key)
+        return disruptions.heard_after(get_session(), number, now(), desk().key)
     except SQLAlchemyError as exc:  # on to the menu: the caller is served as usual
         log.error("other disruptions unavailable (%s)", type(exc).__name__)
         return None
@@ -76,10 +78,10 @@ def disruption_answer() -> Response:
     response = VoiceResponse()
     heard = interpret(DISRUPTION_MENU, field("Digits"), field("SpeechResult"), st.lang)
     dis = request.args.get("dis", "")
-    if heard.signal is Signal.REPEAT and dis.isdigit():
+    if heard.signal is Signal.REPEAT and whole_number(dis, 11) is not None:
         response.redirect(step_url(Step.DISRUPTION, st, dis=dis))
         return twiml(response)
-    if heard.choice is None or heard.choice.value != "affected" or not dis.isdigit():
+    if heard.choice is None or heard.choice.value != "affected" or whole_number(dis, 11) is None:
         following = _heard_after(dis)
         if following is not None:  # another active disruption: asked about it in turn
             response.redirect(step_url(Step.DISRUPTION, st, dis=str(following)))

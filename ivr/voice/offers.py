@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr import prompts, spoken
+from ivr.domain.text_input import whole_number
 from ivr.services import offers, softphone
 from ivr.services.desk import Desk
 from ivr.voice.blueprint import bp
@@ -51,8 +52,7 @@ SEVERITIES = {
 
 
 def _offer_id() -> int | None:
-    value = request.args.get("offer", "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return whole_number(request.args.get("offer", ""), 11)
 
 
 def _view(offer_id: int | None) -> offers.OfferView | None:

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from ivr.domain.call_flow import MAX_ATTEMPTS, MENUS, Step
 from ivr.domain.reference import is_valid_reference
+from ivr.domain.text_input import whole_number
 from ivr.i18n import DEFAULT_LOCALE, LOCALES
 
 KINDS = ("incident", "question", "standard_change")
@@ -97,6 +98,4 @@ _FIELDS = tuple(f.name for f in fields(CallState))
 
 
 def _small_number(value: str, digits: int = 3) -> bool:
-    """ASCII digits only, and few: str.isdigit() also takes "²", and int() of thousands of
-    digits raises (Python's int max-str-digits limit)."""
-    return value.isascii() and value.isdigit() and len(value) <= digits
+    return whole_number(value, digits) is not None
