@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, insert, select  # noqa: E402
 from ivr import create_app, migrations  # noqa: E402
 from ivr.clock import FixedClock  # noqa: E402
 from ivr.db import get_session  # noqa: E402
-from ivr.models import Agent, Incident, QueueEntry  # noqa: E402
+from ivr.models import DEFAULT_DESK, Agent, AgentDesk, Incident, QueueEntry  # noqa: E402
 from ivr.phone.transport import InProcess  # noqa: E402
 from ivr.phone.twilio_call import TwilioCall  # noqa: E402
 from ivr.services.demo_history import Plan, generate  # noqa: E402
@@ -212,7 +212,7 @@ def _dispatch(app: Flask, repeat: int) -> float:
         [
             {
                 "name": f"Bench Agent {i}",
-                "address": f"client:bench-agent-{i}",
+                "address": f"+3120555{i:04d}",  # a phone (a browser agent needs a softphone)
                 "languages": "nl,de",
                 "on_duty": True,
                 "presence": "available",
@@ -221,6 +221,9 @@ def _dispatch(app: Flask, repeat: int) -> float:
             for i in range(FREE_AGENTS)
         ],
     )
+    # An agent serves the desks they belong to (issue 26): the bench's callers are the default's.
+    agent_ids = session.scalars(select(Agent.id).where(Agent.name.like("Bench Agent %")))
+    session.execute(insert(AgentDesk), [{"agent_id": a, "desk": DEFAULT_DESK} for a in agent_ids])
     session.execute(
         insert(QueueEntry),
         [

@@ -10,7 +10,8 @@ busy month and change only when one of its rows does. A kept report is reused wh
   from one index-only statement, so the six trend months cost no reading of their rows;
 - `as_of` is within the window the figures hold for (`AsOfWindow`: no SLA clock or status
   report of the period falls due between).
-Otherwise it is computed again and replaced. Kept per desk scope, calendar desk and period.
+Otherwise it is computed again and replaced. Kept per desk scope, calendar desk and calendar
+month (a period of other dates is computed each time).
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ def cached(
 ) -> ServiceLevelReport:
     """The kept report if it still holds for `fingerprint`, else `compute(window)`, kept for
     next time."""
+    if period != Period.month(period.first.year, period.first.month):
+        return compute(AsOfWindow())  # only calendar months are kept: their number is bounded
     key = (scope_key(desks), calendar_desk, period.first, period.last, mode)
     base = basis(calendar, targets)
     print_ = fingerprint
