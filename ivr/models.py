@@ -503,11 +503,6 @@ class SoftphoneHeartbeat(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
-# The monthly report's fingerprint (issue 30): how many incidents a period holds and when one last
-# changed, read from this index alone (an index-only scan on PostgreSQL).
-Index("ix_incidents_received_updated", Incident.received_at, Incident.desk, Incident.updated_at)
-
-
 class ReportCache(Base):
     """A period's service-level figures as computed once (ivr/services/report_cache.py): reused
     while the period's rows, the desk's calendar and targets are as they were then, for an

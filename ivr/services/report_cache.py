@@ -7,7 +7,8 @@ busy month and change only when one of its rows does. A kept report is reused wh
 - its *fingerprint* is the same: for a report, a digest of the facts it was computed from (read
   on every view: exact whatever changed them); for a month of the SLA trend, which reads
   incidents only, their count and last `updated_at` (every change to an incident stamps it),
-  from one index-only statement, so the six trend months cost no reading of their rows;
+  one aggregate over the month's index range, so the six trend months cost no reading of
+  their rows into Python;
 - `as_of` is within the window the figures hold for (`AsOfWindow`: no SLA clock or status
   report of the period falls due between).
 Otherwise it is computed again and replaced. Kept per desk scope, calendar desk and calendar
@@ -92,7 +93,8 @@ def scope_key(desks: Scope) -> str:
 
 def stamps(session: Session, start: datetime, end: datetime, desks: Scope) -> str:
     """The period's incidents summed up: how many, and when one last changed (every change to
-    an incident's facts stamps `updated_at`), in one index-only statement."""
+    an incident's facts stamps `updated_at`), in one statement through ix_incidents_received_at.
+    (No index of its own: one more index on `updated_at` would cost every write of an incident.)"""
     count, last = session.execute(
         select(func.count(), func.max(Incident.updated_at)).where(
             Incident.received_at >= start,

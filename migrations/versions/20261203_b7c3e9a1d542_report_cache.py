@@ -1,4 +1,4 @@
-"""the monthly report's figures kept once computed, and the index its fingerprint is read from
+"""the monthly report's figures, kept once computed
 
 Revision ID: b7c3e9a1d542
 Revises: f30c4a7e1b59
@@ -41,11 +41,7 @@ def upgrade() -> None:
             name=op.f("uq_report_cache_scope"),
         ),
     )
-    op.create_index(
-        "ix_incidents_received_updated", "incidents", ["received_at", "desk", "updated_at"]
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_incidents_received_updated", table_name="incidents")
     op.drop_table("report_cache")
