@@ -74,7 +74,6 @@ def purge(
                 sid = incident.recording_sid or _sid_in(incident.recording_url)
                 if erasures.erase(sid):  # else the SID stays: the next purge tries again
                     incident.recording_url = incident.recording_sid = None
-                    incident.updated_at = now  # a change the kept report figures must see
             incident.caller_number = _masked(incident.caller_number)
             incident.callback_number = _masked(incident.callback_number)
         incidents += len(batch)
