@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -129,20 +129,19 @@ def cached(
         return compute(AsOfWindow())  # only calendar months are kept: their number is bounded
     key = (scope_key(desks), calendar_desk, period.first, period.last, mode)
     base = basis(calendar, targets)
-    print_ = fingerprint
-    row = session.scalar(_by_key(*key))
-    if row is not None and row.basis == base and row.fingerprint == print_:
+    row = session.scalar(select(ReportCache).where(_keyed(*key)))
+    if row is not None and row.basis == base and row.fingerprint == fingerprint:
         window = AsOfWindow(row.valid_after, row.valid_before)
         if window.holds(as_of):
             return decode(json.loads(row.figures), period, as_of)
     window = AsOfWindow()
     report = compute(window)
-    _keep(session, key, base, print_, window, report, as_of)
+    _keep(session, key, base, fingerprint, window, report, as_of)
     return report
 
 
-def _by_key(scope: str, desk: str, first: date, last: date, mode: str) -> Any:
-    return select(ReportCache).where(
+def _keyed(scope: str, desk: str, first: date, last: date, mode: str) -> ColumnElement[bool]:
+    return and_(
         ReportCache.scope == scope,
         ReportCache.calendar_desk == desk,
         ReportCache.first_day == first,
@@ -155,7 +154,7 @@ def _keep(  # noqa: PLR0917
     session: Session,
     key: tuple[str, str, date, date, str],
     base: str,
-    print_: str,
+    fingerprint: str,
     window: AsOfWindow,
     report: ServiceLevelReport,
     as_of: datetime,
@@ -164,15 +163,7 @@ def _keep(  # noqa: PLR0917
     only costs the next view the computation again."""
     scope, desk, first, last, mode = key
     try:
-        session.execute(
-            delete(ReportCache).where(
-                ReportCache.scope == scope,
-                ReportCache.calendar_desk == desk,
-                ReportCache.first_day == first,
-                ReportCache.last_day == last,
-                ReportCache.mode == mode,
-            )
-        )
+        session.execute(delete(ReportCache).where(_keyed(*key)))
         session.add(
             ReportCache(
                 scope=scope,
@@ -181,7 +172,7 @@ def _keep(  # noqa: PLR0917
                 last_day=last,
                 mode=mode,
                 basis=base,
-                fingerprint=print_,
+                fingerprint=fingerprint,
                 valid_after=window.after,
                 valid_before=window.before,
                 figures=json.dumps(encode(report), separators=(",", ":")),
