@@ -506,3 +506,25 @@ class SoftphoneHeartbeat(Base):
 
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class ReportCache(Base):
+    """A period's service-level figures as computed once (ivr/services/report_cache.py): reused
+    while the period's rows, the desk's calendar and targets are as they were then, for an
+    `as_of` in [valid_after, valid_before)."""
+
+    __tablename__ = "report_cache"
+    __table_args__ = (UniqueConstraint("scope", "calendar_desk", "first_day", "last_day", "mode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(1024))  # the desks reported on, "*": every desk
+    calendar_desk: Mapped[str] = mapped_column(String(DESK_KEY_LENGTH))  # whose calendar
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(8))  # full | trend (reaction and restore only)
+    basis: Mapped[str] = mapped_column(String(64))  # hash of calendar, targets, code
+    fingerprint: Mapped[str] = mapped_column(String(512))  # the period's rows when computed
+    valid_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    valid_before: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    figures: Mapped[str] = mapped_column(Text)  # JSON
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -25,6 +25,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000_000
 STATUSES = STATUS_ORDER  # partial, open, acknowledged, resolved
+# `total` counts the matching incidents up to this many, newest first through the list's own
+# index, so a page costs the same over years of history (issue 30); `total=exact` counts all.
+TOTAL_COUNTED = 10_000
 
 
 @bp.before_request
@@ -99,12 +102,22 @@ def incidents() -> Response:
         query = query.where(Incident.received_at >= since)
     limit = _whole(args.get("limit", "50"), "limit", 1, MAX_LIMIT)
     offset = _whole(args.get("offset", "0"), "offset", 0, MAX_OFFSET)
+    if args.get("total", "") not in ("", "exact"):
+        abort(400, "total must be exact, or left out")
     session = get_session()
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(Incident.received_at.desc(), Incident.id.desc())
-                           .limit(limit).offset(offset))  # fmt: skip
+    newest_first = query.order_by(Incident.received_at.desc(), Incident.id.desc())
+    if args.get("total") == "exact":
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        capped = False
+    else:
+        counted = newest_first.with_only_columns(Incident.id).limit(TOTAL_COUNTED + 1)
+        total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        capped = total > TOTAL_COUNTED
+        total = min(total, TOTAL_COUNTED)
+    rows = session.scalars(newest_first.limit(limit).offset(offset))
     return jsonify(
         total=total,
+        total_capped=capped,
         limit=limit,
         offset=offset,
         incidents=[_record(row) for row in rows],

@@ -24,5 +24,8 @@ from ivr.console import (  # noqa: F401
 )
 from ivr.console.blueprint import bp
 from ivr.console.helpers import template_helpers
+from ivr.console.labels import label
 
 bp.context_processor(template_helpers)
+# A global, not a context variable: the macros of console/_sla.html are imported without context.
+bp.add_app_template_global(label, "label")

@@ -54,6 +54,18 @@ def desk() -> Desk:
     """The desk the user works in: the one chosen, else the first of theirs where they are a
     lead (so a new closure lands where they may make it), else their first. New closures,
     maintenance windows and disruptions are made in this desk."""
+    # Asked for every time a page shows (issue 30: five times a row of the work list): worked
+    # out once per request for the same choice and roles.
+    asked = (session.get(CHOSEN), g.get("access"))
+    kept = g.get("desk_worked_in")
+    if kept is not None and kept[0] == asked:
+        return kept[1]
+    found = _desk_worked_in()
+    g.desk_worked_in = (asked, found)
+    return found
+
+
+def _desk_worked_in() -> Desk:
     key = chosen()
     if key is not None:
         return desks().get(key) or desks().first

@@ -150,6 +150,33 @@ class LineFigures:
         return sum(self.outcomes[o] for o in ABANDONED)
 
 
+@dataclass
+class AsOfWindow:
+    """The instants `as_of` was weighed against while a report was built: the same figures hold
+    for every `as_of` in [after, before) (a cached report is reused only there, issue 30).
+
+    The figures depend on `as_of` only through "is it past this due time yet?"; `after` is the
+    latest due time already past, `before` the earliest still to come (None: none)."""
+
+    after: datetime | None = None
+    before: datetime | None = None
+
+    def past(self, as_of: datetime, due: datetime) -> bool:
+        """`as_of >= due`, remembered."""
+        if as_of >= due:
+            if self.after is None or due > self.after:
+                self.after = due
+            return True
+        if self.before is None or due < self.before:
+            self.before = due
+        return False
+
+    def holds(self, as_of: datetime) -> bool:
+        return (self.after is None or as_of >= self.after) and (
+            self.before is None or as_of < self.before
+        )
+
+
 @dataclass(frozen=True)
 class ServiceLevelReport:
     period: Period
@@ -173,12 +200,14 @@ def build_report(
     queue: Iterable[QueueFacts] = (),
     status_reports: bool = True,
     targets: Mapping[Category, Targets] | None = None,
+    window: AsOfWindow | None = None,
 ) -> ServiceLevelReport:
     """Figures for incidents received, calls started and callers queued in `period`, as known
     at `as_of`, against `targets` (a desk's agreement; None: the seed's); without
     `status_reports`, the status report figures are left at zero (the SLA trend shows only
-    reaction and restore)."""
+    reaction and restore). `window`, if given, learns for which `as_of` the figures hold."""
     start, end = period.bounds(calendar)
+    window = window if window is not None else AsOfWindow()
     figures = {int(c): CategoryFigures(int(c)) for c in Category}
     for incident in incidents:
         if incident.category in figures and start <= incident.received_at < end:
@@ -189,6 +218,7 @@ def build_report(
                 as_of,
                 status_reports=status_reports,
                 agreed=targets,
+                window=window,
             )
     return ServiceLevelReport(
         period=period,
@@ -207,6 +237,7 @@ def _count_incident(
     *,
     status_reports: bool = True,
     agreed: Mapping[Category, Targets] | None = None,
+    window: AsOfWindow,
 ) -> None:
     targets = targets_for(Category(figures.category), agreed)
     clock_start = calendar.next_opening(incident.received_at)
@@ -216,7 +247,7 @@ def _count_incident(
     if clock_start is None:
         return  # closed until further notice: no clock has started, nothing to measure
     if status_reports:
-        _count_status_reports(calendar, figures, incident, as_of, agreed)
+        _count_status_reports(calendar, figures, incident, as_of, agreed, window=window)
     clocks = [("reaction", targets.reaction, incident.acknowledged_at)]
     if targets.restore is not None:
         clocks.append(("restore", targets.restore, incident.resolved_at))
@@ -225,9 +256,9 @@ def _count_incident(
         if due is None:
             continue  # the desk closes until further notice before the target: not measured
         # One rule for the work list and the report (strict: done at the due instant is late).
-        state = sla_state(calendar, clock_start, due, as_of, done_at=done_at)
-        if state in (SlaState.ON_TIME, SlaState.DUE_SOON):
+        if done_at is None and not window.past(as_of, due):
             continue  # still running and within target: not measured yet
+        state = sla_state(calendar, clock_start, due, as_of, done_at=done_at)
         met = state is SlaState.MET
         took = calendar.opening_time_between(clock_start, done_at or as_of)
         if clock == "reaction":
@@ -258,9 +289,12 @@ def _count_status_reports(
     incident: IncidentFacts,
     as_of: datetime,
     agreed: Mapping[Category, Targets] | None = None,
+    *,
+    window: AsOfWindow | None = None,
 ) -> None:
     """Each report owed (every N hours of opening time from the clock start or the last report)
     is on time when written before it is due; one written late restarts the interval."""
+    window = window if window is not None else AsOfWindow()
     category = Category(figures.category)
     if targets_for(category, agreed).status_report_every is None:
         return  # by appointment: the agreed time is the report
@@ -276,8 +310,10 @@ def _count_status_reports(
             figures.status_measured += 1
             since, n = update, n + 1
             continue
-        if (incident.resolved_at is not None and incident.resolved_at < due) or as_of < due:
-            return  # restored before the report was owed, or it is not owed yet
+        if incident.resolved_at is not None and incident.resolved_at < due:
+            return  # restored before the report was owed
+        if not window.past(as_of, due):
+            return  # not owed yet
         figures.status_measured += 1  # late or missing
         if update is None:
             return

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
 from ivr.domain.call_outcome import classify
@@ -24,9 +24,14 @@ from ivr.services.scoped import within
 CHUNK = 500  # ids per IN list, as SQLAlchemy's selectinload does
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def _chunks(ids: Sequence[int]) -> Iterator[BindParameter[list[int]]]:
+    """The ids CHUNK at a time, written into the statement (`IN (1, 2, …)`, our own integers):
+    a bound parameter each made the driver parse hundreds of placeholders per statement, a
+    sixth of a kept report's time (issue 30)."""
     for first in range(0, len(ids), CHUNK):
-        yield ids[first : first + CHUNK]
+        yield bindparam(
+            "ids", list(ids[first : first + CHUNK]), expanding=True, literal_execute=True
+        )
 
 
 def incident_facts(

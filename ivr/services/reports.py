@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,13 +13,16 @@ from sqlalchemy.orm import Session
 from ivr.domain.calendar import BusinessCalendar, Closure
 from ivr.domain.queue_figures import CallbackResult, QueueFacts, QueueOutcome
 from ivr.domain.service_level import (
+    AsOfWindow,
     Period,
     ServiceLevelReport,
     build_report,
 )
+from ivr.domain.sla import Targets
+from ivr.domain.triage import Category
 from ivr.models import Closure as ClosureRow
 from ivr.models import Incident, Offer, QueueEntry
-from ivr.services import report_facts
+from ivr.services import report_cache, report_facts
 from ivr.services.desk import Desk
 from ivr.services.queue import DONE, IN_QUEUE, LEFT, REPORT
 from ivr.services.roles import Scope
@@ -54,7 +59,20 @@ def period_calendar(session: Session, desk: Desk, period: Period) -> BusinessCal
 TAKEN_OUT_REASONS = ("limit", "fault", "no_agent")
 
 
-def queue_fact(entry: QueueEntry, connected_at: datetime | None) -> QueueFacts:
+class QueueRow(Protocol):
+    """The columns of a queue entry the report reads (a row of them, or the entry itself)."""
+
+    id: int
+    enqueued_at: datetime
+    language: str
+    mode: str
+    status: str
+    leave_reason: str | None
+    ended_at: datetime | None
+    callback_requested_at: datetime | None
+
+
+def queue_fact(entry: QueueRow, connected_at: datetime | None) -> QueueFacts:
     """How the caller's wait ended, from the queue entry and the moment an agent took the call
     (the first accepted offer)."""
     joined, language = entry.enqueued_at, entry.language
@@ -81,13 +99,23 @@ def queue_fact(entry: QueueEntry, connected_at: datetime | None) -> QueueFacts:
 def queued_in(
     session: Session, start: datetime, end: datetime, desks: Scope = None
 ) -> list[QueueFacts]:
-    entries = session.scalars(
-        select(QueueEntry).where(
+    # Columns, not ORM objects (issue 30): a busy month has thousands of entries.
+    entries: Sequence[QueueRow] = session.execute(
+        select(
+            QueueEntry.id,
+            QueueEntry.enqueued_at,
+            QueueEntry.language,
+            QueueEntry.mode,
+            QueueEntry.status,
+            QueueEntry.leave_reason,
+            QueueEntry.ended_at,
+            QueueEntry.callback_requested_at,
+        ).where(
             QueueEntry.enqueued_at >= start,
             QueueEntry.enqueued_at < end,
             within(QueueEntry.desk, desks),
         )
-    ).all()
+    ).all()  # type: ignore[assignment]
     connected = dict(
         session.execute(
             select(Offer.entry_id, func.min(Offer.accepted_at))
@@ -118,6 +146,61 @@ def service_level(
     SLA trend shows (reaction and restore per category: no calls, no queue, no status updates
     read)."""
     calendar = period_calendar(session, desk, period)
+    targets = desk.agreement.targets  # the desk's agreement (DESKS_FILE), the seed's by default
+    start, end = period.bounds(calendar)
+    if trend:
+        fingerprint = report_cache.stamps(session, start, end, desks)
+
+        def compute(window: AsOfWindow) -> ServiceLevelReport:
+            return computed(
+                session, calendar, period, as_of, desks, trend=True, targets=targets, window=window
+            )
+    else:
+        # The month's own facts are read on every view (a digest of them is its fingerprint);
+        # what is kept is the arithmetic of its SLA clocks.
+        incidents = report_facts.incident_facts(session, start, end, desks=desks)
+        calls = report_facts.call_facts(session, start, end, desks)
+        queue = queued_in(session, start, end, desks)
+        fingerprint = report_cache.digest(incidents, calls, queue)
+
+        def compute(window: AsOfWindow) -> ServiceLevelReport:
+            return build_report(
+                calendar,
+                period,
+                incidents,
+                calls,
+                as_of,
+                queue=queue,
+                targets=targets,
+                window=window,
+            )
+
+    return report_cache.cached(
+        session,
+        calendar=calendar,
+        calendar_desk=desk.key,
+        period=period,
+        as_of=as_of,
+        desks=desks,
+        mode=report_cache.TREND if trend else report_cache.FULL,
+        targets=targets,
+        fingerprint=fingerprint,
+        compute=compute,
+    )
+
+
+def computed(
+    session: Session,
+    calendar: BusinessCalendar,
+    period: Period,
+    as_of: datetime,
+    desks: Scope = None,
+    *,
+    trend: bool = False,
+    targets: Mapping[Category, Targets] | None = None,
+    window: AsOfWindow | None = None,
+) -> ServiceLevelReport:
+    """The report computed from the period's rows, without the kept figures."""
     start, end = period.bounds(calendar)
     return build_report(
         calendar,
@@ -127,7 +210,8 @@ def service_level(
         as_of,
         queue=[] if trend else queued_in(session, start, end, desks),
         status_reports=not trend,
-        targets=desk.agreement.targets,  # the desk's agreement (DESKS_FILE), the seed's by default
+        targets=targets,
+        window=window,
     )
 
 

@@ -193,6 +193,14 @@ EXPECTED = [
         "ix_calls_started_at",
     ),
     ("API list", r"ORDER BY incidents\.received_at DESC", "ix_incidents_received_at"),
+    # Its `total`, counted up to TOTAL_COUNTED newest first (issue 30).
+    (
+        "API list",
+        r"count\(\*\) AS count_1\s+FROM \(SELECT incidents\.id",
+        "ix_incidents_received_at",
+    ),
+    # A trend month's fingerprint: its incidents' count and last change (services/report_cache).
+    ("report", r"max\(incidents\.updated_at\)", "ix_incidents_received_at"),
     (
         "wall board",
         r"FROM queue_entries\s+WHERE queue_entries\.status IN",

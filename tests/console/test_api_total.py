@@ -1,0 +1,49 @@
+"""The API list's `total` is counted up to a cap (issue 30): a page costs the same over years of
+history; `total=exact` counts every match; `total_capped` says which."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import ivr.api
+from ivr.db import get_session
+from ivr.services.users import create_token
+from tests.conftest import local
+
+
+@pytest.fixture
+def api(app: Flask, client: FlaskClient, clock):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        token = create_token(get_session(), "ticket-sync", clock.now())
+
+    def get(path: str):  # type: ignore[no-untyped-def]
+        return client.get(path, headers={"Authorization": f"Bearer {token}"})
+
+    return get
+
+
+def test_the_total_is_exact_up_to_the_cap(api, report, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    refs = [report(local(2026, 11, 28, 22, m), "1111", caller=f"+3161234560{m}") for m in range(3)]
+    page = api("/api/incidents?limit=1").json
+    assert (page["total"], page["total_capped"]) == (3, False)
+    monkeypatch.setattr(ivr.api, "TOTAL_COUNTED", 3)
+    assert (api("/api/incidents").json["total"], api("/api/incidents").json["total_capped"]) == (
+        3,
+        False,
+    )
+    monkeypatch.setattr(ivr.api, "TOTAL_COUNTED", 2)
+    capped = api("/api/incidents?limit=1&offset=2").json
+    assert (capped["total"], capped["total_capped"]) == (2, True)
+    assert [i["reference"] for i in capped["incidents"]] == [refs[0]]  # paging goes on past it
+    exact = api("/api/incidents?total=exact&limit=1").json
+    assert (exact["total"], exact["total_capped"]) == (3, False)
+    filtered = api("/api/incidents?status=open&since=2026-11-28T22:01").json
+    assert (filtered["total"], filtered["total_capped"]) == (2, False)
+
+
+def test_total_is_exact_or_left_out(api) -> None:  # type: ignore[no-untyped-def]
+    answer = api("/api/incidents?total=estimate")
+    assert answer.status_code == 400
+    assert "total must be exact" in answer.get_data(as_text=True)
