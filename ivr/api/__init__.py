@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from ivr import services
 from ivr.db import get_session
 from ivr.domain.moments import DateInputError, parse_moment
+from ivr.domain.text_input import whole_number
 from ivr.models import Incident
 from ivr.services.console import find
 from ivr.services.desk import Desk, business_calendar
@@ -126,9 +127,10 @@ def incidents() -> Response:
 
 def _whole(text: str, name: str, least: int, most: int) -> int:
     """A whole number within [least, most] from the query string, else 400 saying so."""
-    if not text.isdigit() or not least <= int(text) <= most:
+    number = whole_number(text, len(str(most)))
+    if number is None or not least <= number <= most:
         abort(400, f"{name} must be a whole number from {least} to {most}")
-    return int(text)
+    return number
 
 
 @bp.get("/incidents/<reference>")

@@ -21,6 +21,7 @@ from ivr.console.helpers import calendar, desk, desk_of, needs, now, reach, requ
 from ivr.console.incidents import SEVERITY_NAMES as NAMES_BY_SEVERITY
 from ivr.console.messages import explained
 from ivr.db import get_session
+from ivr.domain.text_input import whole_number
 from ivr.models import Disruption
 from ivr.services import console, disruptions, scoped
 from ivr.services.disruptions import Declared, DisruptionError
@@ -107,7 +108,7 @@ def set_disruption_category(disruption_id: int) -> Response:
     found = _get(disruption_id)
     value = request.form.get("category", "")
     try:
-        disruptions.set_category(get_session(), found, int(value) if value.isdigit() else None)
+        disruptions.set_category(get_session(), found, whole_number(value, 3))
     except DisruptionError as exc:
         flash(explained(exc), "error")
     return redirect(url_for("console.disruption_page", disruption_id=disruption_id))

@@ -47,3 +47,11 @@ def test_total_is_exact_or_left_out(api) -> None:  # type: ignore[no-untyped-def
     answer = api("/api/incidents?total=estimate")
     assert answer.status_code == 400
     assert "total must be exact" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["²", "١٠", "1" * 5000])
+def test_paging_in_other_digits_is_refused_with_the_reason(api, value: str) -> None:  # type: ignore[no-untyped-def]
+    for name in ("limit", "offset"):
+        answer = api(f"/api/incidents?{name}={value}")
+        assert answer.status_code == 400
+        assert f"{name} must be a whole number" in answer.get_data(as_text=True)
