@@ -142,12 +142,15 @@ def _cli(app: Flask, *args: str) -> Callable[[], None]:
     return run
 
 
-def measure(url: str, incidents: int, repeat: int, spool: Path) -> dict[str, float]:
-    """Generate `incidents` into the migrated, empty database at `url`; time each operation."""
+def measure(
+    url: str, incidents: int, repeat: int, spool: Path, months: int = 24
+) -> dict[str, float]:
+    """Generate `incidents` over `months` into the migrated, empty database at `url`; time each
+    operation."""
     migrations.upgrade("head", url=url)
     engine = create_engine(url)
     started = time.perf_counter()
-    generate(engine, Plan(incidents=incidents, now=NIGHT))
+    generate(engine, Plan(incidents=incidents, months=months, now=NIGHT))
     if engine.dialect.name == "postgresql":
         # The planner's statistics, as a database in use has them (autovacuum's ANALYZE comes
         # only some time after a bulk load): without them the report's plans are guesses.
@@ -196,7 +199,9 @@ def _operations(app: Flask, repeat: int) -> dict[str, float]:
         old = session.scalar(
             select(Incident.reference)
             .where(
-                Incident.status == "resolved", Incident.received_at < NIGHT - timedelta(days=200)
+                # an old one: before the month reported (the oldest history has at least that)
+                Incident.status == "resolved",
+                Incident.received_at < datetime(2026, 10, 1, tzinfo=AMSTERDAM),
             )
             .order_by(Incident.received_at.desc())
             .limit(1)
@@ -327,10 +332,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--postgres-url", help="an existing database to use (it is emptied)")
     parser.add_argument("--sizes", default="5000,50000,500000", help="incidents, comma-separated")
+    parser.add_argument(
+        "--months",
+        default="24",
+        help="months of history, one for every size or one per size (comma-separated): "
+        "--sizes 42000,126000,504000 --months 2,6,24 keeps the reported month at the same "
+        "size (about 21,000 incidents) while the history before it grows",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timings per operation (median)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    months = [int(m) for m in args.months.split(",")]
+    if len(months) == 1:
+        months *= len(sizes)
+    if len(months) != len(sizes) or min(months) < 2:
+        parser.error(
+            "--months: one figure, or one per size; at least 2 (the month reported is "
+            f"{MONTH}, the last full one)"
+        )
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and not args.postgres_url and not (PG_BIN / "initdb").exists():
         print("no PostgreSQL server binaries (.ci/postgres installs them): SQLite only")
@@ -340,10 +360,11 @@ def main(argv: list[str] | None = None) -> int:
         for backend in backends:
             results[backend] = {}
             with _databases(backend, args.postgres_url, Path(tmp)) as database_for:
-                for size in sizes:
-                    print(f"{backend}: {size:,} incidents", flush=True)
+                for size, span in zip(sizes, months, strict=True):
+                    print(f"{backend}: {size:,} incidents over {span} months", flush=True)
                     url = database_for(size)
-                    results[backend][size] = measure(url, size, args.repeat, Path(tmp) / "spool")
+                    spool = Path(tmp) / "spool"
+                    results[backend][size] = measure(url, size, args.repeat, spool, span)
                     print(json.dumps(results[backend][size]), flush=True)
                     if url.startswith("sqlite"):
                         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
