@@ -147,6 +147,16 @@ class Facts:
             self._rollback()
             self._spool(events)
             return False
+        return self._commit(events)
+
+    def _commit_early(self) -> bool:
+        """The autocommitted events are durable; the session's transaction ends (a COMMIT only
+        when a retried first statement ran on a fresh connection, outside autocommit)."""
+        events, self.early = self.early, []
+        return self._commit(events)
+
+    def _commit(self, events: list[Event]) -> bool:
+        """Commit the session; on failure `events` go to the spool. Then bring in what waited."""
         try:
             self.session.commit()
         except SQLAlchemyError as exc:
@@ -155,21 +165,6 @@ class Facts:
             self._spool(events)
             return False
         if spool.has_pending(self.desk.spool_dir):  # the database is back: bring in what waited
-            replay_spool(self.database, self.desk)
-        return not self.spooled
-
-    def _commit_early(self) -> bool:
-        """The autocommitted events are durable; the session's transaction ends (a COMMIT only
-        when a retried first statement ran on a fresh connection, outside autocommit)."""
-        events, self.early = self.early, []
-        try:
-            self.session.commit()
-        except SQLAlchemyError as exc:
-            log.error("commit failed (%s): %d event(s) spooled", type(exc).__name__, len(events))
-            self._rollback()
-            self._spool(events)
-            return False
-        if spool.has_pending(self.desk.spool_dir):
             replay_spool(self.database, self.desk)
         return not self.spooled
 

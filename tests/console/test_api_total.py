@@ -4,24 +4,12 @@ history; `total=exact` counts every match; `total_capped` says which."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 import ivr.api
-from ivr.db import get_session
-from ivr.services.users import create_token
 from tests.conftest import local
+from tests.console import test_api
 
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient, clock):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        token = create_token(get_session(), "ticket-sync", clock.now())
-
-    def get(path: str):  # type: ignore[no-untyped-def]
-        return client.get(path, headers={"Authorization": f"Bearer {token}"})
-
-    return get
+api = test_api.api  # the fixture: a token's GET
 
 
 def test_the_total_is_exact_up_to_the_cap(api, report, monkeypatch) -> None:  # type: ignore[no-untyped-def]
