@@ -40,13 +40,12 @@ def _disruption() -> Disruption | None:
     return found if found is not None and found.ended_at is None else None
 
 
-def _heard_after(dis: str) -> int | None:
+def _heard_after(dis: int | None) -> int | None:
     """The next active disruption the caller hears (ivr/services/disruptions.py, MAX_HEARD)."""
-    number = whole_number(dis, 11)
-    if number is None:
+    if dis is None:
         return None
     try:
-        return disruptions.heard_after(get_session(), number, now(), desk().key)
+        return disruptions.heard_after(get_session(), dis, now(), desk().key)
     except SQLAlchemyError as exc:  # on to the menu: the caller is served as usual
         log.error("other disruptions unavailable (%s)", type(exc).__name__)
         return None
@@ -77,18 +76,18 @@ def disruption_answer() -> Response:
     st = state()
     response = VoiceResponse()
     heard = interpret(DISRUPTION_MENU, field("Digits"), field("SpeechResult"), st.lang)
-    dis = request.args.get("dis", "")
-    if heard.signal is Signal.REPEAT and whole_number(dis, 11) is not None:
-        response.redirect(step_url(Step.DISRUPTION, st, dis=dis))
+    dis = whole_number(request.args.get("dis", ""), 11)
+    if heard.signal is Signal.REPEAT and dis is not None:
+        response.redirect(step_url(Step.DISRUPTION, st, dis=str(dis)))
         return twiml(response)
-    if heard.choice is None or heard.choice.value != "affected" or whole_number(dis, 11) is None:
+    if heard.choice is None or heard.choice.value != "affected" or dis is None:
         following = _heard_after(dis)
         if following is not None:  # another active disruption: asked about it in turn
             response.redirect(step_url(Step.DISRUPTION, st, dis=str(following)))
             return twiml(response)
         return twiml(go(response, next_step(Step.DISRUPTION, "other", True), st))
     number = callable_number(field("From"))
-    keep("disruption_affected", disruption_id=int(dis), number=number, language=st.lang)
+    keep("disruption_affected", disruption_id=dis, number=number, language=st.lang)
     keep("call_route", outcome="affected by a known disruption")
     say = speaker(st.lang)
     say.speak(response, prompts.DISRUPTION_NOTED)

@@ -60,12 +60,12 @@ class CallState:
             impact=pick("impact", _allowed(Step.IMPACT)),
             severity=pick("severity", _allowed(Step.SEVERITY)),
             ref=ref if is_valid_reference(ref) else "",
-            attempt=min(int(attempt), MAX_ATTEMPTS) if _small_number(attempt) else 0,
+            attempt=min(whole_number(attempt, 3) or 0, MAX_ATTEMPTS),
             asap=args.get("asap") == "1",
             hinted=args.get("hinted") == "1",
             summarised=args.get("summarised") == "1",
             known=args.get("known") == "1",
-            rcv=int(rcv) if _small_number(rcv, 16) else 0,  # before 2287
+            rcv=whole_number(rcv, 16) or 0,  # before 2287
         )
 
     def query(self) -> dict[str, Any]:
@@ -95,7 +95,3 @@ class CallState:
 
 
 _FIELDS = tuple(f.name for f in fields(CallState))
-
-
-def _small_number(value: str, digits: int = 3) -> bool:
-    return whole_number(value, digits) is not None
