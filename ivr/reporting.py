@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from ivr.domain.queue_figures import CallbackResult, QueueFigures, QueueOutcome
+from ivr.domain.reference import group
 from ivr.domain.service_level import CategoryFigures, Outcome, ServiceLevelReport
 
 CSV_HEADER = ("period", "scope", "metric", "value")
@@ -182,7 +183,7 @@ def as_text(report: ServiceLevelReport, _: Callable[..., str] = _english) -> str
     clocks = {"reaction": _("reaction"), "restore": _("restore")}
     cat = _("cat.")
     lines += [
-        f"  {b.reference[:4]} {b.reference[4:]}  {cat} {b.category}  "
+        f"  {group(b.reference)}  {cat} {b.category}  "
         f"{clocks[b.clock]:<8}  "
         + _(
             "took %(took)s (target < %(target)s)",
