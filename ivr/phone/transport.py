@@ -9,6 +9,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from twilio.request_validator import RequestValidator
 
+from ivr.voice.security import SignedValues
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -34,14 +36,7 @@ def signature(token: str, url: str, form: Form) -> str:
     params: dict[str, list[str]] = {}
     for key, value in pairs:
         params.setdefault(key, []).append(value)
-    return RequestValidator(token).compute_signature(url, _MultiParams(params))
-
-
-class _MultiParams(dict[str, list[str]]):
-    """What RequestValidator expects of a form with repeated fields."""
-
-    def getall(self, name: str) -> list[str]:
-        return self[name]
+    return RequestValidator(token).compute_signature(url, SignedValues(params))
 
 
 def absolute(base_url: str, url: str) -> str:
