@@ -290,11 +290,10 @@ def _count_status_reports(
     as_of: datetime,
     agreed: Mapping[Category, Targets] | None = None,
     *,
-    window: AsOfWindow | None = None,
+    window: AsOfWindow,
 ) -> None:
     """Each report owed (every N hours of opening time from the clock start or the last report)
     is on time when written before it is due; one written late restarts the interval."""
-    window = window if window is not None else AsOfWindow()
     category = Category(figures.category)
     if targets_for(category, agreed).status_report_every is None:
         return  # by appointment: the agreed time is the report
