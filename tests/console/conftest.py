@@ -38,10 +38,14 @@ def user(app: Flask) -> str:
 @pytest.fixture
 def staff(app: Flask, user: str) -> FlaskClient:
     """A client logged in to the console."""
-    client = app.test_client()
+    return log_in(app.test_client(), user)
+
+
+def log_in(client: FlaskClient, username: str) -> FlaskClient:
+    """`client` logged in to the console as `username` (password PASSWORD)."""
     token = csrf_token(client, "/console/login")
     response = client.post(
-        "/console/login", data={"username": user, "password": PASSWORD, "csrf_token": token}
+        "/console/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
     return client

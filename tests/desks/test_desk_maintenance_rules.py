@@ -8,7 +8,7 @@ from ivr.clock import FixedClock
 from ivr.db import get_session
 from ivr.services.users import create_user
 from tests.conftest import local
-from tests.console.conftest import PASSWORD, csrf_token, post_form
+from tests.console.conftest import PASSWORD, log_in, post_form
 from tests.desks.conftest import OZMO_NUMBER
 
 
@@ -24,11 +24,7 @@ def test_a_desks_notice_and_yearly_limit_are_said_and_enforced(
     app = make_app(DESKS_FILE=str(path))
     with app.app_context():
         create_user(get_session(), "lead", PASSWORD)
-    lead = app.test_client()
-    token = csrf_token(lead, "/console/login")
-    lead.post(
-        "/console/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token}
-    )
+    lead = log_in(app.test_client(), "lead")
     clock.set(local(2026, 12, 1, 10, 0))  # a Tuesday; Saturday night is 4 days and 12 h away
     page = lead.get("/console/calendar").get_data(as_text=True)
     assert "announced at least 5 days ahead" in page and "At most 12 per calendar year" in page
